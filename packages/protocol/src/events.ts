@@ -1,0 +1,43 @@
+import type { EJSONDocument } from './ejson.js';
+import type {
+  Ack,
+  ChangeBatch,
+  ClosingMessage,
+  FindRequest,
+  LiveQueryAccepted,
+  LiveQueryRequest,
+  LiveQueryUpdate,
+  QueryErrorMessage,
+  StreamErrorMessage,
+  SubscriptionErrorMessage,
+  UnsubscribeRequest,
+  WatchAccepted,
+  WatchRequest,
+} from './messages.js';
+
+/**
+ * Events a client emits; every one is acknowledged with an {@link AckResult}. Shared by both
+ * sides: `new Server<ClientToServerEvents, ServerToClientEvents>()` and
+ * `io(url) as Socket<ServerToClientEvents, ClientToServerEvents>`.
+ */
+export interface ClientToServerEvents {
+  watch: (request: WatchRequest, ack: Ack<WatchAccepted>) => void;
+  query: (request: LiveQueryRequest, ack: Ack<LiveQueryAccepted>) => void;
+  find: (request: FindRequest, ack: Ack<{ docs: EJSONDocument[] }>) => void;
+  unsubscribe: (request: UnsubscribeRequest, ack: Ack<null>) => void;
+}
+
+/** Events the bridge emits. */
+export interface ServerToClientEvents {
+  change: (batch: ChangeBatch) => void;
+  'stream:error': (message: StreamErrorMessage) => void;
+  'query:update': (update: LiveQueryUpdate) => void;
+  'query:error': (message: QueryErrorMessage) => void;
+  'sub:error': (message: SubscriptionErrorMessage) => void;
+  closing: (message: ClosingMessage) => void;
+}
+
+/** Names of the client → server events, for validation of unknown events. */
+export const CLIENT_EVENTS = ['watch', 'query', 'find', 'unsubscribe'] as const satisfies ReadonlyArray<
+  keyof ClientToServerEvents
+>;

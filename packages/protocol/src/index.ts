@@ -1,0 +1,5 @@
+export { decode, decodeExact, type EJSONDocument, type EJSONValue, encode } from './ejson.js';
+export { ERROR_CODES, type ErrorCode, isErrorCode, MONGO_HISTORY_LOST, type WireError } from './errors.js';
+export { CLIENT_EVENTS, type ClientToServerEvents, type ServerToClientEvents } from './events.js';
+export type * from './messages.js';
+export { DEFAULT_NAMESPACE, PROTOCOL_VERSION } from './version.js';

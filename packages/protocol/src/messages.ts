@@ -1,0 +1,135 @@
+import type { EJSONDocument, EJSONValue } from './ejson.js';
+import type { WireError } from './errors.js';
+import type { PROTOCOL_VERSION } from './version.js';
+
+/** What a change stream or query is about. `{}` is the whole deployment, `{ db }` one database. */
+export interface WatchTarget {
+  db?: string;
+  collection?: string;
+}
+
+/**
+ * Every option of the driver's `watch()` that a client may pass. Resume tokens and
+ * `startAtOperationTime` travel as canonical Extended JSON.
+ */
+export interface WireWatchOptions {
+  fullDocument?: 'default' | 'updateLookup' | 'whenAvailable' | 'required';
+  fullDocumentBeforeChange?: 'off' | 'whenAvailable' | 'required';
+  resumeAfter?: EJSONDocument;
+  startAfter?: EJSONDocument;
+  startAtOperationTime?: EJSONValue;
+  maxAwaitTimeMS?: number;
+  batchSize?: number;
+  collation?: Record<string, unknown>;
+  showExpandedEvents?: boolean;
+}
+
+/** `watch`: open (or join) a change stream. */
+export interface WatchRequest {
+  v: typeof PROTOCOL_VERSION;
+  /** Client-chosen id of this subscription, unique among the open subscriptions of its socket. */
+  subId: string;
+  target: WatchTarget;
+  /** Stages appended after `$changeStream`, canonical EJSON. */
+  pipeline?: EJSONDocument[];
+  options?: WireWatchOptions;
+}
+
+/** Ack of `watch`: the subscription receives the batches of `streamId`. */
+export interface WatchAccepted {
+  subId: string;
+  /** Id of the (possibly shared) stream; `change` batches and `stream:error` name it. */
+  streamId: string;
+}
+
+/** A batch of change events of one stream, encoded once and sent to every subscriber. */
+export interface ChangeBatch {
+  streamId: string;
+  /** Change events in canonical EJSON; each `_id` is its resume token. */
+  events: EJSONDocument[];
+  /** Resume token after the batch (advances even when `events` is empty). */
+  postBatchResumeToken?: EJSONDocument;
+}
+
+/** Sort as an ordered list of `[field, direction]` pairs, so key order survives JSON. */
+export type WireSort = Array<[string, 1 | -1]>;
+
+/** Parameters shared by `find` and `query`. */
+export interface QuerySpec {
+  db: string;
+  collection: string;
+  filter?: EJSONDocument;
+  sort?: WireSort;
+  limit?: number;
+  skip?: number;
+  projection?: EJSONDocument;
+}
+
+/** `find`: a one-off authorized query. */
+export interface FindRequest extends QuerySpec {
+  v: typeof PROTOCOL_VERSION;
+}
+
+/** `query`: subscribe to a live query (a find() that stays current). */
+export interface LiveQueryRequest extends QuerySpec {
+  v: typeof PROTOCOL_VERSION;
+  subId: string;
+}
+
+/** Ack of `query`: the current result and the version it is at. */
+export interface LiveQueryAccepted {
+  subId: string;
+  /** Id of the (possibly shared) live query; `query:update` and `query:error` name it. */
+  queryId: string;
+  docs: EJSONDocument[];
+  /** Updates with `version` ≤ this are already contained in `docs`. */
+  version: number;
+}
+
+/**
+ * One change to a live query's ordered result. Positions are indexes in the result as it
+ * is after the previous diffs of the same update were applied, so a client needs no query
+ * evaluator: it splices.
+ */
+export type LiveQueryDiff =
+  | { op: 'added'; index: number; doc: EJSONDocument }
+  | { op: 'changed'; index: number; doc: EJSONDocument }
+  | { op: 'moved'; from: number; to: number; doc?: EJSONDocument }
+  | { op: 'removed'; index: number }
+  | { op: 'reset'; docs: EJSONDocument[] };
+
+/** Updates of one live query, sent to all its subscribers. Versions grow by one per update. */
+export interface LiveQueryUpdate {
+  queryId: string;
+  version: number;
+  diffs: LiveQueryDiff[];
+}
+
+/** `unsubscribe`: end a `watch` or `query` subscription. */
+export interface UnsubscribeRequest {
+  v: typeof PROTOCOL_VERSION;
+  subId: string;
+}
+
+/** A stream or query failed for good; every subscriber of it is ended with `error`. */
+export interface StreamErrorMessage {
+  streamId: string;
+  error: WireError;
+}
+export interface QueryErrorMessage {
+  queryId: string;
+  error: WireError;
+}
+/** One subscription of this socket was ended by the bridge (e.g. its queue overflowed). */
+export interface SubscriptionErrorMessage {
+  subId: string;
+  error: WireError;
+}
+/** The bridge is shutting down; every subscription of this socket is over. */
+export interface ClosingMessage {
+  error: WireError;
+}
+
+/** Result of a request, passed to its socket.io acknowledgement callback. */
+export type AckResult<T> = { ok: true; data: T } | { ok: false; error: WireError };
+export type Ack<T> = (result: AckResult<T>) => void;
