@@ -1,0 +1,29 @@
+import type { AckResult, ClientToServerEvents, ServerToClientEvents } from '@mongo-live/protocol';
+
+/** Connection state of a client, as shown in a UI. */
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+
+/** Payload of a client → server event, without the protocol version (the transport adds it). */
+export type RequestPayload<E extends keyof ClientToServerEvents> = Omit<Parameters<ClientToServerEvents[E]>[0], 'v'>;
+/** Data of a successful ack of a client → server event. */
+export type AckData<E extends keyof ClientToServerEvents> =
+  Parameters<Parameters<ClientToServerEvents[E]>[1]>[0] extends AckResult<infer T> ? T : never;
+
+/**
+ * What ChangeStream and LiveQuery need from the connection: requests with acks, server events,
+ * and the connection status. One transport per client, over one socket; everything is multiplexed.
+ */
+export interface LiveTransport {
+  readonly status: ConnectionStatus;
+  /** Calls `listener` on every status change; returns the unsubscribe function. */
+  onStatus(listener: (status: ConnectionStatus) => void): () => void;
+  /**
+   * Sends a request (waiting for the connection if needed) and resolves with the ack's data.
+   * Rejects with a LiveError: the ack's error, or DISCONNECTED / CLOSED.
+   */
+  request<E extends keyof ClientToServerEvents>(event: E, payload: RequestPayload<E>): Promise<AckData<E>>;
+  /** Listens to a server event; returns the unsubscribe function. */
+  on<E extends keyof ServerToClientEvents>(event: E, listener: ServerToClientEvents[E]): () => void;
+  /** A subscription id unique on this transport. */
+  newSubId(): string;
+}

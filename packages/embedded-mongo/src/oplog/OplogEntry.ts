@@ -1,0 +1,52 @@
+import type { Binary, Document, Long, Timestamp } from 'bson';
+
+/** Kinds of entries the storage writes; change streams turn them into events. */
+export type OplogOp =
+  | 'insert'
+  | 'update'
+  | 'replace'
+  | 'delete'
+  | 'create'
+  | 'createIndexes'
+  | 'dropIndexes'
+  | 'modify'
+  | 'drop'
+  | 'rename'
+  | 'dropDatabase';
+
+/**
+ * One committed change, in commit order. Documents are deep, frozen-by-convention copies:
+ * nobody mutates them after `append`.
+ */
+export interface OplogEntry {
+  /** Cluster time of the write; strictly increasing across the oplog. */
+  ts: Timestamp;
+  wall: Date;
+  op: OplogOp;
+  db: string;
+  /** Absent for dropDatabase. */
+  coll?: string;
+  /** UUID of the collection at the time of the write. */
+  collectionUUID?: Binary;
+  /** `{ _id }` for document operations. */
+  documentKey?: Document;
+  /** The document before the write (update, replace, delete). */
+  before?: Document;
+  /** The document after the write (insert, update, replace). */
+  after?: Document;
+  /** For op 'update': the update as given, when it was an operator or pipeline update. */
+  update?: Document | Document[];
+  /** For op 'rename': the new namespace. */
+  to?: { db: string; coll: string };
+  /** For DDL events with showExpandedEvents (create options, index specs...). */
+  operationDescription?: Document;
+  /**
+   * Whether the collection had `changeStreamPreAndPostImages` enabled when this write happened:
+   * only then may change streams serve `before`/`after` as fullDocumentBeforeChange and as the
+   * post-image for `fullDocument: 'whenAvailable' | 'required'`.
+   */
+  imagesRecorded?: boolean;
+  /** Session / transaction the write belonged to. */
+  lsid?: Document;
+  txnNumber?: Long;
+}

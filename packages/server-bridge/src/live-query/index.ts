@@ -1,0 +1,52 @@
+// Owned by the live-query work (issue 6): LiveQueryService runs shared live queries and finds.
+import type { EJSONDocument, LiveQueryUpdate, WireError, WireSort } from '@mongo-live/protocol';
+import type { Document, MongoClient } from 'mongodb';
+
+/** A query after validation and authorization: the auth filter is ANDed in, the projection enforced. */
+export interface EffectiveQuery {
+  db: string;
+  collection: string;
+  filter: Document;
+  sort?: WireSort;
+  skip?: number;
+  limit?: number;
+  projection?: Document;
+}
+
+export interface LiveQueryServiceOptions {
+  mongo: MongoClient;
+  /** Sends an update to every subscriber of a live query (the socket.io room `roomOf(queryId)`). */
+  emitUpdate(queryId: string, update: LiveQueryUpdate): void;
+  /** Ends a live query for all its subscribers. */
+  emitError(queryId: string, error: WireError): void;
+}
+
+/** Runs one live query per distinct effective query, shared by its subscribers. */
+export interface LiveQueryService {
+  /** Deterministic id of the live query for `query` (callers join its room before subscribing). */
+  queryIdOf(query: EffectiveQuery): string;
+  /** Adds a subscriber; resolves with the current result and its version. */
+  subscribe(
+    query: EffectiveQuery,
+    subscriberId: string,
+  ): Promise<{ queryId: string; docs: EJSONDocument[]; version: number }>;
+  unsubscribe(queryId: string, subscriberId: string): void;
+  /** A one-off find with the same semantics as a live query's snapshot. */
+  find(query: EffectiveQuery): Promise<EJSONDocument[]>;
+  /** Number of live queries running. */
+  readonly size: number;
+  close(): Promise<void>;
+}
+
+/** Placeholder until the live-query engine lands. */
+export function createLiveQueryService(_options: LiveQueryServiceOptions): LiveQueryService {
+  const notYet = () => Promise.reject(new Error('live queries are not implemented yet'));
+  return {
+    queryIdOf: (q) => `${q.db}.${q.collection}:${JSON.stringify(q)}`,
+    subscribe: notYet,
+    unsubscribe: () => undefined,
+    find: notYet,
+    size: 0,
+    close: async () => undefined,
+  };
+}
