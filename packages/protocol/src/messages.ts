@@ -40,6 +40,11 @@ export interface WatchAccepted {
   subId: string;
   /** Id of the (possibly shared) stream; `change` batches and `stream:error` name it. */
   streamId: string;
+  /**
+   * The stream's position when this subscriber joined: it receives every event after it. A client
+   * that has seen no event yet resumes from here after a reconnect, so nothing is lost.
+   */
+  resumeToken?: EJSONDocument;
 }
 
 /** A batch of change events of one stream, encoded once and sent to every subscriber. */
@@ -84,6 +89,8 @@ export interface LiveQueryAccepted {
   docs: EJSONDocument[];
   /** Updates with `version` ≤ this are already contained in `docs`. */
   version: number;
+  /** Cluster time the snapshot reflects (canonical EJSON Timestamp), when known. */
+  clusterTime?: EJSONValue;
 }
 
 /**
