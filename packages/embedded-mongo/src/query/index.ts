@@ -1,0 +1,100 @@
+/**
+ * The query engine of the embedded server: filters, BSON comparison, sort, projection, updates,
+ * upsert seeds and aggregation. Storage, commands and change streams all go through here.
+ */
+import type { Document } from 'bson';
+import { Aggregator, update as mingoUpdate, updateOne as mingoUpdateOne, Query } from 'mingo';
+import { CommandError } from '../errors.js';
+import { compareValues } from './compareValues.js';
+
+export { compareValues } from './compareValues.js';
+
+/** Compiles a query filter into a predicate. */
+export function compileFilter(filter: Document, _options?: { collation?: Document }): (doc: Document) => boolean {
+  const q = new Query(filter);
+  return (doc) => q.test(doc);
+}
+
+function getPath(doc: unknown, path: string): unknown {
+  let cur = doc;
+  for (const part of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+/** Compiles a sort specification into a comparator. */
+export function compileSort(sort: Document): (a: Document, b: Document) => number {
+  const keys = Object.entries(sort).map(([k, d]) => [k, Number(d) < 0 ? -1 : 1] as const);
+  return (a, b) => {
+    for (const [k, dir] of keys) {
+      const c = compareValues(getPath(a, k), getPath(b, k));
+      if (c !== 0) return c * dir;
+    }
+    return 0;
+  };
+}
+
+/** Applies a find projection to a document. */
+export function applyProjection(doc: Document, projection: Document): Document {
+  return new Query({}).find([doc], projection).all()[0] as Document;
+}
+
+/** Applies an update (operators, replacement or pipeline) and returns the new document. */
+export function applyUpdate(
+  doc: Document,
+  update: Document | Document[],
+  options: { arrayFilters?: Document[]; isUpsertInsert?: boolean; query?: Document } = {},
+): Document {
+  const copy = structuredClone(doc);
+  if (Array.isArray(update)) {
+    const docs = [copy];
+    mingoUpdateOne(docs, {}, update as never);
+    return docs[0]!;
+  }
+  const keys = Object.keys(update);
+  if (keys.length === 0 || !keys[0]!.startsWith('$')) return { _id: doc._id, ...update };
+  const { $setOnInsert, ...rest } = update;
+  if (options.isUpsertInsert && $setOnInsert) rest.$set = { ...(rest.$set ?? {}), ...$setOnInsert };
+  mingoUpdate(copy, rest, options.arrayFilters);
+  return copy;
+}
+
+/** The document an upsert starts from: the equality fields of the query. */
+export function upsertSeed(filter: Document): Document {
+  const seed: Document = {};
+  for (const [k, v] of Object.entries(filter)) {
+    if (k.startsWith('$')) continue;
+    if (v !== null && typeof v === 'object' && Object.keys(v).some((x) => x.startsWith('$'))) continue;
+    seed[k] = v;
+  }
+  return seed;
+}
+
+/** Runs an aggregation pipeline over documents. */
+export function runPipeline(
+  docs: Document[],
+  pipeline: Document[],
+  options: {
+    collation?: Document;
+    variables?: Document;
+    resolveCollection?: (db: string | undefined, coll: string) => Document[];
+  } = {},
+): Document[] {
+  for (const stage of pipeline) {
+    const name = Object.keys(stage)[0] ?? '';
+    if (
+      !/^\$(match|project|addFields|set|unset|replaceRoot|replaceWith|redact|group|sort|limit|skip|count|unwind|lookup|facet|sortByCount|bucket|bucketAuto|unionWith|graphLookup|sample|setWindowFields|densify|fill|documents)$/.test(
+        name,
+      )
+    )
+      throw new CommandError(40324, 'Location40324', `Unrecognized pipeline stage name: '${name}'`);
+  }
+  const resolver = options.resolveCollection;
+  const agg = new Aggregator(pipeline, {
+    variables: options.variables,
+    collectionResolver: resolver ? (name: string) => resolver(undefined, name) : undefined,
+  });
+  return agg.run(docs) as Document[];
+}
