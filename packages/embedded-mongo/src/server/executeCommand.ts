@@ -1,0 +1,87 @@
+import type { Document } from 'bson';
+import type { CommandContext, ConnectionInfo } from '../commands/CommandContext.js';
+import { clusterTimeDocument } from '../commands/hello.js';
+import { CommandError, codeNameOf, commandError, ErrorCode } from '../errors.js';
+import type { FailCommandAction } from '../failpoints/FailCommandPoint.js';
+import type { WriteOrigin } from '../storage/Store.js';
+import { COMMANDS } from './commandTable.js';
+import type { ServerState } from './ServerState.js';
+
+/** The outcome of one command: a reply to send, or an instruction to drop the connection. */
+export type CommandOutcome = { kind: 'reply'; reply: Document } | { kind: 'close' };
+
+/** Codes a change-stream getMore may resume after (mongod labels them ResumableChangeStreamError). */
+const RESUMABLE_CODES = new Set([
+  6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436, 63, 150, 13388, 234, 133,
+]);
+/** Codes a retryable write may be retried after (mongod labels them RetryableWriteError). */
+const RETRYABLE_WRITE_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+const WRITE_COMMANDS = new Set(['insert', 'update', 'delete', 'findAndModify', 'findandmodify']);
+const TRANSACTION_COMMANDS = new Set(['commitTransaction', 'abortTransaction']);
+
+/** Runs one command document and builds its full reply (ok, $clusterTime, operationTime). */
+export async function executeCommand(
+  server: ServerState,
+  connection: ConnectionInfo,
+  db: string,
+  body: Document,
+): Promise<CommandOutcome> {
+  const name = Object.keys(body)[0];
+  let reply: Document;
+  try {
+    if (name === undefined) throw commandError('FailedToParse', 'Command document is empty');
+    const failure = name === 'configureFailPoint' ? undefined : server.failCommand.match(name, connection.appName);
+    if (failure) {
+      if (failure.blockTimeMS > 0) await new Promise((resolve) => setTimeout(resolve, failure.blockTimeMS));
+      if (failure.closeConnection) return { kind: 'close' };
+      if (failure.errorCode !== undefined) throw failCommandError(failure, name, body);
+    }
+    reply = { ...(await run(server, connection, db, body, name)), ok: 1 };
+    if (failure?.writeConcernError) reply.writeConcernError = failure.writeConcernError;
+  } catch (error) {
+    reply = errorReply(error);
+  }
+  reply.$clusterTime = clusterTimeDocument({ server });
+  reply.operationTime = server.clock.now();
+  return { kind: 'reply', reply };
+}
+
+async function run(server: ServerState, connection: ConnectionInfo, db: string, body: Document, name: string) {
+  if (body.startTransaction === true || body.autocommit === false || TRANSACTION_COMMANDS.has(name)) {
+    throw commandError(
+      'IllegalOperation',
+      'Transactions are not supported by the embedded MongoDB server (@mongo-live/embedded-mongo); run without a transaction or use a real replica set.',
+    );
+  }
+  const handler = COMMANDS.get(name);
+  if (!handler) throw commandError('CommandNotFound', `no such command: '${name}'`);
+  const origin: WriteOrigin = {};
+  if (body.lsid && typeof body.lsid === 'object') origin.lsid = body.lsid as Document;
+  if (body.txnNumber !== undefined && typeof body.txnNumber === 'object') origin.txnNumber = body.txnNumber;
+  const ctx: CommandContext = { server, db, body, name, connection, origin };
+  return handler(ctx);
+}
+
+function failCommandError(failure: FailCommandAction, name: string, body: Document): CommandError {
+  const code = failure.errorCode!;
+  let labels = failure.errorLabels;
+  if (labels === undefined) {
+    if (name === 'getMore' && RESUMABLE_CODES.has(code)) labels = ['ResumableChangeStreamError'];
+    else if (WRITE_COMMANDS.has(name) && body.txnNumber !== undefined && RETRYABLE_WRITE_CODES.has(code)) {
+      labels = ['RetryableWriteError'];
+    }
+  }
+  return new CommandError(
+    code,
+    codeNameOf(code),
+    failure.errmsg ?? "Failing command via 'failCommand' failpoint",
+    labels && labels.length > 0 ? { errorLabels: labels } : undefined,
+  );
+}
+
+/** Any thrown value as a command error reply; unexpected exceptions become InternalError. */
+export function errorReply(error: unknown): Document {
+  if (error instanceof CommandError) return error.toReply();
+  const message = error instanceof Error ? error.message : String(error);
+  return new CommandError(ErrorCode.InternalError, 'InternalError', `embedded server error: ${message}`).toReply();
+}

@@ -1,0 +1,220 @@
+import type { Binary, Document, Long, Timestamp } from 'bson';
+import { commandError } from '../errors.js';
+import type { Oplog } from '../oplog/Oplog.js';
+import type { OplogEntry, OplogOp } from '../oplog/OplogEntry.js';
+import type { ClusterClock } from '../server/ClusterClock.js';
+import { Collection, ID_INDEX_SPEC } from './Collection.js';
+import { deepCopy } from './deepCopy.js';
+import type { Index } from './Index.js';
+
+/** Who asked for a write: recorded on its oplog entries. */
+export interface WriteOrigin {
+  lsid?: Document;
+  txnNumber?: Long;
+}
+
+/**
+ * All databases and collections, and the only place that changes them: every change ticks the
+ * cluster clock and appends its oplog entry, in commit order.
+ */
+export class Store {
+  private readonly databases = new Map<string, Map<string, Collection>>();
+
+  constructor(
+    readonly oplog: Oplog,
+    readonly clock: ClusterClock,
+  ) {}
+
+  databaseNames(): string[] {
+    return [...this.databases.keys()];
+  }
+
+  collections(db: string): Collection[] {
+    return [...(this.databases.get(db)?.values() ?? [])];
+  }
+
+  collection(db: string, name: string): Collection | undefined {
+    return this.databases.get(db)?.get(name);
+  }
+
+  /** The collection, created (with its 'create' entry) when it does not exist: implicit creation. */
+  ensureCollection(db: string, name: string, origin: WriteOrigin = {}): Collection {
+    return this.collection(db, name) ?? this.createCollection(db, name, {}, origin);
+  }
+
+  /** Creates a collection; throws NamespaceExists (48) when it exists. */
+  createCollection(db: string, name: string, options: Document, origin: WriteOrigin = {}): Collection {
+    validateCollectionName(db, name);
+    if (this.collection(db, name)) throw commandError('NamespaceExists', `Collection ${db}.${name} already exists.`);
+    const collection = new Collection(db, name, options);
+    let colls = this.databases.get(db);
+    if (!colls) {
+      colls = new Map();
+      this.databases.set(db, colls);
+    }
+    colls.set(name, collection);
+    this.record('create', collection, origin, {
+      operationDescription: { ...deepCopy(options), idIndex: { ...ID_INDEX_SPEC } },
+    });
+    return collection;
+  }
+
+  insert(collection: Collection, doc: Document, origin: WriteOrigin = {}): Timestamp {
+    collection.insert(doc);
+    return this.record('insert', collection, origin, {
+      documentKey: { _id: doc._id },
+      after: deepCopy(doc),
+    });
+  }
+
+  /** Replaces a stored document by its new version; op 'replace' for replacement documents. */
+  replace(
+    collection: Collection,
+    before: Document,
+    after: Document,
+    op: 'update' | 'replace',
+    update: Document | Document[] | undefined,
+    origin: WriteOrigin = {},
+  ): Timestamp {
+    collection.replace(before, after);
+    return this.record(op, collection, origin, {
+      documentKey: { _id: after._id },
+      before: deepCopy(before),
+      after: deepCopy(after),
+      ...(op === 'update' && update !== undefined ? { update: deepCopy(update) } : {}),
+    });
+  }
+
+  delete(collection: Collection, doc: Document, origin: WriteOrigin = {}): Timestamp {
+    collection.remove(doc);
+    return this.record('delete', collection, origin, { documentKey: { _id: doc._id }, before: deepCopy(doc) });
+  }
+
+  createIndex(collection: Collection, index: Index, origin: WriteOrigin = {}): Timestamp {
+    collection.addIndex(index);
+    return this.record('createIndexes', collection, origin, {
+      operationDescription: { indexes: [deepCopy(index.spec)] },
+    });
+  }
+
+  dropIndex(collection: Collection, index: Index, origin: WriteOrigin = {}): Timestamp {
+    collection.removeIndex(index.name);
+    return this.record('dropIndexes', collection, origin, {
+      operationDescription: { indexes: [deepCopy(index.spec)] },
+    });
+  }
+
+  /** Changes collection options (collMod); `changes` are the options as given. */
+  modify(collection: Collection, changes: Document, origin: WriteOrigin = {}): Timestamp {
+    const before = collection.options;
+    collection.options = { ...before, ...deepCopy(changes) };
+    return this.record('modify', collection, origin, {
+      operationDescription: deepCopy(changes),
+    });
+  }
+
+  dropCollection(collection: Collection, origin: WriteOrigin = {}): Timestamp {
+    const colls = this.databases.get(collection.db);
+    colls?.delete(collection.name);
+    if (colls?.size === 0) this.databases.delete(collection.db);
+    return this.record('drop', collection, origin, {});
+  }
+
+  /** Drops every collection of `db` (one 'drop' each), then records 'dropDatabase'. */
+  dropDatabase(db: string, origin: WriteOrigin = {}): Timestamp | undefined {
+    const colls = this.databases.get(db);
+    if (!colls) return undefined;
+    for (const collection of [...colls.values()]) this.dropCollection(collection, origin);
+    this.databases.delete(db);
+    return this.append({ ts: this.clock.tick(), wall: new Date(), op: 'dropDatabase', db, ...originOf(origin) });
+  }
+
+  /** Moves a collection to a new namespace, dropping `dropTarget` first when given. */
+  rename(
+    collection: Collection,
+    toDb: string,
+    toName: string,
+    dropTarget?: Collection,
+    origin: WriteOrigin = {},
+  ): Timestamp {
+    validateCollectionName(toDb, toName);
+    const from = { db: collection.db, coll: collection.name };
+    if (dropTarget) {
+      const colls = this.databases.get(dropTarget.db);
+      colls?.delete(dropTarget.name);
+    }
+    const source = this.databases.get(from.db);
+    source?.delete(from.coll);
+    if (source?.size === 0) this.databases.delete(from.db);
+    collection.db = toDb;
+    collection.name = toName;
+    let target = this.databases.get(toDb);
+    if (!target) {
+      target = new Map();
+      this.databases.set(toDb, target);
+    }
+    target.set(toName, collection);
+    const to = { db: toDb, coll: toName };
+    return this.append({
+      ts: this.clock.tick(),
+      wall: new Date(),
+      op: 'rename',
+      db: from.db,
+      coll: from.coll,
+      collectionUUID: collection.uuid,
+      to,
+      operationDescription: { to, ...(dropTarget ? { dropTarget: dropTarget.uuid } : {}) },
+      ...originOf(origin),
+    });
+  }
+
+  private record(op: OplogOp, collection: Collection, origin: WriteOrigin, fields: Partial<OplogEntry>): Timestamp {
+    return this.append({
+      ts: this.clock.tick(),
+      wall: new Date(),
+      op,
+      db: collection.db,
+      coll: collection.name,
+      collectionUUID: collection.uuid as Binary,
+      imagesRecorded: collection.imagesRecorded,
+      ...fields,
+      ...originOf(origin),
+    });
+  }
+
+  private append(entry: OplogEntry): Timestamp {
+    this.oplog.append(entry);
+    return entry.ts;
+  }
+}
+
+function originOf(origin: WriteOrigin): Partial<OplogEntry> {
+  const out: Partial<OplogEntry> = {};
+  if (origin.lsid) out.lsid = origin.lsid;
+  if (origin.txnNumber !== undefined) out.txnNumber = origin.txnNumber;
+  return out;
+}
+
+/** Rejects names mongod rejects: empty, `$` inside, NUL, `system.` prefix, overlong namespaces. */
+export function validateCollectionName(db: string, name: string): void {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw commandError('InvalidNamespace', `Invalid namespace specified '${db}.${name}'`);
+  }
+  if (name.includes('$') || name.includes('\u0000') || name.startsWith('.') || name.startsWith('system.')) {
+    throw commandError('InvalidNamespace', `Invalid collection name: ${name}`);
+  }
+  validateDatabaseName(db);
+}
+
+/** Rejects database names mongod rejects. */
+export function validateDatabaseName(db: string): void {
+  if (
+    typeof db !== 'string' ||
+    db.length === 0 ||
+    /[/\\. "$*<>:|?]/.test(db) ||
+    db.includes('\u0000') ||
+    db.length >= 64
+  ) {
+    throw commandError('InvalidNamespace', `Invalid database name: '${db}'`);
+  }
+}
