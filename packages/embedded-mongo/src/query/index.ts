@@ -8,12 +8,7 @@ import { CommandError } from '../errors.js';
 import { compareValues } from './compareValues.js';
 
 export { compareValues } from './compareValues.js';
-
-/** Compiles a query filter into a predicate. */
-export function compileFilter(filter: Document, _options?: { collation?: Document }): (doc: Document) => boolean {
-  const q = new Query(filter);
-  return (doc) => q.test(doc);
-}
+export { compileFilter } from './filter/compileFilter.js';
 
 function getPath(doc: unknown, path: string): unknown {
   let cur = doc;
