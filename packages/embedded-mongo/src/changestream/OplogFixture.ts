@@ -1,8 +1,13 @@
-import { type Binary, type Document, EJSON, Long, Timestamp, UUID } from 'bson';
+import { type Binary, type Document, deserialize, EJSON, Long, serialize, Timestamp, UUID } from 'bson';
 import { Oplog } from '../oplog/Oplog.js';
 import type { OplogEntry } from '../oplog/OplogEntry.js';
 import { applyUpdate } from '../query/index.js';
 import type { ChangeStreamContext } from './types.js';
+
+/** A deep copy that keeps bson classes (structuredClone would turn them into plain objects). */
+function copy(doc: Document): Document {
+  return deserialize(serialize(doc));
+}
 
 interface FixtureCollection {
   uuid: Binary;
@@ -31,7 +36,7 @@ export class OplogFixture {
       clusterTime: () => new Timestamp({ t: 1, i: this.tick }),
       lookup: (db, coll, key) => {
         const doc = this.collections.get(`${db}.${coll}`)?.docs.get(EJSON.stringify(key._id));
-        return doc && structuredClone(doc);
+        return doc && copy(doc);
       },
       newCursorId: () => Long.fromNumber(this.nextCursorId++),
       collectionUUID: (db, coll) => this.collections.get(`${db}.${coll}`)?.uuid,
@@ -62,7 +67,7 @@ export class OplogFixture {
 
   private append(entry: Omit<OplogEntry, 'ts' | 'wall'>): Timestamp {
     const ts = new Timestamp({ t: 1, i: ++this.tick });
-    this.oplog.append({ ...structuredClone(entry), ts, wall: new Date(1_700_000_000_000 + this.tick) } as OplogEntry);
+    this.oplog.append({ ...entry, ts, wall: new Date(1_700_000_000_000 + this.tick) } as OplogEntry);
     return ts;
   }
 
@@ -81,7 +86,7 @@ export class OplogFixture {
 
   insert(db: string, coll: string, doc: Document, extra: Partial<OplogEntry> = {}): Timestamp {
     const c = this.collection(db, coll);
-    c.docs.set(EJSON.stringify(doc._id), structuredClone(doc));
+    c.docs.set(EJSON.stringify(doc._id), copy(doc));
     return this.append({
       op: 'insert',
       db,
