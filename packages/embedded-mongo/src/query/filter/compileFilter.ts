@@ -20,7 +20,7 @@ export interface FilterOptions {
 function isOperatorDocument(v: unknown): v is Document {
   if (!isPlainObject(v)) return false;
   const first = Object.keys(v)[0];
-  return first?.startsWith('$') && first !== '$ref' && first !== '$id' && first !== '$db';
+  return first !== undefined && first[0] === '$' && first !== '$ref' && first !== '$id' && first !== '$db';
 }
 
 function logicalBranches(op: string, arg: unknown, ctx: CompileContext): DocPredicate[] {
