@@ -1,7 +1,8 @@
 // expectError: assertions about the error an operation raised.
-import { type Document, MongoBulkWriteError, MongoError, MongoServerError } from 'mongodb';
+import { type Document, MongoBulkWriteError, MongoClientBulkWriteError, MongoError, MongoServerError } from 'mongodb';
 import { describeValue } from './bsonValues.js';
 import { assertMatches, assertResultMatches, type MatchContext, MatchError } from './match.js';
+import { clientBulkWriteResultDocument } from './operations/clientBulkWrite.js';
 import { bulkWriteResultDocument } from './operations/collection.js';
 import type { ExpectedError } from './types.js';
 import { UnsupportedError } from './unsupported.js';
@@ -72,7 +73,12 @@ export function assertExpectedError(
     assertMatches(expected.errorResponse, (error as MongoServerError).errorResponse, ctx, true, 'errorResponse');
   }
   if (expected.expectResult !== undefined) {
-    const result = error instanceof MongoBulkWriteError ? bulkWriteResultDocument(error.result) : undefined;
+    const result =
+      error instanceof MongoBulkWriteError
+        ? bulkWriteResultDocument(error.result)
+        : error instanceof MongoClientBulkWriteError && error.partialResult
+          ? clientBulkWriteResultDocument(error.partialResult)
+          : undefined;
     assertResultMatches(expected.expectResult, result, ctx, iterable);
   }
 }

@@ -1,6 +1,7 @@
 // Database and client operations of the unified format.
 import { readPreferenceOf } from '../entities.js';
 import { createChangeStream } from './changeStream.js';
+import { clientBulkWrite } from './clientBulkWrite.js';
 import { type Handler, type OperationContext, split, withSession } from './context.js';
 
 const db = (target: string, ctx: OperationContext) => ctx.entities.database(target);
@@ -56,6 +57,7 @@ export const databaseOperations: Record<string, Handler> = {
 };
 
 export const clientOperations: Record<string, Handler> = {
+  clientBulkWrite,
   async createChangeStream(target, args, ctx) {
     return createChangeStream(ctx.entities.client(target), withSession(args, ctx));
   },
