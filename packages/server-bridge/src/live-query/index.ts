@@ -1,6 +1,7 @@
 // Owned by the live-query work (issue 6): LiveQueryService runs shared live queries and finds.
 import type { EJSONDocument, LiveQueryUpdate, WireError, WireSort } from '@mongo-live/protocol';
 import type { Document, MongoClient } from 'mongodb';
+import { LiveQueryServiceImpl } from './LiveQueryService.js';
 
 /** A query after validation and authorization: the auth filter is ANDed in, the projection enforced. */
 export interface EffectiveQuery {
@@ -38,15 +39,22 @@ export interface LiveQueryService {
   close(): Promise<void>;
 }
 
-/** Placeholder until the live-query engine lands. */
-export function createLiveQueryService(_options: LiveQueryServiceOptions): LiveQueryService {
-  const notYet = () => Promise.reject(new Error('live queries are not implemented yet'));
-  return {
-    queryIdOf: (q) => `${q.db}.${q.collection}:${JSON.stringify(q)}`,
-    subscribe: notYet,
-    unsubscribe: () => undefined,
-    find: notYet,
-    size: 0,
-    close: async () => undefined,
-  };
+/**
+ * Creates the live-query service of a bridge: one live query per distinct effective query, shared
+ * by its subscribers, fed by one change stream per collection.
+ *
+ * @example
+ * const service = createLiveQueryService({
+ *   mongo,
+ *   emitUpdate: (queryId, update) => io.to(queryId).emit('query:update', update),
+ *   emitError: (queryId, error) => io.to(queryId).emit('query:error', { queryId, error }),
+ * });
+ */
+export function createLiveQueryService(options: LiveQueryServiceOptions): LiveQueryService {
+  return new LiveQueryServiceImpl(options);
 }
+
+export { compareValues } from './bsonOrder.js';
+export { LiveQueryError, toWireError } from './errors.js';
+export { LiveQueryEngine } from './LiveQueryEngine.js';
+export { queryIdOf } from './queryId.js';

@@ -1,0 +1,179 @@
+import { type EJSONDocument, encode, type LiveQueryDiff } from '@mongo-live/protocol';
+import type { Document } from 'mongodb';
+import { type EqualityPredicate, equalityPredicateOf } from './equality.js';
+import type { EffectiveQuery } from './index.js';
+import { listDiff } from './listDiff.js';
+import { compileMatcher, type Matcher } from './matcher.js';
+import { compileProjection, type Projector } from './projection.js';
+import { ResultWindow, type WindowEntry } from './ResultWindow.js';
+import { SortOrder } from './SortOrder.js';
+import { valueKey } from './valueKey.js';
+
+/** Result of applying one change to a live query. */
+export interface ApplyResult {
+  diffs: LiveQueryDiff[];
+  /** The window lost a member it cannot replace from memory: re-read it from the database. */
+  refill: boolean;
+}
+
+/** Tells the dispatch index which documents a query's window holds. */
+export interface MembershipListener {
+  entered(docId: string): void;
+  left(docId: string): void;
+}
+
+/**
+ * The logic of one live query, without I/O: keeps the first skip+limit matching documents in
+ * sort order and turns each document change into diffs of the visible part (after `skip`).
+ *
+ * @example
+ * const engine = new LiveQueryEngine({ db: 'd', collection: 'c', filter: { a: 1 }, limit: 2 });
+ * engine.load(await coll.find(engine.filter).sort(engine.order.mongoSort).limit(engine.capacity).toArray());
+ * const { diffs, refill } = engine.apply(valueKey(doc._id), doc, normalizeNumbers(doc));
+ */
+export class LiveQueryEngine {
+  readonly filter: Document;
+  readonly order: SortOrder;
+  readonly skip: number;
+  /** skip + limit, or Infinity: how many documents the window keeps. */
+  readonly capacity: number;
+  readonly predicate: EqualityPredicate | undefined;
+  private readonly matcher: Matcher;
+  private readonly project: Projector;
+  private readonly window: ResultWindow;
+
+  constructor(
+    query: EffectiveQuery,
+    private readonly membership: MembershipListener = { entered() {}, left() {} },
+  ) {
+    this.filter = query.filter;
+    this.order = new SortOrder(query.sort);
+    this.skip = query.skip ?? 0;
+    this.capacity = query.limit ? this.skip + Math.abs(query.limit) : Number.POSITIVE_INFINITY;
+    this.predicate = equalityPredicateOf(query.filter);
+    this.matcher = compileMatcher(query.filter);
+    this.project = compileProjection(query.projection);
+    this.window = new ResultWindow(this.order, this.capacity);
+  }
+
+  /** Limit for the database read of the window, undefined when unlimited. */
+  get fetchLimit(): number | undefined {
+    return Number.isFinite(this.capacity) ? this.capacity : undefined;
+  }
+
+  /** Ids of the documents the window holds (including the skipped ones). */
+  docIds(): IterableIterator<string> {
+    return this.window.ids();
+  }
+
+  /** The visible result, as sent to clients. */
+  visible(): EJSONDocument[] {
+    const out: EJSONDocument[] = [];
+    for (let i = this.skip; i < this.window.length; i++) out.push((this.window.at(i) as WindowEntry).view);
+    return out;
+  }
+
+  /** Sets the window from a database read (first skip+limit documents of the result). */
+  load(docs: Document[]): void {
+    this.refresh(docs);
+  }
+
+  /** Replaces the window with a fresh database read; returns the diffs of the visible part. */
+  refresh(docs: Document[]): LiveQueryDiff[] {
+    const entries = docs.map((d) => this.entry(d));
+    entries.sort((a, b) => this.order.compare(a.keys, b.keys));
+    if (entries.length > this.capacity) entries.length = this.capacity;
+    const before = this.window.list().slice(this.skip);
+    for (const id of this.window.ids()) this.membership.left(id);
+    this.window.replace(entries);
+    for (const e of entries) this.membership.entered(e.id);
+    return listDiff(before, entries.slice(this.skip));
+  }
+
+  /**
+   * Applies the new state of one document: `doc` is its post-image, or null when it is gone;
+   * `normalized` is `normalizeNumbers(doc)`, computed once per event for every query.
+   */
+  apply(docId: string, doc: Document | null, normalized: Document | null): ApplyResult {
+    const diffs: LiveQueryDiff[] = [];
+    const current = this.window.get(docId);
+    const oldIndex = current ? this.window.indexOf(current) : -1;
+    const matches = doc !== null && normalized !== null && this.matcher(normalized);
+    if (!matches) {
+      if (oldIndex < 0) return { diffs, refill: false };
+      const wasFull = this.window.full;
+      this.removeAt(oldIndex, diffs);
+      return { diffs, refill: wasFull && Number.isFinite(this.capacity) };
+    }
+    const next = this.entry(doc);
+    if (oldIndex < 0) {
+      const at = this.window.insertionIndex(next.keys);
+      if (at >= this.capacity) return { diffs, refill: false }; // beyond the window
+      this.insertAt(at, next, diffs);
+      return { diffs, refill: false };
+    }
+    const wasFull = this.window.full;
+    this.window.removeAt(oldIndex);
+    const to = this.window.insertionIndex(next.keys);
+    this.window.insertAt(to, next);
+    this.describeMove(oldIndex, to, current as WindowEntry, next, diffs);
+    // A member that moved to the end of a full window may now rank after documents outside it.
+    const grew = this.order.compare(next.keys, (current as WindowEntry).keys) > 0;
+    const refill = wasFull && Number.isFinite(this.capacity) && to === this.window.length - 1 && grew;
+    return { diffs, refill };
+  }
+
+  private entry(doc: Document): WindowEntry {
+    const view = encode(this.project(doc)) as EJSONDocument;
+    return { id: valueKey(doc._id), doc, keys: this.order.keysOf(doc), view, viewJson: JSON.stringify(view) };
+  }
+
+  private removeAt(index: number, diffs: LiveQueryDiff[]): void {
+    const entry = this.window.removeAt(index);
+    this.membership.left(entry.id);
+    if (index >= this.skip) diffs.push({ op: 'removed', index: index - this.skip });
+    // Removing from the skipped prefix pulls the first visible document into it.
+    else if (this.window.length >= this.skip) diffs.push({ op: 'removed', index: 0 });
+  }
+
+  private insertAt(index: number, entry: WindowEntry, diffs: LiveQueryDiff[]): void {
+    this.window.insertAt(index, entry);
+    this.membership.entered(entry.id);
+    if (index >= this.skip) diffs.push({ op: 'added', index: index - this.skip, doc: entry.view });
+    // Inserting into the skipped prefix pushes its last document into view.
+    else if (this.window.length > this.skip)
+      diffs.push({ op: 'added', index: 0, doc: (this.window.at(this.skip) as WindowEntry).view });
+    if (this.window.length > this.capacity) {
+      const dropped = this.window.removeAt(this.window.length - 1);
+      this.membership.left(dropped.id);
+      diffs.push({ op: 'removed', index: this.window.length - this.skip });
+    }
+  }
+
+  /** Diffs for an entry that was at `from` and now is at `to` (index after its removal). */
+  private describeMove(from: number, to: number, before: WindowEntry, after: WindowEntry, diffs: LiveQueryDiff[]) {
+    const visibleChange = before.viewJson !== after.viewJson;
+    const s = this.skip;
+    if (from >= s && to >= s) {
+      if (from !== to) {
+        diffs.push(
+          visibleChange
+            ? { op: 'moved', from: from - s, to: to - s, doc: after.view }
+            : { op: 'moved', from: from - s, to: to - s },
+        );
+      } else if (visibleChange) diffs.push({ op: 'changed', index: to - s, doc: after.view });
+      return;
+    }
+    if (from < s && to < s) return; // stays in the skipped prefix
+    // Crossing the skip boundary: the window already holds the new order; describe it as the
+    // visible document that left and the one that entered.
+    if (from < s) {
+      // The entry left the prefix: the visible list lost its old first element into the prefix...
+      diffs.push({ op: 'removed', index: 0 });
+      diffs.push({ op: 'added', index: to - s, doc: after.view });
+    } else {
+      diffs.push({ op: 'removed', index: from - s });
+      diffs.push({ op: 'added', index: 0, doc: (this.window.at(s) as WindowEntry).view });
+    }
+  }
+}

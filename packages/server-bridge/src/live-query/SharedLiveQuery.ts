@@ -1,0 +1,66 @@
+import type { EJSONDocument, LiveQueryDiff, LiveQueryUpdate, WireError } from '@mongo-live/protocol';
+import type { Timestamp } from 'mongodb';
+import { compareValues } from './bsonOrder.js';
+import type { EffectiveQuery } from './index.js';
+import { LiveQueryEngine, type MembershipListener } from './LiveQueryEngine.js';
+
+/** Where a shared live query sends what happens to it (the bridge's room of `id`). */
+export interface LiveQuerySink {
+  emitUpdate(queryId: string, update: LiveQueryUpdate): void;
+  emitError(queryId: string, error: WireError): void;
+}
+
+/**
+ * One live query shared by every subscriber of the same effective query: its engine, its version
+ * (one more per update sent) and the cluster time up to which its window is known to be current.
+ *
+ * @example
+ * const q = new SharedLiveQuery(id, query, sink, membership);
+ * q.publish(q.engine.apply(docId, doc, normalized).diffs);
+ */
+export class SharedLiveQuery {
+  readonly engine: LiveQueryEngine;
+  version = 0;
+  /** Events at or before this cluster time are already reflected in the window. */
+  baseTime: Timestamp | undefined;
+  readonly subscribers = new Set<string>();
+  closed = false;
+
+  constructor(
+    readonly id: string,
+    readonly query: EffectiveQuery,
+    private readonly sink: LiveQuerySink,
+    membership: MembershipListener,
+  ) {
+    this.engine = new LiveQueryEngine(query, membership);
+  }
+
+  /** True when an event at `clusterTime` is already contained in the window. */
+  reflects(clusterTime: Timestamp | undefined): boolean {
+    return !!clusterTime && !!this.baseTime && compareValues(clusterTime, this.baseTime) <= 0;
+  }
+
+  /** Moves the known-current point forward after a database read. */
+  advance(operationTime: Timestamp | undefined): void {
+    if (operationTime && (!this.baseTime || compareValues(operationTime, this.baseTime) > 0))
+      this.baseTime = operationTime;
+  }
+
+  /** Current result and version, as a subscriber's ack. */
+  snapshot(): { queryId: string; docs: EJSONDocument[]; version: number } {
+    return { queryId: this.id, docs: this.engine.visible(), version: this.version };
+  }
+
+  /** Sends one update with these diffs (nothing when empty). */
+  publish(diffs: LiveQueryDiff[]): void {
+    if (diffs.length === 0 || this.closed) return;
+    this.version += 1;
+    this.sink.emitUpdate(this.id, { queryId: this.id, version: this.version, diffs });
+  }
+
+  fail(error: WireError): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.sink.emitError(this.id, error);
+  }
+}
