@@ -1,0 +1,150 @@
+import { DEFAULT_NAMESPACE } from '@mongo-live/protocol';
+import type { Document, Filter, WithId } from 'mongodb';
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { ChangeStream } from './ChangeStream.js';
+import type { ConnectionStatus } from './LiveTransport.js';
+import { createLiveQuery, findOnce, type LiveQuery } from './live-query/index.js';
+import { type QueryOptions, toQuerySpec } from './querySpec.js';
+import { type LiveSocket, SocketTransport } from './SocketTransport.js';
+import type { WatchOptions } from './watchOptions.js';
+
+/**
+ * Options of {@link createLiveClient}.
+ *
+ * @example
+ * createLiveClient({ url: 'https://api.example.com', auth: { token } });
+ */
+export interface LiveClientOptions {
+  /** Server origin; default: same origin as the page. */
+  url?: string;
+  /** Bring your own socket (already pointing at the bridge's namespace); `close()` leaves it open. */
+  // biome-ignore lint/suspicious/noExplicitAny: any socket.io-client socket is accepted, whatever its event maps
+  socket?: Socket<any, any>;
+  /** Namespace of the bridge; default '/mongo-live'. Ignored with `socket`. */
+  namespace?: string;
+  /** Sent in the socket.io handshake (`socket.handshake.auth` on the server). Ignored with `socket`. */
+  auth?: Record<string, unknown>;
+  /** Extra socket.io-client options (reconnection delays, transports...). Ignored with `socket`. */
+  socketOptions?: Partial<ManagerOptions & SocketOptions>;
+}
+
+/**
+ * The entry point: one socket to the bridge, any number of change streams and live queries on it.
+ *
+ * @example
+ * const live = createLiveClient();
+ * const stream = live.db('shop').collection('orders').watch();
+ */
+export interface LiveClient {
+  db(name: string): LiveDb;
+  /** Watches the whole deployment (the bridge's `authorize` must allow it). */
+  watch<T extends Document = Document>(pipeline?: Document[], options?: WatchOptions): ChangeStream<T>;
+  readonly status: ConnectionStatus;
+  /** Calls `listener` on every status change; returns the unsubscribe function. */
+  onStatus(listener: (status: ConnectionStatus) => void): () => void;
+  /** Closes every stream of this client and the socket (unless it was brought in `options.socket`). */
+  close(): Promise<void>;
+  /** The underlying transport (for live queries and diagnostics). */
+  readonly transport: SocketTransport;
+}
+
+/**
+ * One database.
+ *
+ * @example
+ * const stream = live.db('shop').watch([{ $match: { 'ns.coll': { $in: ['orders', 'users'] } } }]);
+ */
+export interface LiveDb {
+  readonly name: string;
+  collection<T extends Document = Document>(name: string): LiveCollection<T>;
+  /** Watches every collection of the database. */
+  watch<T extends Document = Document>(pipeline?: Document[], options?: WatchOptions): ChangeStream<T>;
+}
+
+/**
+ * One collection.
+ *
+ * @example
+ * const books = await live.db('shop').collection('products').find({ category: 'books' }, { sort: { price: 1 } });
+ */
+export interface LiveCollection<T extends Document = Document> {
+  readonly dbName: string;
+  readonly collectionName: string;
+  watch(pipeline?: Document[], options?: WatchOptions): ChangeStream<T>;
+  /** A one-off authorized `find()`. */
+  find(filter?: Filter<T>, options?: QueryOptions): Promise<WithId<T>[]>;
+  /** A `find()` result that stays current. */
+  liveQuery(filter?: Filter<T>, options?: QueryOptions): LiveQuery<T>;
+}
+
+/**
+ * Creates a client: one socket.io socket to the bridge (`url` + `namespace`), reconnecting by itself.
+ *
+ * @example
+ * import { createLiveClient } from '@mongo-live/client';
+ * const live = createLiveClient({ url: 'http://localhost:3000' });
+ * for await (const change of live.db('shop').collection('orders').watch()) console.log(change);
+ */
+export function createLiveClient(options: LiveClientOptions = {}): LiveClient {
+  const owns = options.socket === undefined;
+  const socket = (options.socket ?? openSocket(options)) as LiveSocket;
+  const transport = new SocketTransport(socket, { ownsSocket: owns });
+  const streams = new Set<ChangeStream<Document>>();
+  let closed = false;
+
+  const watch = <T extends Document>(
+    target: { db?: string; collection?: string },
+    pipeline?: Document[],
+    o?: WatchOptions,
+  ) => {
+    const stream = new ChangeStream<T>(transport, target, pipeline, o);
+    if (closed) {
+      void stream.close();
+      return stream;
+    }
+    const s = stream as unknown as ChangeStream<Document>;
+    streams.add(s);
+    const forget = () => {
+      streams.delete(s);
+      stream.off('close', forget);
+    };
+    stream.on('close', forget);
+    return stream;
+  };
+
+  const collection = <T extends Document>(dbName: string, collectionName: string): LiveCollection<T> => ({
+    dbName,
+    collectionName,
+    watch: (pipeline, o) => watch<T>({ db: dbName, collection: collectionName }, pipeline, o),
+    find: (filter, o) => findOnce<T>(transport, toQuerySpec(dbName, collectionName, filter, o)),
+    liveQuery: (filter, o) => createLiveQuery<T>(transport, toQuerySpec(dbName, collectionName, filter, o)),
+  });
+
+  return {
+    transport,
+    db: (name) => ({
+      name,
+      collection: <T extends Document = Document>(coll: string) => collection<T>(name, coll),
+      watch: (pipeline, o) => watch({ db: name }, pipeline, o),
+    }),
+    watch: (pipeline, o) => watch({}, pipeline, o),
+    get status() {
+      return transport.status;
+    },
+    onStatus: (listener) => transport.onStatus(listener),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...streams].map((s) => s.close()));
+      transport.close();
+    },
+  };
+}
+
+function openSocket(options: LiveClientOptions): Socket {
+  const namespace = options.namespace ?? DEFAULT_NAMESPACE;
+  const path = namespace.startsWith('/') ? namespace : `/${namespace}`;
+  const url = options.url ? `${options.url.replace(/\/+$/, '')}${path}` : path;
+  // forceNew: one connection per client, so closing one client never affects another.
+  return io(url, { ...options.socketOptions, forceNew: true, ...(options.auth ? { auth: options.auth } : {}) });
+}

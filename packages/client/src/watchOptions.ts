@@ -1,0 +1,68 @@
+import { type EJSONDocument, encode, type WireWatchOptions } from '@mongo-live/protocol';
+import type { CollationOptions, Document, ResumeToken, Timestamp } from 'mongodb';
+
+/**
+ * Options of `watch()`, as in the mongodb driver. Resume tokens and `startAtOperationTime`
+ * are real bson values; they are EJSON-encoded on the wire.
+ *
+ * @example
+ * coll.watch([], { fullDocument: 'updateLookup', maxAwaitTimeMS: 500, batchSize: 10 });
+ */
+export interface WatchOptions {
+  fullDocument?: 'default' | 'updateLookup' | 'whenAvailable' | 'required';
+  fullDocumentBeforeChange?: 'off' | 'whenAvailable' | 'required';
+  resumeAfter?: ResumeToken;
+  startAfter?: ResumeToken;
+  startAtOperationTime?: Timestamp;
+  /** Also how long `tryNext()` waits before resolving with null. Default 1000. */
+  maxAwaitTimeMS?: number;
+  batchSize?: number;
+  collation?: CollationOptions;
+  showExpandedEvents?: boolean;
+}
+
+/** Default time `tryNext()` waits for an event, as in the driver. */
+export const DEFAULT_MAX_AWAIT_TIME_MS = 1000;
+
+/**
+ * Encodes watch options for the wire; `undefined` fields are left out.
+ *
+ * @example
+ * toWireWatchOptions({ resumeAfter: token }) // { resumeAfter: { _data: '8263...' } }
+ */
+export function toWireWatchOptions(options: WatchOptions = {}): WireWatchOptions {
+  const wire: WireWatchOptions = {};
+  if (options.fullDocument !== undefined) wire.fullDocument = options.fullDocument;
+  if (options.fullDocumentBeforeChange !== undefined) wire.fullDocumentBeforeChange = options.fullDocumentBeforeChange;
+  if (options.resumeAfter != null) wire.resumeAfter = encode(options.resumeAfter) as EJSONDocument;
+  if (options.startAfter != null) wire.startAfter = encode(options.startAfter) as EJSONDocument;
+  if (options.startAtOperationTime != null) wire.startAtOperationTime = encode(options.startAtOperationTime);
+  if (options.maxAwaitTimeMS !== undefined) wire.maxAwaitTimeMS = options.maxAwaitTimeMS;
+  if (options.batchSize !== undefined) wire.batchSize = options.batchSize;
+  if (options.collation !== undefined) wire.collation = encode(options.collation) as Record<string, unknown>;
+  if (options.showExpandedEvents !== undefined) wire.showExpandedEvents = options.showExpandedEvents;
+  return wire;
+}
+
+/**
+ * The same options, resuming after `token` instead of their original starting point: what a
+ * stream sends when it re-subscribes (after a reconnect, or when the bridge dropped it).
+ */
+export function resumeFrom(wire: WireWatchOptions, token: EJSONDocument): WireWatchOptions {
+  const { resumeAfter: _r, startAfter: _s, startAtOperationTime: _t, ...rest } = wire;
+  return { ...rest, resumeAfter: token };
+}
+
+/** Encodes a pipeline for the wire. */
+export function toWirePipeline(pipeline: Document[] | undefined): EJSONDocument[] | undefined {
+  if (pipeline === undefined) return undefined;
+  return pipeline.map((stage) => encode(stage) as EJSONDocument);
+}
+
+/**
+ * A stable string for a resume token, to compare tokens (JSON of canonical EJSON: tokens are
+ * `{ _data: string }` documents, so equal tokens give equal strings).
+ */
+export function tokenKey(token: unknown): string {
+  return JSON.stringify(encode(token));
+}
