@@ -5,31 +5,10 @@
 import type { Document } from 'bson';
 import { Aggregator, update as mingoUpdate, updateOne as mingoUpdateOne, Query } from 'mingo';
 import { CommandError } from '../errors.js';
-import { compareValues } from './compareValues.js';
 
 export { compareValues } from './compareValues.js';
 export { compileFilter } from './filter/compileFilter.js';
-
-function getPath(doc: unknown, path: string): unknown {
-  let cur = doc;
-  for (const part of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return cur;
-}
-
-/** Compiles a sort specification into a comparator. */
-export function compileSort(sort: Document): (a: Document, b: Document) => number {
-  const keys = Object.entries(sort).map(([k, d]) => [k, Number(d) < 0 ? -1 : 1] as const);
-  return (a, b) => {
-    for (const [k, dir] of keys) {
-      const c = compareValues(getPath(a, k), getPath(b, k));
-      if (c !== 0) return c * dir;
-    }
-    return 0;
-  };
-}
+export { compileSort } from './sort.js';
 
 /** Applies a find projection to a document. */
 export function applyProjection(doc: Document, projection: Document): Document {
