@@ -108,8 +108,16 @@ export class ChangeStreamCursor implements ServerCursor {
         for (const pending of eventsForEntry(entry, this.spec, this.ctx)) {
           const position = { ts: entry.ts, step: pending.step };
           if (comparePositions(position, this.position) <= 0) continue;
-          const event = pending.build();
-          const out = this.pipeline(event, entry.ts);
+          let event: Document;
+          let out: Document | undefined;
+          try {
+            event = pending.build();
+            out = this.pipeline(event, entry.ts);
+          } catch (error) {
+            // Deliver what came before the failing event; the next getMore fails on it again.
+            if (docs.length > 0) return docs;
+            throw error;
+          }
           this.position = position;
           this.positionToken = event._id as Document;
           if (out !== undefined) {

@@ -49,7 +49,10 @@ function startOf(ctx: ChangeStreamContext, spec: ChangeStreamSpec): CursorStart 
   const { start } = spec;
   switch (start.kind) {
     case 'now': {
-      const ts = ctx.clusterTime();
+      // Never before the newest write: those are in the past for a new stream.
+      const clusterTime = ctx.clusterTime();
+      const newest = ctx.oplog.newest()?.ts;
+      const ts = newest && newest.compare(clusterTime) > 0 ? newest : clusterTime;
       return { position: { ts, step: HIGH_WATER_MARK_STEP }, token: highWaterMarkToken(ts) };
     }
     case 'startAtOperationTime': {
