@@ -76,6 +76,9 @@ export const ErrorCode = {
   QueryFeatureNotAllowed: 224,
   Location40573: 40573,
   UnknownError: 8,
+  InvalidIndexSpecificationOption: 197,
+  InvalidPipelineOperator: 168,
+  OptionNotSupportedOnView: 167,
 } as const;
 
 /** Looks up the codeName of a known code, for errors built from a bare number (e.g. failCommand). */
@@ -87,4 +90,11 @@ export function codeNameOf(code: number): string {
 /** Shorthand: `throw commandError('BadValue', 'msg')`. */
 export function commandError(name: keyof typeof ErrorCode, message: string, extra?: Document): CommandError {
   return new CommandError(ErrorCode[name], name, message, extra);
+}
+
+/** Any thrown value as a command error reply; unexpected exceptions become InternalError (1). */
+export function errorReply(error: unknown): Document {
+  if (error instanceof CommandError) return error.toReply();
+  const message = error instanceof Error ? error.message : String(error);
+  return new CommandError(ErrorCode.InternalError, 'InternalError', `embedded server error: ${message}`).toReply();
 }

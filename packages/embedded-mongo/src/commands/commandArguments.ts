@@ -94,3 +94,31 @@ export function bsonTypeName(value: unknown): string {
   }
   return 'object';
 }
+
+/** Fields every command may carry that are not command options (sessions, read/write concern...). */
+const GENERIC_FIELDS = new Set([
+  'lsid',
+  'txnNumber',
+  'autocommit',
+  'startTransaction',
+  '$clusterTime',
+  '$readPreference',
+  'readConcern',
+  'writeConcern',
+  'apiVersion',
+  'apiStrict',
+  'apiDeprecationErrors',
+  'comment',
+  '$db',
+  'maxTimeMS',
+  'clientOperationKey',
+]);
+
+/** The command's own options: the body without its name field and the generic fields. */
+export function commandOptions(body: Document, command: string): Document {
+  const options: Document = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key !== command && !GENERIC_FIELDS.has(key)) options[key] = value;
+  }
+  return options;
+}

@@ -1,4 +1,3 @@
-import { commandError } from '../errors.js';
 import type { CommandHandler } from './CommandContext.js';
 
 /**
@@ -9,11 +8,3 @@ export const endSessions: CommandHandler = () => ({});
 export const killSessions: CommandHandler = () => ({});
 export const killAllSessions: CommandHandler = () => ({});
 export const refreshSessions: CommandHandler = () => ({});
-
-/** Multi-document transactions are not supported; say so clearly instead of pretending. */
-export const rejectTransaction: CommandHandler = () => {
-  throw commandError(
-    'IllegalOperation',
-    'Transactions are not supported by the embedded MongoDB server (@mongo-live/embedded-mongo); run without a transaction or use a real replica set.',
-  );
-};

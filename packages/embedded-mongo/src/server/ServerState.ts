@@ -1,7 +1,9 @@
 import { Long, ObjectId } from 'bson';
+import type { ChangeStreamContext } from '../changestream/types.js';
 import { CursorRegistry } from '../cursors/CursorRegistry.js';
 import { FailCommandPoint } from '../failpoints/FailCommandPoint.js';
 import { Oplog } from '../oplog/Oplog.js';
+import { deepCopy } from '../storage/deepCopy.js';
 import { Store } from '../storage/Store.js';
 import { ClusterClock } from './ClusterClock.js';
 
@@ -25,6 +27,8 @@ export class ServerState {
   readonly electionId = new ObjectId('7fffffff0000000000000001');
   readonly startedAt = new Date();
   private connectionCount = 0;
+  /** What change streams see of this server (see changestream/types.ts). */
+  readonly changeStreamContext: ChangeStreamContext;
 
   constructor(
     readonly identity: ServerIdentity,
@@ -32,6 +36,16 @@ export class ServerState {
   ) {
     this.oplog = new Oplog(oplogCapacity);
     this.store = new Store(this.oplog, this.clock);
+    this.changeStreamContext = {
+      oplog: this.oplog,
+      clusterTime: () => this.clock.now(),
+      lookup: (db, coll, documentKey) => {
+        const doc = this.store.collection(db, coll)?.findById(documentKey._id);
+        return doc ? deepCopy(doc) : undefined;
+      },
+      newCursorId: () => this.cursors.newId(),
+      collectionUUID: (db, coll) => this.store.collection(db, coll)?.uuid,
+    };
   }
 
   nextConnectionId(): number {

@@ -1,4 +1,16 @@
+import { aggregate } from '../commands/aggregate.js';
 import type { CommandHandler } from '../commands/CommandContext.js';
+import {
+  collMod,
+  create,
+  drop,
+  dropDatabase,
+  listCollections,
+  listDatabases,
+  renameCollection,
+} from '../commands/collectionCommands.js';
+import { configureFailPoint } from '../commands/configureFailPoint.js';
+import { getMore, killCursors } from '../commands/cursorCommands.js';
 import {
   buildInfo,
   connectionStatus,
@@ -11,8 +23,12 @@ import {
   serverStatus,
   whatsmyuri,
 } from '../commands/diagnostics.js';
+import { findAndModify } from '../commands/findAndModify.js';
 import { hello } from '../commands/hello.js';
+import { createIndexes, dropIndexes, listIndexes } from '../commands/indexCommands.js';
+import { count, distinct, find } from '../commands/readCommands.js';
 import { endSessions, killAllSessions, killSessions, refreshSessions } from '../commands/sessions.js';
+import { insert, remove, update } from '../commands/writeCommands.js';
 
 /** Every command the server knows, by the name clients send (case-sensitive, as in mongod). */
 export const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map<string, CommandHandler>([
@@ -34,4 +50,27 @@ export const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map<string, Com
   ['killSessions', killSessions],
   ['killAllSessions', killAllSessions],
   ['refreshSessions', refreshSessions],
+  ['insert', insert],
+  ['update', update],
+  ['delete', remove],
+  ['find', find],
+  ['getMore', getMore],
+  ['killCursors', killCursors],
+  ['aggregate', aggregate],
+  ['count', count],
+  ['distinct', distinct],
+  ['findAndModify', findAndModify],
+  ['findandmodify', findAndModify],
+  ['create', create],
+  ['drop', drop],
+  ['dropDatabase', dropDatabase],
+  ['collMod', collMod],
+  ['renameCollection', renameCollection],
+  ['listCollections', listCollections],
+  ['listDatabases', listDatabases],
+  ['createIndexes', createIndexes],
+  ['listIndexes', listIndexes],
+  ['dropIndexes', dropIndexes],
+  ['deleteIndexes', dropIndexes],
+  ['configureFailPoint', configureFailPoint],
 ]);

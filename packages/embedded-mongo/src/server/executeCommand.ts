@@ -1,7 +1,7 @@
 import type { Document } from 'bson';
 import type { CommandContext, ConnectionInfo } from '../commands/CommandContext.js';
 import { clusterTimeDocument } from '../commands/hello.js';
-import { CommandError, codeNameOf, commandError, ErrorCode } from '../errors.js';
+import { CommandError, codeNameOf, commandError, errorReply } from '../errors.js';
 import type { FailCommandAction } from '../failpoints/FailCommandPoint.js';
 import type { WriteOrigin } from '../storage/Store.js';
 import { COMMANDS } from './commandTable.js';
@@ -48,8 +48,9 @@ export async function executeCommand(
 
 async function run(server: ServerState, connection: ConnectionInfo, db: string, body: Document, name: string) {
   if (body.startTransaction === true || body.autocommit === false || TRANSACTION_COMMANDS.has(name)) {
+    // NotImplemented, not IllegalOperation: the driver rewrites code 20 on writes into a retryWrites hint.
     throw commandError(
-      'IllegalOperation',
+      'NotImplemented',
       'Transactions are not supported by the embedded MongoDB server (@mongo-live/embedded-mongo); run without a transaction or use a real replica set.',
     );
   }
@@ -77,11 +78,4 @@ function failCommandError(failure: FailCommandAction, name: string, body: Docume
     failure.errmsg ?? "Failing command via 'failCommand' failpoint",
     labels && labels.length > 0 ? { errorLabels: labels } : undefined,
   );
-}
-
-/** Any thrown value as a command error reply; unexpected exceptions become InternalError. */
-export function errorReply(error: unknown): Document {
-  if (error instanceof CommandError) return error.toReply();
-  const message = error instanceof Error ? error.message : String(error);
-  return new CommandError(ErrorCode.InternalError, 'InternalError', `embedded server error: ${message}`).toReply();
 }

@@ -1,0 +1,83 @@
+import type { Document } from 'bson';
+import { openChangeStream } from '../changestream/openChangeStream.js';
+import type { ChangeStreamRequest } from '../changestream/types.js';
+import { commandError } from '../errors.js';
+import { runPipeline } from '../query/index.js';
+import { runWriteStage, writeStageOf } from './aggregateWriteStages.js';
+import type { CommandContext, CommandHandler } from './CommandContext.js';
+import { bsonTypeName, cursorBatchSize, optionalDocument, toInteger } from './commandArguments.js';
+import { cursorDocument, firstBatchReply } from './cursorReplies.js';
+
+/**
+ * aggregate: `$changeStream` pipelines open a change-stream cursor; every other pipeline runs over
+ * the collection's documents (or none, for `aggregate: 1`), with `$out`/`$merge` as last stage.
+ */
+export const aggregate: CommandHandler = async (ctx) => {
+  const { body } = ctx;
+  const target = body.aggregate;
+  if (typeof target !== 'string' && target !== 1) {
+    throw commandError('InvalidNamespace', `collection name has invalid type ${bsonTypeName(target)}`);
+  }
+  if (!Array.isArray(body.pipeline)) {
+    throw commandError('TypeMismatch', "BSON field 'aggregate.pipeline' is missing or not of type array");
+  }
+  const pipeline = body.pipeline as Document[];
+  if (body.explain) throw commandError('NotImplemented', 'explain is not supported by the embedded MongoDB server');
+  if (body.cursor === undefined) {
+    throw commandError(
+      'FailedToParse',
+      "The 'cursor' option is required, except for aggregate with the explain argument",
+    );
+  }
+  const coll = typeof target === 'string' ? target : undefined;
+  const batchSize = cursorBatchSize(body);
+  const collation = optionalDocument(body, 'collation');
+  const first = pipeline[0];
+  if (first && typeof first === 'object' && '$changeStream' in first) {
+    return openChangeStreamReply(ctx, {
+      db: ctx.db,
+      ...(coll !== undefined ? { coll } : {}),
+      pipeline,
+      ...(batchSize !== undefined ? { batchSize } : {}),
+      ...(collation ? { collation } : {}),
+      ...maxTime(body),
+    });
+  }
+  const writeStage = writeStageOf(pipeline);
+  const stages = writeStage ? pipeline.slice(0, -1) : pipeline;
+  const source = coll === undefined ? [] : (ctx.server.store.collection(ctx.db, coll)?.documents() ?? []);
+  const variables = optionalDocument(body, 'let');
+  const results = runPipeline(source, stages, {
+    ...(collation ? { collation } : {}),
+    ...(variables ? { variables } : {}),
+    resolveCollection: (db, name) => ctx.server.store.collection(db ?? ctx.db, name)?.documents() ?? [],
+  });
+  const ns = coll === undefined ? `${ctx.db}.$cmd.aggregate` : `${ctx.db}.${coll}`;
+  if (writeStage) {
+    runWriteStage(ctx, writeStage, results);
+    return firstBatchReply(ctx, ns, [], batchSize);
+  }
+  return firstBatchReply(ctx, ns, results, batchSize);
+};
+
+function maxTime(body: Document): { maxTimeMS?: number } {
+  const maxTimeMS = toInteger(body.maxTimeMS, 'maxTimeMS');
+  return maxTimeMS !== undefined ? { maxTimeMS } : {};
+}
+
+async function openChangeStreamReply(ctx: CommandContext, request: ChangeStreamRequest): Promise<Document> {
+  const { server } = ctx;
+  const cursor = openChangeStream(server.changeStreamContext, request);
+  server.cursors.add(cursor);
+  try {
+    const batch = await cursor.getMore({
+      ...(request.batchSize !== undefined ? { batchSize: request.batchSize } : {}),
+      maxTimeMS: 0,
+    });
+    if (batch.exhausted) server.cursors.kill(cursor.id);
+    return cursorDocument(cursor.id, cursor.ns, 'firstBatch', batch);
+  } catch (error) {
+    server.cursors.kill(cursor.id);
+    throw error;
+  }
+}

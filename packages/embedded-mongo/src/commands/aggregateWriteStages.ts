@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { Document } from 'bson';
+import { CommandError, commandError } from '../errors.js';
+import { valuesAtPath } from '../storage/documentPath.js';
+import { Index } from '../storage/Index.js';
+import { valueKey } from '../storage/valueKey.js';
+import type { CommandContext } from './CommandContext.js';
+import { withIdFirst } from './documentWrites.js';
+
+/** The trailing `$out` / `$merge` stage of a pipeline, if any; rejects them anywhere else. */
+export function writeStageOf(pipeline: Document[]): Document | undefined {
+  pipeline.forEach((stage, i) => {
+    const name = Object.keys(stage ?? {})[0];
+    if ((name === '$out' || name === '$merge') && i !== pipeline.length - 1) {
+      throw new CommandError(40601, 'Location40601', `${name} can only be the final stage in the pipeline`);
+    }
+  });
+  const last = pipeline[pipeline.length - 1];
+  const name = last ? Object.keys(last)[0] : undefined;
+  return name === '$out' || name === '$merge' ? last : undefined;
+}
+
+/** Writes an aggregation's results as its `$out` or `$merge` stage says. */
+export function runWriteStage(ctx: CommandContext, stage: Document, results: Document[]): void {
+  if ('$out' in stage) writeOut(ctx, stage.$out, results);
+  else writeMerge(ctx, stage.$merge, results);
+}
+
+function targetOf(ctx: CommandContext, spec: unknown, stage: string): { db: string; coll: string } {
+  if (typeof spec === 'string') return { db: ctx.db, coll: spec };
+  if (spec && typeof spec === 'object' && typeof (spec as Document).coll === 'string') {
+    const db = (spec as Document).db;
+    return { db: typeof db === 'string' ? db : ctx.db, coll: (spec as Document).coll };
+  }
+  throw commandError('FailedToParse', `${stage} requires a collection name or { db, coll }`);
+}
+
+/**
+ * `$out`: like mongod, fills a temporary collection (with the target's indexes) and renames it over
+ * the target, so watchers of the target see one rename rather than a stream of deletes.
+ */
+function writeOut(ctx: CommandContext, spec: unknown, results: Document[]): void {
+  const { db, coll } = targetOf(ctx, spec, '$out');
+  const { store } = ctx.server;
+  const target = store.collection(db, coll);
+  const temp = store.createCollection(db, `tmp.agg_out.${randomUUID()}`, { ...(target?.options ?? {}) }, ctx.origin);
+  try {
+    for (const index of target?.indexes ?? []) {
+      if (index.name !== '_id_') store.createIndex(temp, new Index({ ...index.spec }, () => temp.ns), ctx.origin);
+    }
+    for (const doc of results) store.insert(temp, withIdFirst(doc), ctx.origin);
+  } catch (error) {
+    store.dropCollection(temp, ctx.origin);
+    throw error;
+  }
+  store.rename(temp, db, coll, target, ctx.origin);
+}
+
+function writeMerge(ctx: CommandContext, spec: unknown, results: Document[]): void {
+  const options: Document = typeof spec === 'string' ? { into: spec } : ((spec as Document) ?? {});
+  const { db, coll } = targetOf(ctx, options.into, '$merge');
+  const on: string[] = options.on === undefined ? ['_id'] : Array.isArray(options.on) ? options.on : [options.on];
+  const whenMatched = options.whenMatched ?? 'merge';
+  const whenNotMatched = options.whenNotMatched ?? 'insert';
+  if (typeof whenMatched !== 'string') {
+    throw commandError('NotImplemented', '$merge with a whenMatched pipeline is not supported by the embedded server');
+  }
+  const { store } = ctx.server;
+  const target = store.ensureCollection(db, coll, ctx.origin);
+  const keyOf = (doc: Document) => valueKey(on.map((field) => valuesAtPath(doc, field)[0] ?? null));
+  const byKey = new Map<string, Document>();
+  for (const doc of target.documents()) byKey.set(keyOf(doc), doc);
+  for (const result of results) {
+    const existing = byKey.get(keyOf(result));
+    if (!existing) {
+      if (whenNotMatched === 'discard') continue;
+      if (whenNotMatched === 'fail') {
+        throw new CommandError(
+          13113,
+          'MergeStageNoMatchingDocument',
+          '$merge could not find a matching document in the target collection for at least one document in the source collection',
+        );
+      }
+      const stored = withIdFirst(result);
+      store.insert(target, stored, ctx.origin);
+      byKey.set(keyOf(stored), stored);
+      continue;
+    }
+    if (whenMatched === 'keepExisting') continue;
+    if (whenMatched === 'fail') {
+      throw target.indexes[0]!.duplicateKeyError([existing._id]);
+    }
+    const { _id: _ignored, ...fields } = result;
+    const after =
+      whenMatched === 'replace' ? { _id: existing._id, ...fields } : { ...existing, ...fields, _id: existing._id };
+    const ordered = withIdFirst(after);
+    const op = whenMatched === 'replace' ? 'replace' : 'update';
+    store.replace(target, existing, ordered, op, op === 'update' ? { $set: fields } : undefined, ctx.origin);
+    byKey.set(keyOf(ordered), ordered);
+  }
+}

@@ -1,0 +1,59 @@
+import type { Document } from 'bson';
+import { commandError } from '../errors.js';
+import { applyProjection, compileSort } from '../query/index.js';
+import type { CommandHandler } from './CommandContext.js';
+import { collectionNameOf, optionalBoolean, optionalDocument } from './commandArguments.js';
+import { updateStoredDocument, upsertDocument } from './documentWrites.js';
+import { arrayFiltersOf, findMatches, updateSpecOf } from './writeCommands.js';
+
+/**
+ * findAndModify: updates, replaces or removes the first document matching `query` in `sort` order
+ * and returns it (before or, with `new`, after the change) with `lastErrorObject`.
+ */
+export const findAndModify: CommandHandler = (ctx) => {
+  const { body, server } = ctx;
+  const coll = collectionNameOf(body, ctx.name);
+  const query = optionalDocument(body, 'query') ?? {};
+  const sort = optionalDocument(body, 'sort');
+  const fields = optionalDocument(body, 'fields');
+  const collation = optionalDocument(body, 'collation');
+  const remove = optionalBoolean(body, 'remove') ?? false;
+  const returnNew = optionalBoolean(body, 'new') ?? false;
+  const upsert = optionalBoolean(body, 'upsert') ?? false;
+  const hasUpdate = body.update !== undefined;
+  if (remove && hasUpdate) throw commandError('FailedToParse', 'Cannot specify both an update and remove=true');
+  if (!remove && !hasUpdate) throw commandError('FailedToParse', 'Either an update or remove=true must be specified');
+  if (remove && upsert) throw commandError('FailedToParse', 'Cannot specify both upsert=true and remove=true ');
+  if (remove && returnNew) {
+    throw commandError(
+      'FailedToParse',
+      "Cannot specify both new=true and remove=true; 'remove' always returns the deleted document",
+    );
+  }
+  const project = (doc: Document | undefined): Document | null =>
+    doc === undefined ? null : fields && Object.keys(fields).length > 0 ? applyProjection(doc, fields) : doc;
+
+  const collection = server.store.collection(ctx.db, coll);
+  const sorted = sort && Object.keys(sort).length > 0;
+  let candidates = findMatches(collection, query, !sorted, collation);
+  if (sorted) candidates = [...candidates].sort(compileSort(sort));
+  const target = candidates[0];
+
+  if (remove) {
+    if (!target) return { lastErrorObject: { n: 0 }, value: null };
+    server.store.delete(collection!, target, ctx.origin);
+    return { lastErrorObject: { n: 1 }, value: project(target) };
+  }
+  const update = updateSpecOf(body.update);
+  const arrayFilters = arrayFiltersOf(body);
+  if (target) {
+    const after = updateStoredDocument(ctx, collection!, target, update, arrayFilters) ?? target;
+    return { lastErrorObject: { n: 1, updatedExisting: true }, value: project(returnNew ? after : target) };
+  }
+  if (!upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null };
+  const inserted = upsertDocument(ctx, coll, query, update, arrayFilters);
+  return {
+    lastErrorObject: { n: 1, updatedExisting: false, upserted: inserted._id },
+    value: returnNew ? project(inserted) : null,
+  };
+};

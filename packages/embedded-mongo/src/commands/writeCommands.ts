@@ -1,0 +1,164 @@
+import type { Document } from 'bson';
+import { commandError } from '../errors.js';
+import { compileFilter } from '../query/index.js';
+import type { Collection } from '../storage/Collection.js';
+import type { CommandContext, CommandHandler } from './CommandContext.js';
+import { bsonTypeName, collectionNameOf, optionalBoolean, toInteger } from './commandArguments.js';
+import {
+  insertDocument,
+  isReplacement,
+  statementDocument,
+  updateStoredDocument,
+  upsertDocument,
+  writeError,
+} from './documentWrites.js';
+
+function statementsOf(body: Document, field: string, command: string): unknown[] {
+  const statements = body[field];
+  if (!Array.isArray(statements)) {
+    throw commandError('TypeMismatch', `BSON field '${command}.${field}' is missing or not of type array`);
+  }
+  return statements;
+}
+
+/** Documents of a collection matching a filter; only the first when `justOne`. */
+export function findMatches(
+  collection: Collection | undefined,
+  filter: Document,
+  justOne: boolean,
+  collation?: Document,
+): Document[] {
+  if (!collection) return [];
+  const matches = compileFilter(filter, collation ? { collation } : undefined);
+  const out: Document[] = [];
+  for (const doc of collection.documents()) {
+    if (!matches(doc)) continue;
+    out.push(doc);
+    if (justOne) break;
+  }
+  return out;
+}
+
+/** Runs the statements of a write command in order, collecting writeErrors (stops at the first when ordered). */
+function runStatements(
+  body: Document,
+  statements: unknown[],
+  run: (statement: unknown, index: number) => void,
+): Document[] {
+  const ordered = optionalBoolean(body, 'ordered') ?? true;
+  const writeErrors: Document[] = [];
+  for (let index = 0; index < statements.length; index++) {
+    try {
+      run(statements[index], index);
+    } catch (error) {
+      writeErrors.push(writeError(index, error));
+      if (ordered) break;
+    }
+  }
+  return writeErrors;
+}
+
+/** insert: `{ insert, documents, ordered }` → `{ n, writeErrors? }`. */
+export const insert: CommandHandler = (ctx: CommandContext) => {
+  const coll = collectionNameOf(ctx.body, 'insert');
+  const documents = statementsOf(ctx.body, 'documents', 'insert');
+  const collection = ctx.server.store.ensureCollection(ctx.db, coll, ctx.origin);
+  let n = 0;
+  const writeErrors = runStatements(ctx.body, documents, (doc) => {
+    insertDocument(ctx, collection, doc);
+    n++;
+  });
+  return { n, ...(writeErrors.length > 0 ? { writeErrors } : {}) };
+};
+
+/** update: `{ update, updates: [{ q, u, upsert, multi, arrayFilters, collation }] }` → `{ n, nModified, upserted? }`. */
+export const update: CommandHandler = (ctx: CommandContext) => {
+  const coll = collectionNameOf(ctx.body, 'update');
+  const statements = statementsOf(ctx.body, 'updates', 'update');
+  let n = 0;
+  let nModified = 0;
+  const upserted: Document[] = [];
+  const writeErrors = runStatements(ctx.body, statements, (raw, index) => {
+    const statement = statementOf(raw, 'update');
+    const q = statementDocument(statement, 'q', 'update');
+    const u = updateSpecOf(statement.u);
+    const multi = optionalBoolean(statement, 'multi') ?? false;
+    const arrayFilters = arrayFiltersOf(statement);
+    if (multi && isReplacement(u)) {
+      throw commandError('FailedToParse', 'multi update is not supported for replacement-style update');
+    }
+    const collection = ctx.server.store.collection(ctx.db, coll);
+    const collation = statement.collation as Document | undefined;
+    const matched = findMatches(collection, q, !multi, collation);
+    for (const doc of matched) {
+      n++;
+      if (updateStoredDocument(ctx, collection!, doc, u, arrayFilters)) nModified++;
+    }
+    if (matched.length === 0 && optionalBoolean(statement, 'upsert')) {
+      const doc = upsertDocument(ctx, coll, q, u, arrayFilters);
+      n++;
+      upserted.push({ index, _id: doc._id });
+    }
+  });
+  return {
+    n,
+    nModified,
+    ...(upserted.length > 0 ? { upserted } : {}),
+    ...(writeErrors.length > 0 ? { writeErrors } : {}),
+  };
+};
+
+/** delete: `{ delete, deletes: [{ q, limit: 0 | 1 }] }` → `{ n }`. */
+export const remove: CommandHandler = (ctx: CommandContext) => {
+  const coll = collectionNameOf(ctx.body, 'delete');
+  const statements = statementsOf(ctx.body, 'deletes', 'delete');
+  let n = 0;
+  const writeErrors = runStatements(ctx.body, statements, (raw) => {
+    const statement = statementOf(raw, 'delete');
+    const q = statementDocument(statement, 'q', 'delete');
+    const limit = toInteger(statement.limit, 'limit');
+    if (limit !== 0 && limit !== 1) {
+      throw commandError(
+        'FailedToParse',
+        `The limit field in delete objects must be 0 or 1. Got ${limit ?? 'nothing'}`,
+      );
+    }
+    const collection = ctx.server.store.collection(ctx.db, coll);
+    for (const doc of findMatches(collection, q, limit === 1, statement.collation as Document | undefined)) {
+      ctx.server.store.delete(collection!, doc, ctx.origin);
+      n++;
+    }
+  });
+  return { n, ...(writeErrors.length > 0 ? { writeErrors } : {}) };
+};
+
+function statementOf(raw: unknown, command: string): Document {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw commandError(
+      'TypeMismatch',
+      `BSON field '${command}.statement' is the wrong type '${bsonTypeName(raw)}', expected type 'object'`,
+    );
+  }
+  return raw as Document;
+}
+
+/** `u` of an update statement: a document (operators or replacement) or a pipeline. */
+export function updateSpecOf(u: unknown): Document | Document[] {
+  if (Array.isArray(u)) return u as Document[];
+  if (u === null || typeof u !== 'object') {
+    throw commandError(
+      'FailedToParse',
+      `Update argument must be either an object or an array, found ${bsonTypeName(u)}`,
+    );
+  }
+  return u as Document;
+}
+
+/** `arrayFilters` of an update statement, if any. */
+export function arrayFiltersOf(statement: Document): Document[] | undefined {
+  const filters = statement.arrayFilters;
+  if (filters === undefined || filters === null) return undefined;
+  if (!Array.isArray(filters))
+    throw commandError('TypeMismatch', "BSON field 'arrayFilters' is the wrong type, expected type 'array'");
+  return filters as Document[];
+}
