@@ -1,1 +1,9 @@
-export {};
+export {
+  type AccessDecision,
+  type AccessRequest,
+  type Authorize,
+  allowAll,
+} from './AccessPolicy.js';
+export { type Bridge, type BridgeOptions, type BridgeStats, createBridge } from './createBridge.js';
+export { type BridgeLimits, DEFAULT_LIMITS } from './limits.js';
+export { ALLOWED_STAGES, FORBIDDEN_OPERATORS } from './PipelineGuard.js';

@@ -1,0 +1,211 @@
+import { ObjectId, Timestamp } from 'bson';
+import type { Document } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { ChangeEventGuard } from './ChangeEventGuard.js';
+import { BridgeError } from './errors.js';
+import { Projection } from './Projection.js';
+
+const token = (n: number) => ({ _data: `token-${n}` });
+const base = (n: number, op: string, id: unknown) => ({
+  _id: token(n),
+  operationType: op,
+  clusterTime: new Timestamp({ t: 100, i: n }),
+  ns: { db: 'shop', coll: 'orders' },
+  documentKey: { _id: id },
+});
+
+describe('ChangeEventGuard row filter', () => {
+  const guard = new ChangeEventGuard({ filter: { owner: 'ann' }, clientOptions: {}, clientPipeline: [] });
+
+  it('forces the images it needs and leaves explicit choices alone', () => {
+    expect(guard.driverOptions()).toEqual({ fullDocument: 'updateLookup', fullDocumentBeforeChange: 'whenAvailable' });
+    const explicit = new ChangeEventGuard({
+      filter: { owner: 'ann' },
+      clientOptions: { fullDocument: 'required', fullDocumentBeforeChange: 'required' },
+      clientPipeline: [],
+    });
+    expect(explicit.driverOptions()).toEqual({ fullDocument: 'required', fullDocumentBeforeChange: 'required' });
+    const noFilter = new ChangeEventGuard({
+      projection: Projection.parse({ a: 1 }),
+      clientOptions: {},
+      clientPipeline: [],
+    });
+    expect(noFilter.driverOptions()).toEqual({});
+  });
+
+  it('sends inserts in scope and drops the others', () => {
+    expect(guard.apply({ ...base(1, 'insert', 1), fullDocument: { _id: 1, owner: 'ann' } })).toMatchObject({
+      fullDocument: { owner: 'ann' },
+    });
+    expect(guard.apply({ ...base(2, 'insert', 2), fullDocument: { _id: 2, owner: 'bob' } })).toBeNull();
+  });
+
+  it('sends updates in scope, without the forced post-image when the client did not ask for it', () => {
+    const out = guard.apply({
+      ...base(3, 'update', 1),
+      updateDescription: { updatedFields: { n: 2 }, removedFields: [] },
+      fullDocument: { _id: 1, owner: 'ann', n: 2 },
+      fullDocumentBeforeChange: null,
+    });
+    expect(out).toMatchObject({ operationType: 'update', updateDescription: { updatedFields: { n: 2 } } });
+    expect(out).not.toHaveProperty('fullDocument');
+    expect(out).not.toHaveProperty('fullDocumentBeforeChange');
+  });
+
+  it('turns an update that moves a document out of scope into a removal without content (pre-image)', () => {
+    const out = guard.apply({
+      ...base(4, 'update', 1),
+      updateDescription: { updatedFields: { owner: 'bob', secret: 'x' }, removedFields: [] },
+      fullDocument: { _id: 1, owner: 'bob', secret: 'x' },
+      fullDocumentBeforeChange: { _id: 1, owner: 'ann' },
+    });
+    expect(out).toEqual({
+      _id: token(4),
+      operationType: 'delete',
+      clusterTime: new Timestamp({ t: 100, i: 4 }),
+      ns: { db: 'shop', coll: 'orders' },
+      documentKey: { _id: 1 },
+    });
+  });
+
+  it('without a pre-image: a removal when the update touched a filter field, nothing when it could not have', () => {
+    const moved = guard.apply({
+      ...base(5, 'update', 1),
+      updateDescription: { updatedFields: { owner: 'bob' }, removedFields: [] },
+      fullDocument: { _id: 1, owner: 'bob' },
+    });
+    expect(moved).toMatchObject({ operationType: 'delete', documentKey: { _id: 1 } });
+    expect(Object.keys(moved!)).toEqual(['_id', 'operationType', 'clusterTime', 'ns', 'documentKey']);
+    const untouched = guard.apply({
+      ...base(6, 'update', 2),
+      updateDescription: { updatedFields: { secret: 'y' }, removedFields: [] },
+      fullDocument: { _id: 2, owner: 'bob', secret: 'y' },
+    });
+    expect(untouched).toBeNull();
+    const outOfScopeAll = guard.apply({
+      ...base(7, 'update', 2),
+      updateDescription: { updatedFields: { owner: 'carl' }, removedFields: [] },
+      fullDocument: { _id: 2, owner: 'carl' },
+      fullDocumentBeforeChange: { _id: 2, owner: 'bob' },
+    });
+    expect(outOfScopeAll).toBeNull();
+  });
+
+  it('treats a replace or a vanished document conservatively, never sending content', () => {
+    const replaced = guard.apply({ ...base(8, 'replace', 1), fullDocument: { _id: 1, owner: 'bob', secret: 's' } });
+    expect(replaced).toMatchObject({ operationType: 'delete' });
+    expect(JSON.stringify(replaced)).not.toContain('secret');
+    const vanished = guard.apply({
+      ...base(9, 'update', 1),
+      updateDescription: { updatedFields: { n: 1 }, removedFields: [] },
+      fullDocument: null,
+    });
+    expect(vanished).toMatchObject({ operationType: 'delete' });
+  });
+
+  it('sends deletes as their key, and drops those known to be out of scope', () => {
+    expect(guard.apply({ ...base(10, 'delete', 1) })).toEqual(base(10, 'delete', 1));
+    expect(guard.apply({ ...base(11, 'delete', 2), fullDocumentBeforeChange: { _id: 2, owner: 'bob' } })).toBeNull();
+    expect(guard.apply({ ...base(12, 'delete', 3), fullDocumentBeforeChange: { _id: 3, owner: 'ann' } })).toEqual(
+      base(12, 'delete', 3),
+    );
+  });
+
+  it('passes events without documents (drop, invalidate)', () => {
+    expect(guard.apply({ _id: token(13), operationType: 'invalidate' })).toEqual({
+      _id: token(13),
+      operationType: 'invalidate',
+    });
+  });
+
+  it('matches BSON values like ObjectId', () => {
+    const owner = new ObjectId();
+    const g = new ChangeEventGuard({ filter: { owner }, clientOptions: {}, clientPipeline: [] });
+    expect(
+      g.apply({ ...base(14, 'insert', 1), fullDocument: { _id: 1, owner: new ObjectId(owner.toHexString()) } }),
+    ).not.toBeNull();
+    expect(g.apply({ ...base(15, 'insert', 2), fullDocument: { _id: 2, owner: new ObjectId() } })).toBeNull();
+  });
+});
+
+describe('ChangeEventGuard projection', () => {
+  const guard = new ChangeEventGuard({
+    projection: Projection.parse({ name: 1, 'address.city': 1, 'tags.label': 1 }),
+    clientOptions: { fullDocument: 'updateLookup', fullDocumentBeforeChange: 'whenAvailable' },
+    clientPipeline: [],
+  });
+
+  it('projects fullDocument and fullDocumentBeforeChange', () => {
+    const out = guard.apply({
+      ...base(1, 'update', 1),
+      fullDocument: { _id: 1, name: 'a', ssn: 's', address: { city: 'c', zip: 'z' } },
+      fullDocumentBeforeChange: { _id: 1, name: 'b', ssn: 's0' },
+      updateDescription: { updatedFields: {}, removedFields: [] },
+    })!;
+    expect(out.fullDocument).toEqual({ _id: 1, name: 'a', address: { city: 'c' } });
+    expect(out.fullDocumentBeforeChange).toEqual({ _id: 1, name: 'b' });
+  });
+
+  it('filters updatedFields, removedFields and truncatedArrays by dotted path', () => {
+    const out = guard.apply({
+      ...base(2, 'update', 1),
+      updateDescription: {
+        updatedFields: {
+          name: 'n',
+          ssn: 'secret',
+          'address.city': 'c',
+          'address.zip': 'secret',
+          address: { city: 'c2', zip: 'secret' },
+          'tags.2.label': 'l',
+          'tags.2.internal': 'secret',
+          'tags.2': { label: 'l2', internal: 'secret' },
+        },
+        removedFields: ['ssn', 'address.zip', 'name', 'address'],
+        truncatedArrays: [
+          { field: 'tags', newSize: 1 },
+          { field: 'secrets', newSize: 0 },
+        ],
+      },
+    })!;
+    expect(out.updateDescription).toEqual({
+      updatedFields: {
+        name: 'n',
+        'address.city': 'c',
+        address: { city: 'c2' },
+        'tags.2.label': 'l',
+        'tags.2': { label: 'l2' },
+      },
+      removedFields: ['name', 'address'],
+      truncatedArrays: [{ field: 'tags', newSize: 1 }],
+    });
+    expect(JSON.stringify(out)).not.toContain('secret');
+  });
+
+  it('runs the client pipeline on the guarded event only', () => {
+    const leaky = new ChangeEventGuard({
+      projection: Projection.parse({ ssn: 0 }),
+      clientOptions: {},
+      clientPipeline: [{ $addFields: { copy: '$fullDocument.ssn' } }, { $match: { operationType: 'insert' } }],
+    });
+    const out = leaky.apply({ ...base(3, 'insert', 1), fullDocument: { _id: 1, ssn: 's', name: 'n' } })!;
+    expect(out.copy).toBeUndefined();
+    expect(out.fullDocument).toEqual({ _id: 1, name: 'n' });
+    expect(leaky.apply({ ...base(4, 'delete', 1) })).toBeNull();
+  });
+
+  it('refuses a client pipeline that changes the resume token, like MongoDB', () => {
+    const g = new ChangeEventGuard({
+      projection: Projection.parse({ ssn: 0 }),
+      clientOptions: {},
+      clientPipeline: [{ $project: { _id: 0 } }],
+    });
+    let error: unknown;
+    try {
+      g.apply({ ...base(5, 'insert', 1), fullDocument: { _id: 1 } } as Document);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(BridgeError);
+    expect((error as BridgeError).mongoCode).toBe(280);
+  });
+});

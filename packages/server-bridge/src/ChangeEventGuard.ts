@@ -1,0 +1,172 @@
+import { EJSON } from 'bson';
+import { Aggregator, Query } from 'mingo';
+import type { ChangeStreamOptions, Document } from 'mongodb';
+import { BridgeError } from './errors.js';
+import { referencedPaths, updateTouches } from './FilterPaths.js';
+import type { Projection } from './Projection.js';
+
+/** Operation types that carry a document (and so fall under row and field access rules). */
+const DOCUMENT_OPS = new Set(['insert', 'update', 'replace', 'delete']);
+
+export interface GuardSpec {
+  /** Row filter from the access decision, evaluated on the event's document. */
+  filter?: Document;
+  /** Field projection from the access decision. */
+  projection?: Projection;
+  /** What the client asked for, so forced options can be undone before sending. */
+  clientOptions: ChangeStreamOptions;
+  /** The client's pipeline; runs here, on the already-guarded event. */
+  clientPipeline: Document[];
+}
+
+/**
+ * Enforces a restricted access decision on change events, once per shared stream.
+ *
+ * Why in the bridge and not in the MongoDB pipeline: a client pipeline running inside MongoDB sees
+ * the raw event, so `$addFields: { x: '$fullDocument.secret' }` or a `$match` on a hidden field
+ * would leak. For restricted streams the bridge therefore watches without the client's stages,
+ * applies the row filter and projection here, then runs the client's stages (same allowlist) on the
+ * guarded event with mingo.
+ *
+ * Row filter: an insert is sent when its document matches. An update/replace is sent when its
+ * post-image (`fullDocument`, forced to `updateLookup` when the client asked for none) matches. When
+ * it does not, the bridge decides whether the document WAS in scope: from the pre-image
+ * (`fullDocumentBeforeChange`, requested `whenAvailable`) when the collection records one; otherwise
+ * from the update itself: an update that touches none of the filter's fields cannot have changed
+ * membership. If it was (or may have been) in scope, the client gets a `delete`-shaped event with
+ * only `_id`, `ns`, `documentKey` and `clusterTime`: it learns of the removal, never the content.
+ * Deletes carry only the document key (and the pre-image when it matches and was asked for).
+ *
+ * @example
+ * const guard = new ChangeEventGuard({ filter: { owner: 'ann' }, clientOptions: {}, clientPipeline: [] });
+ * guard.apply(event) // the event, a removal, or null (not for this client)
+ */
+export class ChangeEventGuard {
+  private readonly query: Query | undefined;
+  private readonly filterPaths: string[][] | undefined;
+  private readonly pipeline: Aggregator | undefined;
+
+  constructor(private readonly spec: GuardSpec) {
+    this.query = spec.filter ? new Query(spec.filter) : undefined;
+    this.filterPaths = spec.filter ? referencedPaths(spec.filter) : undefined;
+    this.pipeline = spec.clientPipeline.length > 0 ? new Aggregator(spec.clientPipeline) : undefined;
+  }
+
+  /** Driver options: the client's, plus the images the row filter needs. */
+  driverOptions(): ChangeStreamOptions {
+    const options = { ...this.spec.clientOptions };
+    if (this.query) {
+      if (options.fullDocument === undefined || options.fullDocument === 'default')
+        options.fullDocument = 'updateLookup';
+      if (options.fullDocumentBeforeChange === undefined || options.fullDocumentBeforeChange === 'off')
+        options.fullDocumentBeforeChange = 'whenAvailable';
+    }
+    return options;
+  }
+
+  /** The guarded event as this stream's subscribers may see it, or null when they may not see it. */
+  apply(event: Document): Document | null {
+    const op = event.operationType;
+    let out: Document | null = event;
+    if (DOCUMENT_OPS.has(op)) {
+      if (this.query) out = this.applyRowFilter(event);
+      if (out && out !== event && out.operationType === 'delete' && op !== 'delete') return this.runPipeline(out);
+      if (out && this.spec.projection) out = this.project(out);
+      if (out) out = this.undoForcedOptions(out);
+    }
+    return out ? this.runPipeline(out) : null;
+  }
+
+  private matches(doc: unknown): boolean {
+    return doc !== null && typeof doc === 'object' && this.query!.test(doc as Document);
+  }
+
+  private applyRowFilter(event: Document): Document | null {
+    const op = event.operationType;
+    const pre = event.fullDocumentBeforeChange;
+    if (op === 'insert') return this.matches(event.fullDocument) ? event : null;
+    if (op === 'delete') {
+      if (pre && typeof pre === 'object' && !this.matches(pre)) return null;
+      const out = { ...event };
+      if (!(pre && this.matches(pre))) delete out.fullDocumentBeforeChange;
+      return out;
+    }
+    // update / replace
+    const post = event.fullDocument;
+    if (this.matches(post)) return event;
+    let wasIn: boolean | 'unknown';
+    if (pre && typeof pre === 'object') wasIn = this.matches(pre);
+    else if (
+      op === 'update' &&
+      post &&
+      typeof post === 'object' &&
+      this.filterPaths !== undefined &&
+      !updateTouches(event.updateDescription, this.filterPaths)
+    )
+      wasIn = false; // membership cannot have changed, and it is out now
+    else wasIn = 'unknown';
+    return wasIn === false ? null : removalOf(event);
+  }
+
+  private project(event: Document): Document {
+    const p = this.spec.projection!;
+    const out: Document = { ...event };
+    if (out.fullDocument && typeof out.fullDocument === 'object') out.fullDocument = p.apply(out.fullDocument);
+    if (out.fullDocumentBeforeChange && typeof out.fullDocumentBeforeChange === 'object')
+      out.fullDocumentBeforeChange = p.apply(out.fullDocumentBeforeChange);
+    const ud = out.updateDescription as Document | undefined;
+    if (ud && typeof ud === 'object') {
+      const guarded: Document = {};
+      const updated: Document = {};
+      for (const [path, value] of Object.entries((ud.updatedFields ?? {}) as Document)) {
+        const v = p.applyAt(path.split('.'), value);
+        if (v !== undefined) updated[path] = v;
+      }
+      guarded.updatedFields = updated;
+      guarded.removedFields = ((ud.removedFields ?? []) as unknown[]).filter(
+        (path) => p.visibility(String(path).split('.')).kind !== 'none',
+      );
+      if (ud.truncatedArrays !== undefined)
+        guarded.truncatedArrays = (ud.truncatedArrays as Array<{ field: string }>).filter(
+          (t) => p.visibility(String(t.field).split('.')).kind !== 'none',
+        );
+      if (ud.disambiguatedPaths !== undefined) {
+        const paths: Document = {};
+        for (const [path, segs] of Object.entries(ud.disambiguatedPaths as Document))
+          if (p.visibility(path.split('.')).kind !== 'none') paths[path] = segs;
+        guarded.disambiguatedPaths = paths;
+      }
+      out.updateDescription = guarded;
+    }
+    return out;
+  }
+
+  private undoForcedOptions(event: Document): Document {
+    const asked = this.spec.clientOptions;
+    const out = { ...event };
+    if ((asked.fullDocument === undefined || asked.fullDocument === 'default') && event.operationType === 'update')
+      delete out.fullDocument;
+    if (asked.fullDocumentBeforeChange === undefined || asked.fullDocumentBeforeChange === 'off')
+      delete out.fullDocumentBeforeChange;
+    return out;
+  }
+
+  private runPipeline(event: Document): Document | null {
+    if (!this.pipeline) return event;
+    const token = EJSON.stringify(event._id);
+    const [result] = this.pipeline.run([event]) as Document[];
+    if (!result) return null;
+    // Same rule as MongoDB (error 280): the resume token must survive the client's stages.
+    if (EJSON.stringify(result._id) !== token)
+      throw new BridgeError('SERVER_ERROR', 'the pipeline modified the _id field (the resume token)', 280);
+    return result;
+  }
+}
+
+/** A delete-shaped event that tells only which document left the client's scope. */
+function removalOf(event: Document): Document {
+  const removal: Document = { _id: event._id, operationType: 'delete' };
+  for (const key of ['clusterTime', 'wallTime', 'ns', 'documentKey'])
+    if (event[key] !== undefined) removal[key] = event[key];
+  return removal;
+}

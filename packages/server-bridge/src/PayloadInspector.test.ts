@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { BridgeError } from './errors.js';
+import { inspectPayload } from './PayloadInspector.js';
+
+const limits = { maxPayloadBytes: 1000, maxDepth: 5 };
+
+function codeOf(fn: () => void): string | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    return error instanceof BridgeError ? error.code : 'other';
+  }
+}
+
+describe('inspectPayload', () => {
+  it('accepts ordinary JSON', () => {
+    expect(() => inspectPayload({ a: [1, 'x', null, true, { b: 2 }] }, limits)).not.toThrow();
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])('refuses the key %s at any depth', (key) => {
+    const payload = JSON.parse(`{"a":[{"b":{"${key}":{"polluted":true}}}]}`);
+    expect(() => inspectPayload(payload, limits)).toThrow(new RegExp(`forbidden key '${key}' at a\\[0\\]\\.b`));
+  });
+
+  it('refuses payloads nested deeper than maxDepth', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 6; i++) deep = { d: deep };
+    expect(codeOf(() => inspectPayload(deep, limits))).toBe('LIMIT_EXCEEDED');
+    let deepArray: unknown = 1;
+    for (let i = 0; i < 6; i++) deepArray = [deepArray];
+    expect(codeOf(() => inspectPayload(deepArray, limits))).toBe('LIMIT_EXCEEDED');
+  });
+
+  it('refuses oversized payloads, strings or many keys alike', () => {
+    expect(codeOf(() => inspectPayload({ s: 'x'.repeat(2000) }, limits))).toBe('LIMIT_EXCEEDED');
+    const wide = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, 1]));
+    expect(codeOf(() => inspectPayload(wide, limits))).toBe('LIMIT_EXCEEDED');
+  });
+
+  it('refuses binary data, class instances and non-finite numbers', () => {
+    expect(codeOf(() => inspectPayload({ b: Buffer.from('x') }, limits))).toBe('INVALID_REQUEST');
+    expect(codeOf(() => inspectPayload({ d: new Date() }, limits))).toBe('INVALID_REQUEST');
+    expect(codeOf(() => inspectPayload({ n: Number.NaN }, limits))).toBe('INVALID_REQUEST');
+  });
+});

@@ -1,0 +1,253 @@
+import { type AckResult, CLIENT_EVENTS, type EJSONValue, type WireError } from '@mongo-live/protocol';
+import type { Socket } from 'socket.io';
+import { type AccessRequest, type Authorize, decide } from './AccessPolicy.js';
+import { ChangeEventGuard } from './ChangeEventGuard.js';
+import type { BridgeSocket, ChangeStreamMultiplexer } from './ChangeStreamMultiplexer.js';
+import { buildEffectiveQuery } from './EffectiveQueryBuilder.js';
+import { BridgeError, toWireError } from './errors.js';
+import type { BridgeLimits } from './limits.js';
+import type { LiveQueryService } from './live-query/index.js';
+import type { RequestValidator, ValidQuery } from './RequestValidator.js';
+import type { StreamSpec } from './SharedStream.js';
+import { streamKey } from './streamKey.js';
+
+type SubEntry =
+  | { kind: 'pending'; cancelled: boolean }
+  | { kind: 'watch'; streamId: string }
+  | { kind: 'query'; queryId: string };
+
+/** What every session of a bridge shares. */
+export interface SessionContext {
+  authorize: Authorize;
+  validator: RequestValidator;
+  limits: BridgeLimits;
+  streams: ChangeStreamMultiplexer;
+  liveQueries: LiveQueryService;
+  /** socket.io room of a live query. */
+  queryRoom(queryId: string): string;
+  isClosed(): boolean;
+}
+
+/**
+ * One connected socket: validates, authorizes and dispatches its requests, tracks its
+ * subscriptions, and releases them all on disconnect. Every failure ends up in the request's ack;
+ * nothing a client sends can break the socket or its other subscriptions.
+ *
+ * @example
+ * nsp.on('connection', (socket) => sessions.set(socket.id, new SocketSession(socket, context)));
+ */
+export class SocketSession {
+  private readonly subs = new Map<string, SubEntry>();
+  private disposed = false;
+
+  constructor(
+    readonly socket: BridgeSocket,
+    private readonly ctx: SessionContext,
+  ) {
+    this.handle('watch', (payload) => this.watch(payload));
+    this.handle('query', (payload) => this.query(payload));
+    this.handle('find', (payload) => this.find(payload));
+    this.handle('unsubscribe', (payload) => this.unsubscribe(payload));
+    (socket as unknown as Socket).onAny((event: unknown, ...args: unknown[]) => {
+      if ((CLIENT_EVENTS as readonly unknown[]).includes(event)) return;
+      const name = typeof event === 'string' ? event.slice(0, 64) : typeof event;
+      reply(args.at(-1), {
+        ok: false,
+        error: {
+          code: 'INVALID_REQUEST',
+          message: `unknown event '${name}'; expected one of ${CLIENT_EVENTS.join(', ')}`,
+        },
+      });
+    });
+    socket.on('disconnect', () => this.dispose());
+  }
+
+  /** Open (acknowledged) subscriptions of this socket. */
+  get subscriptionCount(): number {
+    let n = 0;
+    for (const entry of this.subs.values()) if (entry.kind !== 'pending') n++;
+    return n;
+  }
+
+  /** The bridge ended a subscription by itself (stream error, queue overflow). */
+  forget(subId: string): void {
+    this.subs.delete(subId);
+  }
+
+  /** A live query failed for good: its subscriptions on this socket are over. */
+  queryEnded(queryId: string): void {
+    for (const [subId, entry] of this.subs)
+      if (entry.kind === 'query' && entry.queryId === queryId) this.subs.delete(subId);
+    void this.socket.leave(this.ctx.queryRoom(queryId));
+  }
+
+  /** Releases every subscription (disconnect or bridge shutdown). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const subId of [...this.subs.keys()]) this.release(subId);
+  }
+
+  private handle(event: string, run: (payload: unknown) => Promise<unknown>): void {
+    (this.socket as unknown as Socket).on(event, (...args: unknown[]) => {
+      const ack = typeof args.at(-1) === 'function' ? args.pop() : undefined;
+      const outcome =
+        args.length === 1
+          ? run(args[0])
+          : Promise.reject(new BridgeError('INVALID_REQUEST', `${event}: expected exactly one request argument`));
+      outcome.then(
+        (data) => reply(ack, { ok: true, data }),
+        (error: unknown) => reply(ack, { ok: false, error: toWireError(error) }),
+      );
+    });
+  }
+
+  private async watch(payload: unknown) {
+    const req = this.ctx.validator.watch(payload);
+    const entry = this.reserve(req.subId);
+    try {
+      const access: AccessRequest = {
+        kind: 'watch',
+        scope: req.db === undefined ? 'deployment' : req.collection === undefined ? 'database' : 'collection',
+        pipeline: req.pipeline,
+      };
+      if (req.db !== undefined) access.db = req.db;
+      if (req.collection !== undefined) access.collection = req.collection;
+      const grant = await decide(this.ctx.authorize, access, this.socket as unknown as Socket);
+      this.checkStillWanted(entry);
+      const target: { db?: string; collection?: string } = {};
+      if (req.db !== undefined) target.db = req.db;
+      if (req.collection !== undefined) target.collection = req.collection;
+      const key = streamKey(target, req.pipeline, req.options, grant);
+      let spec: StreamSpec;
+      if (grant.kind === 'all') spec = { key, ...target, pipeline: req.pipeline, options: req.options };
+      else {
+        const guard = new ChangeEventGuard({
+          ...(grant.filter ? { filter: grant.filter } : {}),
+          ...(grant.projection ? { projection: grant.projection } : {}),
+          clientOptions: req.options,
+          clientPipeline: req.pipeline,
+        });
+        spec = { key, ...target, pipeline: [], options: guard.driverOptions(), guard };
+      }
+      const accepted = await this.ctx.streams.subscribe(this.socket, req.subId, spec, !req.resumes);
+      if (entry.cancelled || this.disposed) {
+        this.ctx.streams.unsubscribe(this.socket, req.subId, accepted.streamId);
+        throw new BridgeError('CLOSED', 'the subscription was cancelled before it opened');
+      }
+      this.subs.set(req.subId, { kind: 'watch', streamId: accepted.streamId });
+      return { subId: req.subId, ...accepted };
+    } catch (error) {
+      if (this.subs.get(req.subId) === entry) this.subs.delete(req.subId);
+      throw error;
+    }
+  }
+
+  private async query(payload: unknown) {
+    const req = this.ctx.validator.query(payload);
+    const entry = this.reserve(req.subId);
+    let room: string | undefined;
+    try {
+      const effective = buildEffectiveQuery(req, await this.authorizeQuery(req));
+      this.checkStillWanted(entry);
+      const { liveQueries } = this.ctx;
+      room = this.ctx.queryRoom(liveQueries.queryIdOf(effective));
+      // Join BEFORE subscribing: updates after the snapshot's version reach this socket.
+      await this.socket.join(room);
+      const subscriberId = `${this.socket.id}:${req.subId}`;
+      const result = (await liveQueries.subscribe(effective, subscriberId)) as {
+        queryId: string;
+        docs: Record<string, unknown>[];
+        version: number;
+        clusterTime?: EJSONValue;
+      };
+      if (entry.cancelled || this.disposed) {
+        liveQueries.unsubscribe(result.queryId, subscriberId);
+        throw new BridgeError('CLOSED', 'the subscription was cancelled before it opened');
+      }
+      this.subs.set(req.subId, { kind: 'query', queryId: result.queryId });
+      const accepted: {
+        subId: string;
+        queryId: string;
+        docs: Record<string, unknown>[];
+        version: number;
+        clusterTime?: EJSONValue;
+      } = { subId: req.subId, queryId: result.queryId, docs: result.docs, version: result.version };
+      if (result.clusterTime !== undefined) accepted.clusterTime = result.clusterTime;
+      return accepted;
+    } catch (error) {
+      if (this.subs.get(req.subId) === entry) this.subs.delete(req.subId);
+      if (room !== undefined && !this.inRoomByOtherSub(room)) void this.socket.leave(room);
+      throw error;
+    }
+  }
+
+  private async find(payload: unknown) {
+    const req = this.ctx.validator.find(payload);
+    if (this.ctx.isClosed()) throw new BridgeError('CLOSED', 'the bridge is closed');
+    const effective = buildEffectiveQuery(req, await this.authorizeQuery(req));
+    return { docs: await this.ctx.liveQueries.find(effective) };
+  }
+
+  private async unsubscribe(payload: unknown): Promise<null> {
+    const { subId } = this.ctx.validator.unsubscribe(payload);
+    this.release(subId);
+    return null;
+  }
+
+  private authorizeQuery(req: ValidQuery) {
+    return decide(
+      this.ctx.authorize,
+      { kind: 'query', scope: 'collection', db: req.db, collection: req.collection, filter: req.filter },
+      this.socket as unknown as Socket,
+    );
+  }
+
+  private release(subId: string): void {
+    const entry = this.subs.get(subId);
+    if (!entry) return;
+    this.subs.delete(subId);
+    if (entry.kind === 'pending') entry.cancelled = true;
+    else if (entry.kind === 'watch') this.ctx.streams.unsubscribe(this.socket, subId, entry.streamId);
+    else {
+      this.ctx.liveQueries.unsubscribe(entry.queryId, `${this.socket.id}:${subId}`);
+      const room = this.ctx.queryRoom(entry.queryId);
+      if (!this.inRoomByOtherSub(room)) void this.socket.leave(room);
+    }
+  }
+
+  private inRoomByOtherSub(room: string): boolean {
+    for (const entry of this.subs.values())
+      if (entry.kind === 'query' && this.ctx.queryRoom(entry.queryId) === room) return true;
+    return false;
+  }
+
+  private reserve(subId: string): { kind: 'pending'; cancelled: boolean } {
+    if (this.ctx.isClosed()) throw new BridgeError('CLOSED', 'the bridge is closed');
+    if (this.subs.has(subId))
+      throw new BridgeError('INVALID_REQUEST', `subId '${subId}' is already in use on this socket`);
+    if (this.subs.size >= this.ctx.limits.maxSubscriptionsPerSocket)
+      throw new BridgeError(
+        'LIMIT_EXCEEDED',
+        `at most ${this.ctx.limits.maxSubscriptionsPerSocket} subscriptions per socket (maxSubscriptionsPerSocket)`,
+      );
+    const entry = { kind: 'pending' as const, cancelled: false };
+    this.subs.set(subId, entry);
+    return entry;
+  }
+
+  private checkStillWanted(entry: { cancelled: boolean }): void {
+    if (entry.cancelled || this.disposed || this.ctx.isClosed())
+      throw new BridgeError('CLOSED', 'the subscription was cancelled before it opened');
+  }
+}
+
+/** Calls an ack if the client sent one; a missing or throwing ack is ignored. */
+function reply(ack: unknown, result: AckResult<unknown> | { ok: false; error: WireError }): void {
+  if (typeof ack !== 'function') return;
+  try {
+    ack(result);
+  } catch {
+    // A broken ack must not take the socket down.
+  }
+}

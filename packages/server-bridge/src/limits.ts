@@ -1,0 +1,50 @@
+/**
+ * Limits the bridge enforces per socket and per request. Exceeding one yields a `LIMIT_EXCEEDED`
+ * error in the ack (or a `sub:error` for queue overflows); the socket keeps working.
+ *
+ * @example
+ * createBridge({ io, mongo, authorize, limits: { maxSubscriptionsPerSocket: 20, batchSize: 50 } });
+ */
+export interface BridgeLimits {
+  /** Open `watch` + `query` subscriptions one socket may hold at once. */
+  maxSubscriptionsPerSocket: number;
+  /** Stages a client pipeline may have. */
+  maxPipelineStages: number;
+  /** Size of one incoming message, measured on its JSON form (UTF-16 code units ≈ bytes). */
+  maxPayloadBytes: number;
+  /** Nesting depth of one incoming message (objects and arrays). */
+  maxDepth: number;
+  /** Bytes waiting in a socket's outbound buffer beyond which its subscriptions are ended. */
+  maxQueueBytesPerSocket: number;
+  /** Events per `change` message; events that arrive together are sent together, up to this many. */
+  batchSize: number;
+  /** Length of a client-chosen `subId`. */
+  maxSubIdLength: number;
+  /** `limit` a live query or find may ask for (0 = no limit is refused above this many documents). */
+  maxQueryLimit: number;
+}
+
+/** The defaults: generous for apps, small enough that one socket cannot exhaust the server. */
+export const DEFAULT_LIMITS: Readonly<BridgeLimits> = Object.freeze({
+  maxSubscriptionsPerSocket: 100,
+  maxPipelineStages: 20,
+  maxPayloadBytes: 64 * 1024,
+  maxDepth: 32,
+  maxQueueBytesPerSocket: 8 * 1024 * 1024,
+  batchSize: 100,
+  maxSubIdLength: 128,
+  maxQueryLimit: 10_000,
+});
+
+/** Fills in defaults and rejects nonsense (non-positive or non-integer limits). */
+export function resolveLimits(partial: Partial<BridgeLimits> = {}): BridgeLimits {
+  const limits: BridgeLimits = { ...DEFAULT_LIMITS };
+  for (const [name, value] of Object.entries(partial)) {
+    if (value === undefined) continue;
+    if (!(name in DEFAULT_LIMITS)) throw new TypeError(`createBridge: unknown limit '${name}'`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
+      throw new TypeError(`createBridge: limits.${name} must be a positive integer, got ${String(value)}`);
+    limits[name as keyof BridgeLimits] = value;
+  }
+  return limits;
+}
