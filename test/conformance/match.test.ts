@@ -105,6 +105,11 @@ describe('unified format matching', () => {
     expect(matches({ d: { a: 1 } }, { d: { a: 1, b: 2 } })).toBe(false);
   });
 
+  it('reads Maps (the driver builds sort as a Map) as documents', () => {
+    expect(matches({ sort: { _id: 1 } }, { sort: new Map([['_id', 1]]) })).toBe(true);
+    expect(matches({ sort: { _id: 1 } }, { sort: new Map([['_id', -1]]) })).toBe(false);
+  });
+
   it('reports where and what differs', () => {
     expect(findMismatch({ a: { b: [1, 2] } }, { a: { b: [1, 3] } }, noEntities, true)).toMatch(
       /^a\.b\[1\]: expected 2, got 3/,

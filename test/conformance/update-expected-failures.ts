@@ -1,7 +1,8 @@
 // Rewrites expected-failures.ts from the last conformance run against the EMBEDDED server:
 //   npm run test:conformance; npx tsx test/conformance/update-expected-failures.ts
-// Tests that failed are listed (reason: their failure, shortened); tests that passed or were skipped are
-// dropped; tests the run did not include (e.g. a filtered run) keep their current entry.
+// Tests that failed are listed (reason: their failure, shortened; entries with cause 'driver' keep their
+// hand-written reason); tests that passed or were skipped are dropped; tests the run did not include
+// (e.g. a filtered run) keep their current entry.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -32,14 +33,24 @@ function main() {
 
   const key = (file: string, test: string) => `${file}\u0000${test}`;
   const ran = new Set(results.records.map((r) => key(r.file, r.test)));
+  const current = new Map(expectedFailures.map((f) => [key(f.file, f.test), f]));
   const failing: ExpectedFailure[] = results.records
     .filter((r) => r.status === 'failed' || r.status === 'expected-fail')
-    .map((r) => ({ file: r.file, test: r.test, reason: oneLineReason(r.reason ?? 'fails') }));
+    .map((r) => {
+      const existing = current.get(key(r.file, r.test));
+      if (existing?.cause === 'driver') return existing;
+      return { file: r.file, test: r.test, reason: oneLineReason(r.reason ?? 'fails') };
+    });
   const kept = expectedFailures.filter((f) => !ran.has(key(f.file, f.test)));
   const list = [...failing, ...kept].sort((a, b) => a.file.localeCompare(b.file));
 
   const header = readFileSync(listPath, 'utf8').split('export const expectedFailures')[0];
-  const body = list.map((f) => `  { file: ${q(f.file)}, test: ${q(f.test)}, reason: ${q(f.reason)} },`).join('\n');
+  const body = list
+    .map((f) => {
+      const cause = f.cause ? `, cause: ${q(f.cause)}` : '';
+      return `  { file: ${q(f.file)}, test: ${q(f.test)}, reason: ${q(f.reason)}${cause} },`;
+    })
+    .join('\n');
   writeFileSync(listPath, `${header}export const expectedFailures: ExpectedFailure[] = [\n${body}\n];\n`);
   spawnSync('npx', ['biome', 'format', '--write', listPath], { cwd: root, stdio: 'ignore' });
   console.log(`expected-failures.ts: ${list.length} entries (${failing.length} from this run, ${kept.length} kept)`);

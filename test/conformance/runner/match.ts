@@ -41,6 +41,8 @@ export function findMismatch(
   root: boolean,
   path = '',
 ): string | undefined {
+  // The driver builds some command fields (sort, hint) as Maps; they are sent as documents.
+  if (actual instanceof Map) actual = Object.fromEntries(actual);
   const operator = specialOperator(expected);
   if (operator)
     return matchOperator(operator, (expected as Record<string, unknown>)[operator], actual, ctx, root, path);
