@@ -93,7 +93,7 @@ describe('change streams through the driver', () => {
     await coll.updateOne({ _id: 1 as never }, { $set: { x: 1 } });
     await coll.updateOne({ _id: 1 as never }, { $set: { x: 2 } });
     // updateLookup: the document as it is when the event is read, not as it was after the update.
-    expect((await lookup.next()).fullDocument).toEqual({ _id: 1, x: 2 });
+    expect(((await lookup.next()) as Document).fullDocument).toEqual({ _id: 1, x: 2 });
     // Without changeStreamPreAndPostImages there is nothing to serve.
     expect(await whenAvailable.next()).toMatchObject({ fullDocument: null, fullDocumentBeforeChange: null });
 
@@ -133,10 +133,142 @@ describe('change streams through the driver', () => {
     expect((await nextEvents(resumed, 2)).map((e) => e.fullDocument.n)).toEqual([2, 3]);
     await resumed.close();
     const started = coll.watch([], { startAfter: second!._id });
-    expect((await started.next()).fullDocument.n).toBe(3);
+    expect(((await started.next()) as Document).fullDocument.n).toBe(3);
     await started.close();
     const atTime = coll.watch([], { startAtOperationTime: second!.clusterTime });
     expect((await nextEvents(atTime, 2)).map((e) => e.fullDocument.n)).toEqual([2, 3]);
     await atTime.close();
+  });
+});
+
+describe('change stream cursors through the driver', () => {
+  it('returns at most batchSize events per batch', async () => {
+    const monitored = await new Client(server.uri, { monitorCommands: true }).connect();
+    try {
+      const batches: number[] = [];
+      monitored.on('commandSucceeded', (e) => {
+        const cursor = (e.reply as Document).cursor as Document | undefined;
+        if (e.commandName === 'getMore' && cursor) batches.push((cursor.nextBatch as unknown[]).length);
+      });
+      const coll = monitored.db(freshDb().databaseName).collection('c');
+      const stream = coll.watch([], { batchSize: 2 });
+      await stream.tryNext();
+      await coll.insertMany([1, 2, 3, 4, 5].map((n) => ({ n })));
+      expect((await nextEvents(stream, 5)).map((e) => e.fullDocument.n)).toEqual([1, 2, 3, 4, 5]);
+      expect(batches.filter((n) => n > 0)).toEqual([2, 2, 1]);
+      await stream.close();
+    } finally {
+      await monitored.close(true);
+    }
+  });
+
+  it('tryNext gives null when nothing happened, then the next event', async () => {
+    const coll = freshDb().collection('c');
+    const stream = coll.watch([], { maxAwaitTimeMS: 10 });
+    expect(await stream.tryNext()).toBeNull();
+    await coll.insertOne({ n: 1 });
+    let event: Document | null = null;
+    while (event === null) event = await stream.tryNext();
+    expect(event.fullDocument.n).toBe(1);
+    expect(await stream.tryNext()).toBeNull();
+    await stream.close();
+  });
+
+  it('ends with invalidate after a drop; startAfter it starts again, resumeAfter it is refused', async () => {
+    const coll = freshDb().collection('c');
+    await coll.insertOne({ n: 0 });
+    const stream = coll.watch();
+    await stream.tryNext();
+    await coll.drop();
+    const [drop, invalidate] = await nextEvents(stream, 2);
+    expect(drop!.operationType).toBe('drop');
+    expect(invalidate!.operationType).toBe('invalidate');
+    expect(stream.closed).toBe(true);
+    await coll.insertOne({ n: 1 });
+    const again = coll.watch([], { startAfter: invalidate!._id });
+    expect(((await again.next()) as Document).fullDocument.n).toBe(1);
+    await again.close();
+    const refused = coll.watch([], { resumeAfter: invalidate!._id });
+    await expect(refused.next()).rejects.toMatchObject({ code: 260, codeName: 'InvalidResumeToken' });
+    await refused.close();
+  });
+
+  it('applies $match and refuses a pipeline that removes _id', async () => {
+    const coll = freshDb().collection('c');
+    const matching = coll.watch([{ $match: { 'fullDocument.keep': true } }]);
+    const noId = coll.watch([{ $project: { _id: 0 } }]);
+    await Promise.all([matching.tryNext(), noId.tryNext()]);
+    await coll.insertMany([{ keep: false }, { keep: true }]);
+    expect(((await matching.next()) as Document).fullDocument.keep).toBe(true);
+    const error = await noId.next().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MongoServerError);
+    expect(error).toMatchObject({ code: 280 });
+    expect((error as MongoServerError).hasErrorLabel('NonResumableChangeStreamError')).toBe(true);
+    await Promise.all([matching.close(), noId.close()]);
+  });
+
+  it('survives resumable errors injected with failCommand without losing or repeating events', async () => {
+    const monitored = await new Client(server.uri, { monitorCommands: true }).connect();
+    try {
+      const resumes: Document[] = [];
+      monitored.on('commandStarted', (e) => {
+        const stage = e.commandName === 'aggregate' ? (e.command.pipeline as Document[])[0]?.$changeStream : undefined;
+        if (stage?.resumeAfter) resumes.push(stage.resumeAfter as Document);
+      });
+      const admin = client.db('admin');
+      const coll = monitored.db(freshDb().databaseName).collection('c');
+      const stream = coll.watch([], { batchSize: 1 });
+      await stream.tryNext();
+      await coll.insertMany([1, 2, 3].map((n) => ({ n })));
+      expect(((await stream.next()) as Document).fullDocument.n).toBe(1);
+
+      await admin.command({
+        configureFailPoint: 'failCommand',
+        mode: { times: 1 },
+        data: { failCommands: ['getMore'], closeConnection: true },
+      });
+      expect(((await stream.next()) as Document).fullDocument.n).toBe(2);
+
+      await admin.command({
+        configureFailPoint: 'failCommand',
+        mode: { times: 1 },
+        data: { failCommands: ['getMore'], errorCode: 91, errorLabels: ['ResumableChangeStreamError'] },
+      });
+      await coll.insertOne({ n: 4 });
+      const rest = await nextEvents(stream, 2);
+      expect(rest.map((e) => e.fullDocument.n)).toEqual([3, 4]);
+      // Both failures really happened and the driver resumed from its token each time.
+      expect(resumes).toHaveLength(2);
+      await coll.insertOne({ n: 5 });
+      expect(((await stream.next()) as Document).fullDocument.n).toBe(5);
+      await stream.close();
+    } finally {
+      await client.db('admin').command({ configureFailPoint: 'failCommand', mode: 'off' });
+      await monitored.close(true);
+    }
+  });
+});
+
+describe('history lost', () => {
+  it('fails with ChangeStreamHistoryLost when resuming before what a small oplog keeps', async () => {
+    const small = await EmbeddedMongo.start({ oplogCapacity: 5 });
+    const smallClient = await new Client(small.uri).connect();
+    try {
+      const coll = smallClient.db('d').collection('c');
+      const stream = coll.watch();
+      await stream.tryNext();
+      await coll.insertOne({ n: 0 });
+      const first = (await stream.next()) as Document;
+      await stream.close();
+      await coll.insertMany(Array.from({ length: 20 }, (_, n) => ({ n: n + 1 })));
+      const late = coll.watch([], { resumeAfter: first._id });
+      const error = await late.next().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MongoServerError);
+      expect(error).toMatchObject({ code: 286, codeName: 'ChangeStreamHistoryLost' });
+      await late.close();
+    } finally {
+      await smallClient.close(true);
+      await small.stop();
+    }
   });
 });
