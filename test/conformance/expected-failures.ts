@@ -15,4 +15,474 @@ export interface ExpectedFailure {
   cause?: 'driver';
 }
 
-export const expectedFailures: ExpectedFailure[] = [];
+export const expectedFailures: ExpectedFailure[] = [
+  {
+    file: 'change-streams/change-streams-resume-errorLabels.json',
+    test: 'change stream resumes after HostUnreachable',
+    reason:
+      "operation 0 (testRunner.failPoint): MongoServerError (code 2): Unknown fail point: failGetMoreAfterCursorCheckout (the embedded server supports 'failCommand' only)",
+  },
+  {
+    file: 'change-streams/change-streams-resume-errorLabels.json',
+    test: 'change stream resumes after HostNotFound',
+    reason:
+      "operation 0 (testRunner.failPoint): MongoServerError (code 2): Unknown fail point: failGetMoreAfterCursorCheckout (the embedded server supports 'failCommand' only)",
+  },
+  {
+    file: 'change-streams/change-streams-resume-errorLabels.json',
+    test: 'change stream resumes after NetworkTimeout',
+    reason:
+      "operation 0 (testRunner.failPoint): MongoServerError (code 2): Unknown fail point: failGetMoreAfterCursorCheckout (the embedded server supports 'failCommand' only)",
+  },
+  {
+    file: 'change-streams/change-streams-resume-errorLabels.json',
+    test: 'change stream resumes after ShutdownInProgress',
+    reason:
+      "operation 0 (testRunner.failPoint): MongoServerError (code 2): Unknown fail point: failGetMoreAfterCursorCheckout (the embedded server supports 'failCommand' only)",
+  },
+  {
+    file: 'change-streams/change-streams-resume-errorLabels.json',
+    test: 'change stream resumes after PrimarySteppedDown',
+    reason:
+      "operation 0 (testRunner.failPoint): MongoServerError (code 2): Unknown fail point: failGetMoreAfterCursorCheckout (the embedded server supports 'failCommand' only)",
+  },
+  {
+    file: 'change-streams/change-streams-resume-errorLabels.json',
+    test: 'change stream resumes after ExceededTimeLimit',
+    reason:
+      "operation 0 (testRunner.failPoint): MongoServerError (code 2): Unknown fail point: failGetMoreAfterCursorCheckout (the embedded server supports 'failCommand' only)",
+  },
+  {
+    file: 'change-streams/change-streams-resume-errorLabels.json',
+    test: 'change stream resumes after SocketException',
+    reason:
+      "operation 0 (testRunner.failPoint): MongoServerError (code 2): Unknown fail point: failGetMoreAfterCursorCheckout (the embedded server supports 'failCommand' only)",
+  },
+  {
+    file: 'change-streams/change-streams-resume-errorLabels.json',
+    test: 'change stream resumes after NotWritablePrimary',
+    reason:
+      "operation 0 (testRunner.failPoint): MongoServerError (code 2): Unknown fail point: failGetMoreAfterCursorCheckout (the embedded server supports 'failCommand' only)",
+  },
+  {
+    file: 'change-streams/change-streams-resume-errorLabels.json',
+    test: 'change stream resumes after InterruptedAtShutdown',
+    reason:
+      "operation 0 (testRunner.failPoint): MongoServerError (code 2): Unknown fail point: failGetMoreAfterCursorCheckout (the embedded server supports 'failCommand' only)",
+  },
+  {
+    file: 'change-streams/change-streams-resume-errorLabels.json',
+    test: 'change stream resumes after InterruptedDueToReplStateChange',
+    reason:
+      "operation 0 (testRunner.failPoint): MongoServerError (code 2): Unknown fail point: failGetMoreAfterCursorCheckout (the embedded server supports 'failCommand' only)",
+  },
+  {
+    file: 'change-streams/change-streams-resume-errorLabels.json',
+    test: 'change stream resumes after NotPrimaryNoSecondaryOk',
+    reason:
+      "operation 0 (testRunner.failPoint): MongoServerError (code 2): Unknown fail point: failGetMoreAfterCursorCheckout (the embedded server supports 'failCommand' only)",
+  },
+  {
+    file: 'change-streams/change-streams-resume-errorLabels.json',
+    test: 'change stream resumes after NotPrimaryOrSecondary',
+    reason:
+      "operation 0 (testRunner.failPoint): MongoServerError (code 2): Unknown fail point: failGetMoreAfterCursorCheckout (the embedded server supports 'failCommand' only)",
+  },
+  {
+    file: 'change-streams/change-streams-resume-errorLabels.json',
+    test: 'change stream resumes after StaleEpoch',
+    reason:
+      "operation 0 (testRunner.failPoint): MongoServerError (code 2): Unknown fail point: failGetMoreAfterCursorCheckout (the embedded server supports 'failCommand' only)",
+  },
+  {
+    file: 'change-streams/change-streams-resume-errorLabels.json',
+    test: 'change stream resumes after RetryChangeStream',
+    reason:
+      "operation 0 (testRunner.failPoint): MongoServerError (code 2): Unknown fail point: failGetMoreAfterCursorCheckout (the embedded server supports 'failCommand' only)",
+  },
+  {
+    file: 'change-streams/change-streams-resume-errorLabels.json',
+    test: 'change stream resumes after FailedToSatisfyReadPreference',
+    reason:
+      "operation 0 (testRunner.failPoint): MongoServerError (code 2): Unknown fail point: failGetMoreAfterCursorCheckout (the embedded server supports 'failCommand' only)",
+  },
+  {
+    file: 'change-streams/change-streams-resume-errorLabels.json',
+    test: 'change stream does not resume if error does not contain ResumableChangeStreamError',
+    reason:
+      'operation 3 (changeStream0.iterateUntilDocumentOrError): MatchError: expected an error, but the operation succeeded',
+  },
+  {
+    file: 'change-streams/change-streams-showExpandedEvents.json',
+    test: 'when showExpandedEvents is true, create events on views are reported',
+    reason:
+      'operation 2 (database0.createCollection): MongoServerError (code 238): Views are not supported by the embedded MongoDB server',
+  },
+  {
+    file: 'change-streams/change-streams-showExpandedEvents.json',
+    test: 'when showExpandedEvents is true, modify events are reported',
+    reason: 'operation 3 (changeStream0.iterateUntilDocumentOrError): Error: runner: no change event within 3000 ms',
+  },
+  {
+    file: 'change-streams/change-streams.json',
+    test: 'Test insert, update, replace, and delete event types',
+    reason:
+      "operation 2 (globalCollection0.updateOne): MongoServerError (code 66): After applying the update, the (immutable) field '_id' was found to have been altered to _id: [object Object]",
+  },
+  {
+    file: 'crud/aggregate-collation.json',
+    test: 'Aggregate with collation',
+    reason: 'operation 0 (collection0.aggregate): MatchError: result mismatch: expected 1 document(s), got 0: []',
+  },
+  {
+    file: 'crud/aggregate-let.json',
+    test: 'Aggregate with let option',
+    reason:
+      'operation 0 (collection0.aggregate): MatchError: result mismatch at [0].y: expected "$bar", got {"$literal":"$bar"}',
+  },
+  {
+    file: 'crud/aggregate-out-readConcern.json',
+    test: 'readConcern linearizable with out stage',
+    reason:
+      'operation 0 (collection_readConcern_linearizable.aggregate): MatchError: expected an error, but the operation succeeded',
+  },
+  {
+    file: 'crud/bulkWrite-collation.json',
+    test: 'BulkWrite with delete operations and collation',
+    reason:
+      'operation 0 (collection0.bulkWrite): MongoBulkWriteError (code 2): Field \'locale\' is invalid in: {"locale":"en_US","strength":2}',
+  },
+  {
+    file: 'crud/bulkWrite-collation.json',
+    test: 'BulkWrite with update operations and collation',
+    reason:
+      'operation 0 (collection0.bulkWrite): MongoBulkWriteError (code 2): Field \'locale\' is invalid in: {"locale":"en_US","strength":3}',
+  },
+  {
+    file: 'crud/bulkWrite-deleteMany-let.json',
+    test: 'BulkWrite deleteMany with let option',
+    reason:
+      'operation 0 (collection0.bulkWrite): MongoBulkWriteError (code 1): embedded server error: Use of undefined variable: id',
+  },
+  {
+    file: 'crud/bulkWrite-deleteOne-let.json',
+    test: 'BulkWrite deleteOne with let option',
+    reason:
+      'operation 0 (collection0.bulkWrite): MongoBulkWriteError (code 1): embedded server error: Use of undefined variable: id',
+  },
+  {
+    file: 'crud/bulkWrite-replaceOne-let.json',
+    test: 'BulkWrite replaceOne with let option',
+    reason:
+      'operation 0 (collection0.bulkWrite): MongoBulkWriteError (code 1): embedded server error: Use of undefined variable: id',
+  },
+  {
+    file: 'crud/bulkWrite-replaceOne-sort.json',
+    test: 'BulkWrite replaceOne with sort option unsupported (server-side error)',
+    reason: 'operation 0 (collection0.bulkWrite): MatchError: expected an error, but the operation succeeded',
+  },
+  {
+    file: 'crud/bulkWrite-updateMany-dots_and_dollars.json',
+    test: 'Updating document to set top-level dollar-prefixed key on 5.0+ server',
+    reason:
+      'operation 0 (collection0.bulkWrite): MongoBulkWriteError (code 1): embedded server error: bug: failed to retrieve modified fields',
+  },
+  {
+    file: 'crud/bulkWrite-updateMany-dots_and_dollars.json',
+    test: 'Updating document to set top-level dotted key on 5.0+ server',
+    reason:
+      'operation 0 (collection0.bulkWrite): MongoBulkWriteError (code 1): embedded server error: bug: failed to retrieve modified fields',
+  },
+  {
+    file: 'crud/bulkWrite-updateMany-let.json',
+    test: 'BulkWrite updateMany with let option',
+    reason:
+      'operation 0 (collection0.bulkWrite): MongoBulkWriteError (code 1): embedded server error: Use of undefined variable: id',
+  },
+  {
+    file: 'crud/bulkWrite-updateOne-dots_and_dollars.json',
+    test: 'Updating document to set top-level dollar-prefixed key on 5.0+ server',
+    reason:
+      'operation 0 (collection0.bulkWrite): MongoBulkWriteError (code 1): embedded server error: bug: failed to retrieve modified fields',
+  },
+  {
+    file: 'crud/bulkWrite-updateOne-dots_and_dollars.json',
+    test: 'Updating document to set top-level dotted key on 5.0+ server',
+    reason:
+      'operation 0 (collection0.bulkWrite): MongoBulkWriteError (code 1): embedded server error: bug: failed to retrieve modified fields',
+  },
+  {
+    file: 'crud/bulkWrite-updateOne-let.json',
+    test: 'BulkWrite updateOne with let option',
+    reason:
+      'operation 0 (collection0.bulkWrite): MongoBulkWriteError (code 1): embedded server error: Use of undefined variable: id',
+  },
+  {
+    file: 'crud/bulkWrite-updateOne-sort.json',
+    test: 'BulkWrite updateOne with sort option unsupported (server-side error)',
+    reason: 'operation 0 (collection0.bulkWrite): MatchError: expected an error, but the operation succeeded',
+  },
+  {
+    file: 'crud/bypassDocumentValidation.json',
+    test: 'Aggregate with $out passes bypassDocumentValidation: false',
+    reason: 'node driver sends bypassDocumentValidation only when true; the spec wants an explicit false sent too',
+    cause: 'driver',
+  },
+  {
+    file: 'crud/bypassDocumentValidation.json',
+    test: 'BulkWrite passes bypassDocumentValidation: false',
+    reason: 'node driver sends bypassDocumentValidation only when true; the spec wants an explicit false sent too',
+    cause: 'driver',
+  },
+  {
+    file: 'crud/bypassDocumentValidation.json',
+    test: 'FindOneAndReplace passes bypassDocumentValidation: false',
+    reason: 'node driver sends bypassDocumentValidation only when true; the spec wants an explicit false sent too',
+    cause: 'driver',
+  },
+  {
+    file: 'crud/bypassDocumentValidation.json',
+    test: 'FindOneAndUpdate passes bypassDocumentValidation: false',
+    reason: 'node driver sends bypassDocumentValidation only when true; the spec wants an explicit false sent too',
+    cause: 'driver',
+  },
+  {
+    file: 'crud/bypassDocumentValidation.json',
+    test: 'InsertMany passes bypassDocumentValidation: false',
+    reason: 'node driver sends bypassDocumentValidation only when true; the spec wants an explicit false sent too',
+    cause: 'driver',
+  },
+  {
+    file: 'crud/count-collation.json',
+    test: 'Deprecated count with collation',
+    reason:
+      'operation 0 (collection0.count): MongoServerError (code 2): Field \'locale\' is invalid in: {"locale":"en_US","strength":2}',
+  },
+  {
+    file: 'crud/create-null-ids.json',
+    test: 'inserting _id with type null via insertOne',
+    reason:
+      'node driver replaces a null _id by a new ObjectId before inserting (utils maybeAddIdToDocuments: _id == null)',
+    cause: 'driver',
+  },
+  {
+    file: 'crud/create-null-ids.json',
+    test: 'inserting _id with type null via insertMany',
+    reason:
+      'node driver replaces a null _id by a new ObjectId before inserting (utils maybeAddIdToDocuments: _id == null)',
+    cause: 'driver',
+  },
+  {
+    file: 'crud/create-null-ids.json',
+    test: 'inserting _id with type null via bulkWrite',
+    reason:
+      'node driver replaces a null _id by a new ObjectId before inserting (utils maybeAddIdToDocuments: _id == null)',
+    cause: 'driver',
+  },
+  {
+    file: 'crud/db-aggregate-rawdata.json',
+    test: 'Aggregate with rawData option on less than 8.2.0 - ignore argument',
+    reason:
+      "operation 0 (database0.aggregate): MongoServerError (code 40324): Unrecognized pipeline stage name: '$listLocalSessions'",
+  },
+  {
+    file: 'crud/db-aggregate-write-readPreference.json',
+    test: 'Database-level aggregate with $out includes read preference for 5.0+ server',
+    reason:
+      "operation 0 (database0.aggregate): MongoServerError (code 40324): Unrecognized pipeline stage name: '$listLocalSessions'",
+  },
+  {
+    file: 'crud/db-aggregate-write-readPreference.json',
+    test: 'Database-level aggregate with $merge includes read preference for 5.0+ server',
+    reason:
+      "operation 0 (database0.aggregate): MongoServerError (code 40324): Unrecognized pipeline stage name: '$listLocalSessions'",
+  },
+  {
+    file: 'crud/db-aggregate.json',
+    test: 'Aggregate with $listLocalSessions',
+    reason:
+      "operation 0 (database0.aggregate): MongoServerError (code 40324): Unrecognized pipeline stage name: '$listLocalSessions'",
+  },
+  {
+    file: 'crud/db-aggregate.json',
+    test: 'Aggregate with $listLocalSessions and allowDiskUse',
+    reason:
+      "operation 0 (database0.aggregate): MongoServerError (code 40324): Unrecognized pipeline stage name: '$listLocalSessions'",
+  },
+  {
+    file: 'crud/deleteMany-collation.json',
+    test: 'DeleteMany when many documents match with collation',
+    reason:
+      'operation 0 (collection0.deleteMany): MongoServerError (code 2): Field \'locale\' is invalid in: {"locale":"en_US","strength":2}',
+  },
+  {
+    file: 'crud/deleteMany-let.json',
+    test: 'deleteMany with let option',
+    reason:
+      'operation 0 (collection0.deleteMany): MongoServerError (code 1): embedded server error: Use of undefined variable: name',
+  },
+  {
+    file: 'crud/deleteOne-collation.json',
+    test: 'DeleteOne when many documents matches with collation',
+    reason:
+      'operation 0 (collection0.deleteOne): MongoServerError (code 2): Field \'locale\' is invalid in: {"locale":"en_US","strength":2}',
+  },
+  {
+    file: 'crud/deleteOne-let.json',
+    test: 'deleteOne with let option',
+    reason:
+      'operation 0 (collection0.deleteOne): MongoServerError (code 1): embedded server error: Use of undefined variable: id',
+  },
+  {
+    file: 'crud/distinct-collation.json',
+    test: 'Distinct with a collation',
+    reason:
+      'operation 0 (collection0.distinct): MatchError: result mismatch at expected 1 element(s), got 2: ["PING","ping"]',
+  },
+  {
+    file: 'crud/estimatedDocumentCount.json',
+    test: 'estimatedDocumentCount works correctly on views',
+    reason:
+      'operation 1 (database0.createCollection): MongoServerError (code 238): Views are not supported by the embedded MongoDB server',
+  },
+  {
+    file: 'crud/find-collation.json',
+    test: 'Find with a collation',
+    reason:
+      'operation 0 (collection0.find): MongoServerError (code 2): Field \'locale\' is invalid in: {"locale":"en_US","strength":2}',
+  },
+  {
+    file: 'crud/find-let.json',
+    test: 'Find with let option',
+    reason:
+      'operation 0 (collection0.find): MongoServerError (code 1): embedded server error: Use of undefined variable: id',
+  },
+  {
+    file: 'crud/findOneAndDelete-collation.json',
+    test: 'FindOneAndDelete when one document matches with collation',
+    reason:
+      'operation 0 (collection0.findOneAndDelete): MongoServerError (code 2): Field \'locale\' is invalid in: {"locale":"en_US","strength":2}',
+  },
+  {
+    file: 'crud/findOneAndDelete-let.json',
+    test: 'findOneAndDelete with let option',
+    reason:
+      'operation 0 (collection0.findOneAndDelete): MongoServerError (code 1): embedded server error: Use of undefined variable: id',
+  },
+  {
+    file: 'crud/findOneAndReplace-collation.json',
+    test: 'FindOneAndReplace when one document matches with collation returning the document after modification',
+    reason:
+      'operation 0 (collection0.findOneAndReplace): MongoServerError (code 2): Field \'locale\' is invalid in: {"locale":"en_US","strength":2}',
+  },
+  {
+    file: 'crud/findOneAndReplace-let.json',
+    test: 'findOneAndReplace with let option',
+    reason:
+      'operation 0 (collection0.findOneAndReplace): MongoServerError (code 1): embedded server error: Use of undefined variable: id',
+  },
+  {
+    file: 'crud/findOneAndUpdate-collation.json',
+    test: 'FindOneAndUpdate when many documents match with collation returning the document before modification',
+    reason:
+      'operation 0 (collection0.findOneAndUpdate): MongoServerError (code 2): Field \'locale\' is invalid in: {"locale":"en_US","strength":2}',
+  },
+  {
+    file: 'crud/findOneAndUpdate-dots_and_dollars.json',
+    test: 'Updating document to set top-level dollar-prefixed key on 5.0+ server',
+    reason:
+      'operation 0 (collection0.findOneAndUpdate): MongoServerError (code 1): embedded server error: bug: failed to retrieve modified fields',
+  },
+  {
+    file: 'crud/findOneAndUpdate-dots_and_dollars.json',
+    test: 'Updating document to set top-level dotted key on 5.0+ server',
+    reason:
+      'operation 0 (collection0.findOneAndUpdate): MongoServerError (code 1): embedded server error: bug: failed to retrieve modified fields',
+  },
+  {
+    file: 'crud/findOneAndUpdate-errorResponse.json',
+    test: 'findOneAndUpdate document validation errInfo is accessible',
+    reason: 'operation 1 (collection0.findOneAndUpdate): MatchError: expected an error, but the operation succeeded',
+  },
+  {
+    file: 'crud/findOneAndUpdate-let.json',
+    test: 'findOneAndUpdate with let option',
+    reason:
+      'operation 0 (collection0.findOneAndUpdate): MongoServerError (code 1): embedded server error: Use of undefined variable: id',
+  },
+  {
+    file: 'crud/insertOne-dots_and_dollars.json',
+    test: 'Inserting document with dollar-prefixed key in _id yields server-side error',
+    reason: 'operation 0 (collection0.insertOne): MatchError: expected an error, but the operation succeeded',
+  },
+  {
+    file: 'crud/replaceOne-collation.json',
+    test: 'ReplaceOne when one document matches with collation',
+    reason:
+      'operation 0 (collection0.replaceOne): MongoServerError (code 2): Field \'locale\' is invalid in: {"locale":"en_US","strength":2}',
+  },
+  {
+    file: 'crud/replaceOne-let.json',
+    test: 'ReplaceOne with let option',
+    reason:
+      'operation 0 (collection0.replaceOne): MongoServerError (code 1): embedded server error: Use of undefined variable: id',
+  },
+  {
+    file: 'crud/replaceOne-sort.json',
+    test: 'replaceOne with sort option unsupported (server-side error)',
+    reason: 'operation 0 (collection0.replaceOne): MatchError: expected an error, but the operation succeeded',
+  },
+  {
+    file: 'crud/updateMany-collation.json',
+    test: 'UpdateMany when many documents match with collation',
+    reason:
+      'operation 0 (collection0.updateMany): MongoServerError (code 2): Field \'locale\' is invalid in: {"locale":"en_US","strength":2}',
+  },
+  {
+    file: 'crud/updateMany-dots_and_dollars.json',
+    test: 'Updating document to set top-level dollar-prefixed key on 5.0+ server',
+    reason:
+      'operation 0 (collection0.updateMany): MongoServerError (code 1): embedded server error: bug: failed to retrieve modified fields',
+  },
+  {
+    file: 'crud/updateMany-dots_and_dollars.json',
+    test: 'Updating document to set top-level dotted key on 5.0+ server',
+    reason:
+      'operation 0 (collection0.updateMany): MongoServerError (code 1): embedded server error: bug: failed to retrieve modified fields',
+  },
+  {
+    file: 'crud/updateMany-let.json',
+    test: 'updateMany with let option',
+    reason:
+      'operation 0 (collection0.updateMany): MongoServerError (code 1): embedded server error: Use of undefined variable: name',
+  },
+  {
+    file: 'crud/updateOne-collation.json',
+    test: 'UpdateOne when one document matches with collation',
+    reason:
+      'operation 0 (collection0.updateOne): MongoServerError (code 2): Field \'locale\' is invalid in: {"locale":"en_US","strength":2}',
+  },
+  {
+    file: 'crud/updateOne-dots_and_dollars.json',
+    test: 'Updating document to set top-level dollar-prefixed key on 5.0+ server',
+    reason:
+      'operation 0 (collection0.updateOne): MongoServerError (code 1): embedded server error: bug: failed to retrieve modified fields',
+  },
+  {
+    file: 'crud/updateOne-dots_and_dollars.json',
+    test: 'Updating document to set top-level dotted key on 5.0+ server',
+    reason:
+      'operation 0 (collection0.updateOne): MongoServerError (code 1): embedded server error: bug: failed to retrieve modified fields',
+  },
+  {
+    file: 'crud/updateOne-let.json',
+    test: 'UpdateOne with let option',
+    reason:
+      'operation 0 (collection0.updateOne): MongoServerError (code 1): embedded server error: Use of undefined variable: id',
+  },
+  {
+    file: 'crud/updateOne-sort.json',
+    test: 'updateOne with sort option unsupported (server-side error)',
+    reason: 'operation 0 (collection0.updateOne): MatchError: expected an error, but the operation succeeded',
+  },
+];

@@ -49,6 +49,23 @@ export function summaryTable(records: TestRecord[]): string {
   return [line(header), rule, ...body].join('\n');
 }
 
+/** Failures (unexpected and expected) grouped by their reason, most frequent first: a to-do list for the server. */
+export function failureGroups(records: TestRecord[]): string {
+  const groups = new Map<string, string[]>();
+  for (const record of records) {
+    if (record.status !== 'failed' && record.status !== 'expected-fail') continue;
+    const reason = (record.reason ?? 'fails')
+      .replace(/^operation \d+ \(([^)]*)\): /, '$1: ')
+      .replace(/\s+/g, ' ')
+      .slice(0, 160);
+    groups.set(reason, [...(groups.get(reason) ?? []), `${record.file} > ${record.test}`]);
+  }
+  return [...groups]
+    .sort((a, b) => b[1].length - a[1].length)
+    .map(([reason, tests]) => `${String(tests.length).padStart(3)}  ${reason}\n       e.g. ${tests[0]}`)
+    .join('\n');
+}
+
 /** CRUD groups (by spec file name) for the majority-pass thresholds. */
 export const CRUD_GROUPS: Record<string, RegExp> = {
   insert: /^crud\/insert(One|Many)/,
