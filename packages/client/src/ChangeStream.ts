@@ -106,6 +106,29 @@ export class ChangeStream<T extends Document = Document> implements AsyncIterabl
   }
 
   /**
+   * Resolves once the bridge accepted the subscription: every change committed after that is
+   * delivered. Rejects with the LiveError the stream failed with, or `CLOSED`.
+   *
+   * @example
+   * const stream = orders.watch();
+   * await stream.ready();
+   * await insertOrder(); // certainly seen by the stream
+   */
+  async ready(): Promise<void> {
+    while (this.status !== 'open') {
+      if (this.failure) throw this.failure;
+      if (this.isClosed) throw new LiveError('CLOSED', 'the change stream is closed');
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.off('status', done);
+          resolve();
+        };
+        this.on('status', done);
+      });
+    }
+  }
+
+  /**
    * The next event; waits for one. Rejects with the stream's LiveError once it failed (after the
    * buffered events), or with `CLOSED` once closed.
    */
