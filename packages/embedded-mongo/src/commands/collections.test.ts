@@ -1,4 +1,4 @@
-import { Binary, MongoClient } from 'mongodb';
+import { Binary, type Document, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmbeddedMongo } from '../EmbeddedMongo.js';
 
@@ -24,7 +24,7 @@ describe('collections and databases', () => {
     expect(again.code).toBe(48);
     expect(again.codeName).toBe('NamespaceExists');
     await db.collection('implicit').insertOne({ a: 1 });
-    const listed = await db.listCollections().toArray();
+    const listed: Document[] = await db.listCollections().toArray();
     expect(listed.map((c) => c.name).sort()).toEqual(['explicit', 'implicit']);
     const explicit = listed.find((c) => c.name === 'explicit');
     expect(explicit).toMatchObject({
@@ -83,7 +83,7 @@ describe('collections and databases', () => {
     const db = freshDb();
     await db.createCollection('mod');
     await db.command({ collMod: 'mod', changeStreamPreAndPostImages: { enabled: true } });
-    const [info] = await db.listCollections({ name: 'mod' }).toArray();
+    const [info]: Document[] = await db.listCollections({ name: 'mod' }).toArray();
     expect(info?.options).toEqual({ changeStreamPreAndPostImages: { enabled: true } });
     const missing = await db
       .command({ collMod: 'nope', changeStreamPreAndPostImages: { enabled: true } })
