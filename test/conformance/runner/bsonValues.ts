@@ -39,7 +39,10 @@ export function hasBsonType(value: unknown, type: string): boolean {
     case 'double':
       return typeof value === 'number' || tag === 'Double';
     case 'int':
-      return (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 2 ** 31) || tag === 'Int32';
+      return (
+        (typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31) ||
+        tag === 'Int32'
+      );
     case 'long':
       return (typeof value === 'number' && Number.isInteger(value)) || typeof value === 'bigint' || tag === 'Long';
     case 'decimal':

@@ -10,14 +10,16 @@ export type Suite = (typeof SUITES)[number];
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** `MONGO_LIVE_SPEC_TESTS`, else `../shared/spec-tests` beside the repository; undefined when absent. */
-export function resolveSpecDir(): string | undefined {
+/** Where the spec tests are looked for: `MONGO_LIVE_SPEC_TESTS` (relative to the repository root), else `../shared/spec-tests`. */
+export function specDirCandidate(): string {
   const configured = process.env.MONGO_LIVE_SPEC_TESTS;
-  const dir = configured
-    ? isAbsolute(configured)
-      ? configured
-      : resolve(repoRoot, configured)
-    : resolve(repoRoot, '../shared/spec-tests');
+  if (!configured) return resolve(repoRoot, '../shared/spec-tests');
+  return isAbsolute(configured) ? configured : resolve(repoRoot, configured);
+}
+
+/** The spec test folder, or undefined when it holds none of the suites. */
+export function resolveSpecDir(): string | undefined {
+  const dir = specDirCandidate();
   return SUITES.some((suite) => existsSync(join(dir, suite))) ? dir : undefined;
 }
 
