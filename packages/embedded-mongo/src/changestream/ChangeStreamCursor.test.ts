@@ -168,6 +168,17 @@ describe('change stream cursor: user pipeline', () => {
     ]);
   });
 
+  it('never lets a pipeline modify the history other streams read', async () => {
+    const fx = new OplogFixture();
+    const mutating = open(fx, {}, [{ $unset: 'fullDocument.a.b' }, { $set: { 'fullDocument.arr': [9] } }]);
+    const plain = open(fx);
+    fx.insert('d', 'c', { _id: 1, a: { b: 1, c: 2 }, arr: [1] });
+    const [changed] = (await mutating.getMore({ maxTimeMS: 0 })).docs;
+    expect(changed!.fullDocument).toEqual({ _id: 1, a: { c: 2 }, arr: [9] });
+    const [original] = (await plain.getMore({ maxTimeMS: 0 })).docs;
+    expect(original!.fullDocument).toEqual({ _id: 1, a: { b: 1, c: 2 }, arr: [1] });
+  });
+
   it('fails with ChangeStreamFatalError when the pipeline removes or changes _id', async () => {
     const fx = new OplogFixture();
     const removed = open(fx, {}, [{ $project: { _id: 0 } }]);

@@ -2,6 +2,7 @@ import { type Document, EJSON, type Timestamp } from 'bson';
 import { CommandError, commandError } from '../errors.js';
 import { bsonTypeOf } from '../query/bsonType.js';
 import { runPipeline } from '../query/index.js';
+import { deepCopy } from '../storage/deepCopy.js';
 
 /** Stages a change stream may run after `$changeStream` (each works on one event at a time). */
 const ALLOWED_STAGES = new Set([
@@ -90,7 +91,8 @@ export function compileEventPipeline(stages: Document[], collation?: Document): 
     const options = collation
       ? { collation, variables: { CLUSTER_TIME: clusterTime } }
       : { variables: { CLUSTER_TIME: clusterTime } };
-    const [out] = runPipeline([event], kept, options);
+    // The stages may modify documents in place: never let them touch the oplog's images.
+    const [out] = runPipeline([deepCopy(event)], kept, options);
     if (out === undefined) return undefined;
     if (out._id === undefined || EJSON.stringify(out._id, { relaxed: false }) !== token) {
       throw commandError(
