@@ -100,6 +100,14 @@ describe('change events', () => {
     expect(docs[0]).toMatchObject({ operationType: 'rename', ns: { db: 'd', coll: 'c' }, to: { db: 'd', coll: 'c2' } });
     expect(docs[0]).not.toHaveProperty('operationDescription');
     expect(docs[1]).toMatchObject({ operationType: 'invalidate' });
+    // A stream on the target name ends too.
+    const target = open(fx, 'd', 'c2');
+    fx.insert('d', 'c3', { _id: 1 });
+    fx.rename('d', 'c3', 'c2');
+    expect((await drain(target)).map((e) => [e.operationType, e.ns?.coll])).toEqual([
+      ['rename', 'c3'],
+      ['invalidate', undefined],
+    ]);
   });
 
   it('end a database stream with dropDatabase then invalidate; a cluster stream goes on', async () => {

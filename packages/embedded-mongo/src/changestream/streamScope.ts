@@ -21,8 +21,9 @@ function isSystemCollection(coll: string | undefined): boolean {
 
 /**
  * Decides whether `entry` concerns a stream of `scope`, which event it becomes, and whether it
- * invalidates the stream: a collection stream on drop/rename of its collection or dropDatabase
- * of its database (reported as a drop of the collection first), a database stream on dropDatabase.
+ * invalidates the stream: a collection stream on drop/rename of its collection (from or onto its
+ * name) or dropDatabase of its database (reported as a drop of the collection first), a database
+ * stream on dropDatabase.
  */
 export function scopeEntry(entry: OplogEntry, scope: StreamScope, showExpandedEvents: boolean): ScopedEntry {
   if (EXPANDED_OPS.has(entry.op) && !showExpandedEvents) return NOT_FOR_THIS_STREAM;
@@ -30,6 +31,9 @@ export function scopeEntry(entry: OplogEntry, scope: StreamScope, showExpandedEv
     case 'collection': {
       if (entry.db !== scope.db) return NOT_FOR_THIS_STREAM;
       if (entry.op === 'dropDatabase') return { operationType: 'drop', invalidates: true };
+      // Renaming another collection onto the watched name replaces it: MongoDB invalidates that stream too.
+      const renamedOnto = entry.op === 'rename' && entry.to?.db === scope.db && entry.to.coll === scope.coll;
+      if (renamedOnto) return { operationType: 'rename', invalidates: true };
       if (entry.coll !== scope.coll) return NOT_FOR_THIS_STREAM;
       return { operationType: entry.op, invalidates: entry.op === 'drop' || entry.op === 'rename' };
     }

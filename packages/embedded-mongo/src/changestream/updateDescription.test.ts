@@ -44,7 +44,8 @@ describe('updateDescription', () => {
     expect(many.updatedFields).toEqual({ 'arr.1': 2, 'arr.2': 3 });
   });
 
-  it('reports $pull and whole-array $set as the whole array', () => {
+  it('reports $pull, $addToSet and whole-array $set as the whole array', () => {
+    expect(describeUpdate({ _id: 1, arr: [1] }, { $addToSet: { arr: 2 } }).updatedFields).toEqual({ arr: [1, 2] });
     expect(describeUpdate({ _id: 1, arr: [1, 2, 3] }, { $pull: { arr: 2 } }).updatedFields).toEqual({ arr: [1, 3] });
     expect(describeUpdate({ _id: 1, arr: [1, 2, 3] }, { $set: { arr: [1, 2] } })).toMatchObject({
       updatedFields: { arr: [1, 2] },

@@ -24,8 +24,10 @@ const WHOLE_VALUE_OPERATORS = [
   '$pullAll',
   '$pop',
   '$bit',
+  '$addToSet',
 ];
-const APPEND_OPERATORS = ['$push', '$addToSet'];
+// Only $push reports appended elements one by one (MongoDB logs the whole array for $addToSet).
+const APPEND_OPERATORS = ['$push'];
 
 /** True when `a` and `b` are the same BSON value (same types, same contents, same field order). */
 export function sameValue(a: unknown, b: unknown): boolean {
