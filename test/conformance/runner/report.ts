@@ -49,20 +49,31 @@ export function summaryTable(records: TestRecord[]): string {
   return [line(header), rule, ...body].join('\n');
 }
 
-/** Failures (unexpected and expected) grouped by their reason, most frequent first: a to-do list for the server. */
+/** The cause part of a failure reason: without the failing step and the values that vary between tests. */
+export function reasonKey(reason: string): string {
+  return reason
+    .replace(/^operation \d+ \([^)]*\): /, '')
+    .replace(/^Mongo\w*Error /, '')
+    .replace(/\s+/g, ' ')
+    .replace(/\{.*\}/, '{…}')
+    .replace(/(variable): \w+/, '$1: …')
+    .slice(0, 160);
+}
+
+/** Failures (unexpected and expected) grouped by cause, most frequent first: a to-do list for the server. */
 export function failureGroups(records: TestRecord[]): string {
-  const groups = new Map<string, string[]>();
+  const groups = new Map<string, TestRecord[]>();
   for (const record of records) {
     if (record.status !== 'failed' && record.status !== 'expected-fail') continue;
-    const reason = (record.reason ?? 'fails')
-      .replace(/^operation \d+ \(([^)]*)\): /, '$1: ')
-      .replace(/\s+/g, ' ')
-      .slice(0, 160);
-    groups.set(reason, [...(groups.get(reason) ?? []), `${record.file} > ${record.test}`]);
+    const key = reasonKey(record.reason ?? 'fails');
+    groups.set(key, [...(groups.get(key) ?? []), record]);
   }
   return [...groups]
     .sort((a, b) => b[1].length - a[1].length)
-    .map(([reason, tests]) => `${String(tests.length).padStart(3)}  ${reason}\n       e.g. ${tests[0]}`)
+    .map(([reason, tests]) => {
+      const examples = tests.slice(0, 3).map((t) => `${t.file} > ${t.test}`);
+      return `${String(tests.length).padStart(3)}  ${reason}\n${examples.map((e) => `       ${e}`).join('\n')}`;
+    })
     .join('\n');
 }
 
