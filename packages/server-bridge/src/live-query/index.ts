@@ -57,4 +57,12 @@ export function createLiveQueryService(options: LiveQueryServiceOptions): LiveQu
 export { compareValues } from './bsonOrder.js';
 export { LiveQueryError, toWireError } from './errors.js';
 export { LiveQueryEngine } from './LiveQueryEngine.js';
+export {
+  liveQueryKeyOf,
+  type PrefetchContext,
+  type PrefetchSpec,
+  prefetchLiveQuery,
+  type QueryClientLike,
+} from './prefetchLiveQuery.js';
 export { queryIdOf } from './queryId.js';
+export { toWireSort } from './wireSort.js';

@@ -1,0 +1,92 @@
+import { decode, type EJSONDocument, encode, PROTOCOL_VERSION, type QuerySpec } from '@mongo-live/protocol';
+import type { Document, MongoClient } from 'mongodb';
+import type { Socket } from 'socket.io';
+import { type Authorize, decide } from '../AccessPolicy.js';
+import { buildEffectiveQuery } from '../EffectiveQueryBuilder.js';
+import { type BridgeLimits, resolveLimits } from '../limits.js';
+import { RequestValidator } from '../RequestValidator.js';
+import { LiveQueryServiceImpl } from './LiveQueryService.js';
+import { toWireSort } from './wireSort.js';
+
+/** A live query as components write it (same shape as @mongo-live/react's `LiveQuerySpec`). */
+export interface PrefetchSpec {
+  db: string;
+  collection: string;
+  filter?: Document;
+  sort?: unknown;
+  limit?: number;
+  skip?: number;
+  projection?: Document;
+}
+
+/** The part of a react-query QueryClient the prefetch needs (no dependency on react-query here). */
+export interface QueryClientLike {
+  setQueryData(queryKey: readonly unknown[], data: unknown): unknown;
+}
+
+/** Where and as whom to run the prefetch. */
+export interface PrefetchContext {
+  mongo: MongoClient;
+  /** The bridge's authorize function: the same rules apply on the server as over socket.io. */
+  authorize: Authorize;
+  /**
+   * Passed to `authorize` in place of the socket: give it what your authorize reads, e.g.
+   * `{ handshake: { auth: { token } } }` built from the page request's cookies.
+   */
+  context?: unknown;
+  limits?: Partial<BridgeLimits>;
+}
+
+/**
+ * The query key of a live query, equal to @mongo-live/react's `liveQueryKey(spec)`.
+ *
+ * @example
+ * liveQueryKeyOf({ db: 'shop', collection: 'products', sort: [['price', 1]] })
+ */
+export function liveQueryKeyOf(spec: QuerySpec): readonly unknown[] {
+  const params: Record<string, unknown> = {};
+  if (spec.filter !== undefined) params.filter = spec.filter;
+  if (spec.sort !== undefined) params.sort = spec.sort;
+  if (spec.skip !== undefined) params.skip = spec.skip;
+  if (spec.limit !== undefined) params.limit = spec.limit;
+  if (spec.projection !== undefined) params.projection = spec.projection;
+  return ['mongo-live', 'query', spec.db, spec.collection, params];
+}
+
+/**
+ * Server-side rendering: runs a live query's first snapshot on the server — validated, authorized
+ * and restricted exactly as the bridge would — and puts it in `queryClient` under the same key as
+ * `liveQueryOptions(spec)`. Dehydrate the client (with `liveDehydrateOptions`) in a Next.js App
+ * Router page; in the browser the hydrated entry goes live and the live snapshot replaces it,
+ * reusing the identity of every unchanged document.
+ *
+ * @example
+ * const queryClient = new QueryClient();
+ * await prefetchLiveQuery(queryClient, { mongo, authorize, context: { user } }, {
+ *   db: 'shop', collection: 'products', filter: { category: 'books' }, sort: { price: 1 }, limit: 20,
+ * });
+ * return <HydrationBoundary state={dehydrate(queryClient, liveDehydrateOptions)}><Products /></HydrationBoundary>;
+ */
+export async function prefetchLiveQuery<T = Document>(
+  queryClient: QueryClientLike,
+  { mongo, authorize, context, limits }: PrefetchContext,
+  spec: PrefetchSpec,
+): Promise<T[]> {
+  const wire: QuerySpec = { db: spec.db, collection: spec.collection };
+  if (spec.filter !== undefined) wire.filter = encode(spec.filter) as EJSONDocument;
+  if (spec.sort !== undefined) wire.sort = toWireSort(spec.sort);
+  if (spec.limit !== undefined) wire.limit = spec.limit;
+  if (spec.skip !== undefined) wire.skip = spec.skip;
+  if (spec.projection !== undefined) wire.projection = encode(spec.projection) as EJSONDocument;
+  const valid = new RequestValidator(resolveLimits(limits)).find({ v: PROTOCOL_VERSION, ...wire });
+  const grant = await decide(
+    authorize,
+    { kind: 'query', scope: 'collection', db: valid.db, collection: valid.collection, filter: valid.filter },
+    context as Socket,
+  );
+  const effective = buildEffectiveQuery(valid, grant);
+  const finder = new LiveQueryServiceImpl({ mongo, emitUpdate: () => undefined, emitError: () => undefined });
+  const docs = (await finder.find(effective)).map((d) => decode<T>(d));
+  queryClient.setQueryData(liveQueryKeyOf(wire), docs);
+  return docs;
+}
