@@ -168,6 +168,18 @@ describe('change stream cursor: user pipeline', () => {
     ]);
   });
 
+  it('applies the collation to $match string comparisons', async () => {
+    const fx = new OplogFixture();
+    const pipeline = [{ $changeStream: {} }, { $match: { 'fullDocument.name': 'ABC' } }];
+    const ctx = fx.context();
+    const collated = openChangeStream(ctx, { db: 'd', coll: 'c', pipeline, collation: { locale: 'en', strength: 2 } });
+    const binary = openChangeStream(ctx, { db: 'd', coll: 'c', pipeline });
+    fx.insert('d', 'c', { _id: 1, name: 'abc' });
+    fx.insert('d', 'c', { _id: 2, name: 'ABC' });
+    expect(await ids(collated)).toEqual([1, 2]);
+    expect(await ids(binary)).toEqual([2]);
+  });
+
   it('never lets a pipeline modify the history other streams read', async () => {
     const fx = new OplogFixture();
     const mutating = open(fx, {}, [{ $unset: 'fullDocument.a.b' }, { $set: { 'fullDocument.arr': [9] } }]);

@@ -1,7 +1,7 @@
 import { type Document, EJSON, type Timestamp } from 'bson';
 import { CommandError, commandError } from '../errors.js';
 import { bsonTypeOf } from '../query/bsonType.js';
-import { runPipeline } from '../query/index.js';
+import { compileFilter, runPipeline } from '../query/index.js';
 import { deepCopy } from '../storage/deepCopy.js';
 
 /** Stages a change stream may run after `$changeStream` (each works on one event at a time). */
@@ -52,6 +52,27 @@ const OTHER_KNOWN_STAGES = new Set([
   '$vectorSearch',
 ]);
 
+/** One step of an event pipeline: a filter, or stages run by the aggregation engine. */
+type Step = { kind: 'match'; test: (doc: Document) => boolean } | { kind: 'stages'; stages: Document[] };
+
+/** `$match` goes through the query engine's matcher (BSON semantics, collation); the rest in runs. */
+function compileSteps(stages: Document[], collation: Document | undefined): Step[] {
+  const steps: Step[] = [];
+  for (const stage of stages) {
+    if ('$match' in stage) {
+      if (bsonTypeOf(stage.$match) !== 'object') {
+        throw commandError('FailedToParse', 'the match filter must be an expression in an object');
+      }
+      steps.push({ kind: 'match', test: compileFilter(stage.$match as Document, collation ? { collation } : {}) });
+      continue;
+    }
+    const last = steps.at(-1);
+    if (last?.kind === 'stages') last.stages.push(stage);
+    else steps.push({ kind: 'stages', stages: [stage] });
+  }
+  return steps;
+}
+
 /** Applies the user's stages to one event; `undefined` when the event is filtered out. */
 export type EventPipeline = (event: Document, clusterTime: Timestamp) => Document | undefined;
 
@@ -86,13 +107,22 @@ export function compileEventPipeline(stages: Document[], collation?: Document): 
     throw new CommandError(40324, 'Location40324', `Unrecognized pipeline stage name: '${name}'`);
   }
   if (kept.length === 0) return (event) => event;
+  const steps = compileSteps(kept, collation);
   return (event, clusterTime) => {
     const token = EJSON.stringify(event._id, { relaxed: false });
-    const options = collation
-      ? { collation, variables: { CLUSTER_TIME: clusterTime } }
-      : { variables: { CLUSTER_TIME: clusterTime } };
-    // The stages may modify documents in place: never let them touch the oplog's images.
-    const [out] = runPipeline([deepCopy(event)], kept, options);
+    let out: Document | undefined = event;
+    let copied = false;
+    for (const step of steps) {
+      if (step.kind === 'match') {
+        if (!step.test(out)) return undefined;
+        continue;
+      }
+      // The stages may modify documents in place: never let them touch the oplog's images.
+      if (!copied) out = deepCopy(out);
+      copied = true;
+      [out] = runPipeline([out], step.stages, { variables: { CLUSTER_TIME: clusterTime } });
+      if (out === undefined) return undefined;
+    }
     if (out === undefined) return undefined;
     if (out._id === undefined || EJSON.stringify(out._id, { relaxed: false }) !== token) {
       throw commandError(
