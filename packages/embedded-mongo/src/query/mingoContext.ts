@@ -9,6 +9,7 @@ import type { Any, AnyObject, CollationSpec, Options } from 'mingo/types';
 import { bsonTypeOf } from './bsonType.js';
 import { collationComparator } from './collation.js';
 import { compareWith } from './compareValues.js';
+import { arithmeticExpressions, numericAccumulators } from './mingoArithmetic.js';
 
 /**
  * Operators that replace mingo's own so that aggregation expressions see BSON values the way
@@ -64,7 +65,10 @@ const expressionOverrides: Record<`$${string}`, ExpressionFn> = {
  * its defaults over it, and with mingo the first context merged wins.
  */
 export const bsonContext: Context = Context.from(
-  Context.init({ expression: expressionOverrides as never }),
+  Context.init({
+    expression: { ...expressionOverrides, ...arithmeticExpressions } as never,
+    accumulator: numericAccumulators as never,
+  }),
   Context.init({
     accumulator: accumulatorOperators as never,
     expression: expressionOperators as never,
