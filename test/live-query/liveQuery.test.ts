@@ -1,0 +1,136 @@
+import { createLiveClient, type LiveClient } from '@mongo-live/client';
+import type { LiveQueryUpdate } from '@mongo-live/protocol';
+import type { Collection, Document } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LiveServer, startLiveServer } from '../support/liveServer.js';
+import { canon, freshFind, type TestQuery, until } from './helpers.js';
+
+let server: LiveServer;
+const clients: LiveClient[] = [];
+const connect = () => {
+  const live = createLiveClient({ url: server.url });
+  clients.push(live);
+  return live;
+};
+
+beforeAll(async () => {
+  server = await startLiveServer({
+    authorize: (req, socket) => {
+      const user = (socket.handshake?.auth as { user?: string } | undefined)?.user;
+      if (req.collection === 'private') return user ? { filter: { owner: user }, projection: { secret: 0 } } : false;
+      return true;
+    },
+  });
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await server?.close();
+});
+
+async function converges(live: LiveClient, coll: Collection, q: TestQuery, write: () => Promise<unknown>) {
+  const query = live.db(server.mongo.dbName).collection(coll.collectionName).liveQuery(q.filter, q);
+  const first = await query.ready();
+  expect(canon(first)).toBe(canon(await freshFind(coll, q)));
+  await write();
+  const expected = canon(await freshFind(coll, q));
+  await until(query, (s) => canon(s.docs) === expected);
+  expect(query.getSnapshot().status).toBe('live');
+  return query;
+}
+
+describe('live queries through the bridge', () => {
+  it('keeps a sorted, limited window equal to a fresh find (inserts, moves, leaves, refills)', async () => {
+    const coll = server.mongo.db.collection<Document>('products');
+    await coll.insertMany(Array.from({ length: 10 }, (_, i) => ({ _id: i, cat: i % 2 ? 'odd' : 'even', price: i })));
+    const live = connect();
+    const q: TestQuery = { filter: { cat: 'even' }, sort: [['price', -1]], limit: 3 };
+    const query = await converges(live, coll, q, async () => {
+      await coll.insertOne({ _id: 100, cat: 'even', price: 5 });
+      await coll.updateOne({ _id: 8 }, { $set: { price: -1 } }); // top member falls out: refill
+      await coll.updateOne({ _id: 3 }, { $set: { cat: 'even' } }); // enters by filter
+      await coll.deleteOne({ _id: 6 });
+    });
+    query.close();
+  });
+
+  it('applies skip windows and projections, and shares one live query among clients', async () => {
+    const coll = server.mongo.db.collection<Document>('skips');
+    await coll.insertMany(Array.from({ length: 12 }, (_, i) => ({ _id: i, n: i % 5, tag: `t${i}` })));
+    const q: TestQuery = { filter: {}, sort: [['n', 1]], skip: 2, limit: 4, projection: { n: 1 } };
+    const a = connect();
+    const b = connect();
+    const qa = await converges(a, coll, q, async () => undefined);
+    const before = server.bridge.stats().liveQueries;
+    const qb = await converges(b, coll, q, async () => {
+      await coll.deleteOne({ _id: 0 }); // leaves the skipped prefix: the window shifts
+      await coll.insertOne({ _id: 50, n: -1, tag: 'x' });
+      await coll.updateOne({ _id: 4 }, { $set: { n: 0 } });
+    });
+    expect(server.bridge.stats().liveQueries).toBe(before);
+    const expected = canon(await freshFind(coll, q));
+    await until(qa, (s) => canon(s.docs) === expected);
+    expect(qa.getSnapshot().docs.every((d) => !('tag' in d))).toBe(true);
+    qa.close();
+    qb.close();
+  });
+
+  it('never sends a document or field the authorization excludes, even when it leaves', async () => {
+    const coll = server.mongo.db.collection<Document>('private');
+    await coll.insertMany([
+      { _id: 1, owner: 'u1', n: 1, secret: 's1' },
+      { _id: 2, owner: 'u2', n: 2, secret: 's2' },
+    ]);
+    const live = createLiveClient({ url: server.url, auth: { user: 'u1' } });
+    clients.push(live);
+    const seen: LiveQueryUpdate[] = [];
+    live.transport.on('query:update', (u) => seen.push(u));
+    const query = live
+      .db(server.mongo.dbName)
+      .collection('private')
+      .liveQuery({}, { sort: { n: 1 } });
+    expect(await query.ready()).toEqual([{ _id: 1, owner: 'u1', n: 1 }]);
+    await coll.insertOne({ _id: 3, owner: 'u2', n: 0, secret: 's3' });
+    await coll.updateOne({ _id: 1 }, { $set: { secret: 'changed', n: 5 } });
+    await coll.insertOne({ _id: 4, owner: 'u1', n: 3, secret: 's4' });
+    await coll.updateOne({ _id: 4 }, { $set: { owner: 'u2' } }); // leaves: only its index is sent
+    await until(query, (s) => s.docs.length === 1 && s.docs[0]?.n === 5);
+    const wire = JSON.stringify(seen);
+    expect(wire).not.toContain('secret');
+    expect(wire).not.toContain('u2');
+    expect(wire).not.toMatch(/"s[0-9]"/);
+    query.close();
+  });
+
+  it('reconnects: keeps the documents while reconnecting, then catches up', async () => {
+    const coll = server.mongo.db.collection<Document>('reconnect');
+    await coll.insertMany([
+      { _id: 1, n: 1 },
+      { _id: 2, n: 2 },
+    ]);
+    const live = connect();
+    const q: TestQuery = { filter: {}, sort: [['n', 1]] };
+    const query = live.db(server.mongo.dbName).collection('reconnect').liveQuery(q.filter, q);
+    const first = await query.ready();
+    const kept = first[0];
+    const statuses: string[] = [];
+    query.subscribe(() => statuses.push(query.getSnapshot().status));
+    server.dropConnections();
+    await until(query, (s) => s.status === 'reconnecting');
+    expect(query.getSnapshot().docs).toBe(first); // old documents stay visible
+    await coll.insertOne({ _id: 3, n: 0 });
+    await coll.updateOne({ _id: 2 }, { $set: { n: 9 } });
+    const expected = canon(await freshFind(coll, q));
+    await until(query, (s) => s.status === 'live' && canon(s.docs) === expected);
+    expect(query.getSnapshot().docs[1]).toBe(kept); // unchanged document kept its identity
+    expect(statuses).toContain('reconnecting');
+    query.close();
+  });
+
+  it('find() returns what the live query shows', async () => {
+    const coll = server.mongo.db.collection<Document>('products');
+    const live = connect();
+    const c = live.db(server.mongo.dbName).collection('products');
+    const q: TestQuery = { filter: { cat: 'odd' }, sort: [['price', 1]], limit: 2, skip: 1 };
+    expect(canon(await c.find(q.filter, q))).toBe(canon(await freshFind(coll, q)));
+  });
+});
