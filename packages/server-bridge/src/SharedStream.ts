@@ -120,13 +120,19 @@ export class SharedStream {
         this.flush(); // events received before the error are still delivered
         this.fail(toWireError(error));
       });
+      // The driver forwards 'close' of its internal cursor, which also happens while it resumes
+      // after a resumable error, and precedes 'error' when the stream fails. Only a stream that is
+      // closed for good (the driver's own flag, after the events already in flight) ends here.
       change.on('close', () => {
-        if (!settled) {
-          settled = true;
-          reject(new Error('the change stream closed before it opened'));
-        }
-        this.flush(); // may end the stream as invalidated
-        this.fail({ code: 'SERVER_ERROR', message: 'the change stream was closed by the server' });
+        setImmediate(() => {
+          if (this.closed || !(change as unknown as { isClosed?: boolean }).isClosed) return;
+          if (!settled) {
+            settled = true;
+            reject(new Error('the change stream closed before it opened'));
+          }
+          this.flush(); // may end the stream as invalidated
+          this.fail({ code: 'SERVER_ERROR', message: 'the change stream was closed by the server' });
+        });
       });
     });
     return this.opening;
