@@ -33,7 +33,7 @@ it('delivers every event exactly once, in order, across many connection drops', 
   let dropped = 0;
   while (seen.length < total) {
     const change = await stream.next();
-    seen.push((change as { fullDocument: { i: number } }).fullDocument.i);
+    seen.push((change as unknown as { fullDocument: { i: number } }).fullDocument.i);
     // Drop every 12 events, alternating server-side and client-side transport closes.
     if (seen.length % 12 === 6 && dropped < drops) {
       dropped++;

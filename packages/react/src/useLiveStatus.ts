@@ -1,0 +1,20 @@
+import type { ConnectionStatus } from '@mongo-live/client';
+import { useCallback, useSyncExternalStore } from 'react';
+import { useLiveClient } from './useLiveClient.js';
+
+/**
+ * The connection status of the provider's client: 'connecting' | 'connected' | 'reconnecting' |
+ * 'disconnected'. Re-renders on every change.
+ *
+ * @example
+ * function ConnectionBadge() {
+ *   const status = useLiveStatus();
+ *   return <span className={status}>{status === 'connected' ? 'live' : 'offline'}</span>;
+ * }
+ */
+export function useLiveStatus(): ConnectionStatus {
+  const client = useLiveClient();
+  const subscribe = useCallback((onChange: () => void) => client.onStatus(onChange), [client]);
+  const getSnapshot = useCallback(() => client.status, [client]);
+  return useSyncExternalStore(subscribe, getSnapshot, getSnapshot);
+}
