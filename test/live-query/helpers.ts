@@ -41,10 +41,13 @@ export interface TestQuery {
  * @example
  * expect(canon(q.getSnapshot().docs)).toBe(canon(await freshFind(coll, query)));
  */
-export async function freshFind(coll: Collection, q: TestQuery): Promise<Document[]> {
+export async function freshFind<T extends Document>(coll: Collection<T>, q: TestQuery): Promise<Document[]> {
   const sort: Array<[string, 1 | -1]> = [...q.sort];
   if (!sort.some(([f]) => f === '_id')) sort.push(['_id', 1]);
-  let cursor = coll.find(q.filter, { sort, ...(q.projection ? { projection: q.projection } : {}) });
+  let cursor = (coll as unknown as Collection<Document>).find(q.filter, {
+    sort,
+    ...(q.projection ? { projection: q.projection } : {}),
+  });
   if (q.skip) cursor = cursor.skip(q.skip);
   if (q.limit) cursor = cursor.limit(q.limit);
   return cursor.toArray();

@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LiveServer, startLiveServer } from '../support/liveServer.js';
 import { canon, freshFind, type TestQuery, until } from './helpers.js';
 
+/** Test documents use numeric ids. */
+type Row = { _id: number; [key: string]: unknown };
+
 let server: LiveServer;
 const clients: LiveClient[] = [];
 const connect = () => {
@@ -27,7 +30,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function converges(live: LiveClient, coll: Collection, q: TestQuery, write: () => Promise<unknown>) {
+async function converges(live: LiveClient, coll: Collection<Row>, q: TestQuery, write: () => Promise<unknown>) {
   const query = live.db(server.mongo.dbName).collection(coll.collectionName).liveQuery(q.filter, q);
   const first = await query.ready();
   expect(canon(first)).toBe(canon(await freshFind(coll, q)));
@@ -40,7 +43,7 @@ async function converges(live: LiveClient, coll: Collection, q: TestQuery, write
 
 describe('live queries through the bridge', () => {
   it('keeps a sorted, limited window equal to a fresh find (inserts, moves, leaves, refills)', async () => {
-    const coll = server.mongo.db.collection<Document>('products');
+    const coll = server.mongo.db.collection<Row>('products');
     await coll.insertMany(Array.from({ length: 10 }, (_, i) => ({ _id: i, cat: i % 2 ? 'odd' : 'even', price: i })));
     const live = connect();
     const q: TestQuery = { filter: { cat: 'even' }, sort: [['price', -1]], limit: 3 };
@@ -54,7 +57,7 @@ describe('live queries through the bridge', () => {
   });
 
   it('applies skip windows and projections, and shares one live query among clients', async () => {
-    const coll = server.mongo.db.collection<Document>('skips');
+    const coll = server.mongo.db.collection<Row>('skips');
     await coll.insertMany(Array.from({ length: 12 }, (_, i) => ({ _id: i, n: i % 5, tag: `t${i}` })));
     const q: TestQuery = { filter: {}, sort: [['n', 1]], skip: 2, limit: 4, projection: { n: 1 } };
     const a = connect();
@@ -75,7 +78,7 @@ describe('live queries through the bridge', () => {
   });
 
   it('never sends a document or field the authorization excludes, even when it leaves', async () => {
-    const coll = server.mongo.db.collection<Document>('private');
+    const coll = server.mongo.db.collection<Row>('private');
     await coll.insertMany([
       { _id: 1, owner: 'u1', n: 1, secret: 's1' },
       { _id: 2, owner: 'u2', n: 2, secret: 's2' },
@@ -102,7 +105,7 @@ describe('live queries through the bridge', () => {
   });
 
   it('reconnects: keeps the documents while reconnecting, then catches up', async () => {
-    const coll = server.mongo.db.collection<Document>('reconnect');
+    const coll = server.mongo.db.collection<Row>('reconnect');
     await coll.insertMany([
       { _id: 1, n: 1 },
       { _id: 2, n: 2 },
@@ -127,7 +130,7 @@ describe('live queries through the bridge', () => {
   });
 
   it('find() returns what the live query shows', async () => {
-    const coll = server.mongo.db.collection<Document>('products');
+    const coll = server.mongo.db.collection<Row>('products');
     const live = connect();
     const c = live.db(server.mongo.dbName).collection('products');
     const q: TestQuery = { filter: { cat: 'odd' }, sort: [['price', 1]], limit: 2, skip: 1 };
