@@ -92,6 +92,19 @@ describe('change stream cursor: start and resume', () => {
   });
 });
 
+describe('change stream cursor: falling behind', () => {
+  it('fails with CappedPositionLost when the history it still had to read was dropped', async () => {
+    const fx = new OplogFixture(3);
+    const cursor = open(fx);
+    insertMany(fx, 1, 10);
+    await expect(cursor.getMore({ maxTimeMS: 0 })).rejects.toMatchObject({ code: 136, codeName: 'CappedPositionLost' });
+    // A reader that kept up is fine.
+    const current = open(fx);
+    insertMany(fx, 11, 12);
+    expect(await ids(current)).toEqual([11, 12]);
+  });
+});
+
 describe('change stream cursor: batches', () => {
   it('caps batches at batchSize and keeps the rest for the next getMore', async () => {
     const fx = new OplogFixture();

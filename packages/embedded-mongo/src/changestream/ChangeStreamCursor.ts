@@ -1,5 +1,6 @@
 import { calculateObjectSize, type Document, type Long } from 'bson';
 import type { CursorBatch, ServerCursor } from '../cursors/ServerCursor.js';
+import { CommandError } from '../errors.js';
 import type { Oplog } from '../oplog/Oplog.js';
 import { eventsForEntry } from './changeEvents.js';
 import type { EventPipeline } from './eventPipeline.js';
@@ -99,6 +100,14 @@ export class ChangeStreamCursor implements ServerCursor {
     const docs: Document[] = [];
     let bytes = 0;
     const { oplog } = this.ctx;
+    if (oplog.isLost(this.position.ts)) {
+      // The reader fell behind the bounded history: like a tailing oplog scan in mongod, it cannot go on.
+      throw new CommandError(
+        136,
+        'CappedPositionLost',
+        `CollectionScan died due to position in capped collection being deleted. Last seen record id: ${this.position.ts.toString()}`,
+      );
+    }
     // An event position may still have later steps (an invalidate) in its own entry: re-read it.
     let after = this.position.step === HIGH_WATER_MARK_STEP ? this.position.ts : previousTimestamp(this.position.ts);
     for (;;) {
