@@ -4,6 +4,7 @@ import type { AnyObject, CollationSpec, Options } from 'mingo/types';
 import { CommandError, commandError } from '../../errors.js';
 import { isPlainObject } from '../bsonType.js';
 import { bsonContext } from '../mingoContext.js';
+import { bindNow } from '../systemVariables.js';
 import { groupKey } from './groupKey.js';
 import type { PipelineContext } from './pipelineContext.js';
 
@@ -23,7 +24,7 @@ function mingoOptions(ctx: PipelineContext): Options {
 /** Evaluates an aggregation expression against a document (mingo, with BSON-aware operators). */
 export function evaluate(doc: Document, expr: unknown, ctx: PipelineContext): unknown {
   try {
-    return evalExpr(doc, expr, mingoOptions(ctx));
+    return evalExpr(doc, bindNow(expr, ctx.variables), mingoOptions(ctx));
   } catch (e) {
     if (e instanceof CommandError) throw e;
     throw commandError('BadValue', (e as Error).message);

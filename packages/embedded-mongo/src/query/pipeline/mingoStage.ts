@@ -4,12 +4,13 @@ import type { CollationSpec } from 'mingo/types';
 import { CommandError } from '../../errors.js';
 import { cloneValue } from '../cloneValue.js';
 import { bsonContext } from '../mingoContext.js';
+import { bindNow } from '../systemVariables.js';
 import type { PipelineContext } from './pipelineContext.js';
 
 /** Runs stages through mingo (with BSON-aware operators) on private copies of the documents. */
 export function runMingoStages(docs: Document[], stages: Document[], ctx: PipelineContext): Document[] {
   const resolve = ctx.resolveCollection;
-  const aggregator = new Aggregator(stages, {
+  const aggregator = new Aggregator(bindNow(stages, ctx.variables), {
     context: bsonContext,
     variables: ctx.variables,
     collation: ctx.collation as CollationSpec | undefined,
