@@ -45,7 +45,7 @@ describe('stream errors', () => {
     expect(stream.error?.code).toMatch(/UNAUTHORIZED|INVALID_REQUEST/);
   });
 
-  it('invalidation: dropping the watched collection ends the stream with a LiveError, after the events', async () => {
+  it('STREAM_INVALIDATED: dropping the watched collection delivers the last events, then rejects', async () => {
     const coll = server.mongo.db.collection('doomed');
     await coll.insertOne({ before: true });
     const stream = live.db(server.mongo.dbName).collection('doomed').watch();
@@ -56,24 +56,47 @@ describe('stream errors', () => {
     const error = await (async () => {
       for (;;) types.push((await stream.next()).operationType);
     })().catch((e: unknown) => e);
-    expect(types[0]).toBe('insert');
+    expect(types).toEqual(['insert', 'drop', 'invalidate']);
     expect(error).toBeInstanceOf(LiveError);
-    // The bridge reports STREAM_INVALIDATED once it forwards the drop/invalidate events; with the
-    // driver closing its cursor first it reports SERVER_ERROR. Either way: loud, and closed.
-    if (types.includes('invalidate')) expect(error).toMatchObject({ code: 'STREAM_INVALIDATED' });
+    expect(error).toMatchObject({ code: 'STREAM_INVALIDATED' });
     expect(stream.closed).toBe(true);
     await expect(stream.next()).rejects.toBe(error);
   });
 
-  it('HISTORY_LOST: resuming after a token the server does not have fails loudly', async () => {
+  it('HISTORY_LOST when the resume point is gone: in the answer to watch, and mid-stream', async () => {
+    const failPoint = (command: string) =>
+      server.mongo.client.db('admin').command({
+        configureFailPoint: 'failCommand',
+        mode: { times: 1 },
+        data: { failCommands: [command], errorCode: 286, errmsg: 'history lost' },
+      });
+    await failPoint('aggregate');
+    const refused = live.db(server.mongo.dbName).collection('hist').watch();
+    await expect(refused.next()).rejects.toMatchObject({ name: 'LiveError', code: 'HISTORY_LOST', mongoCode: 286 });
+    expect(refused.closed).toBe(true);
+
+    const stream = live.db(server.mongo.dbName).collection('hist').watch();
+    const errors: LiveError[] = [];
+    stream.on('error', (e) => errors.push(e));
+    await stream.ready();
+    await server.mongo.db.collection('hist').insertOne({ kept: true });
+    const kept = await stream.next();
+    expect(kept.operationType).toBe('insert');
+    await failPoint('getMore');
+    const error = await stream.next().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'HISTORY_LOST', mongoCode: 286 });
+    expect(errors).toEqual([error]);
+    expect(stream.closed).toBe(true);
+  });
+
+  it('a resume token the server never issued fails loudly, never silently', async () => {
     const stream = live
       .db(server.mongo.dbName)
       .collection('open')
-      // A well-formed token from long before this deployment's history.
       .watch([], { resumeAfter: { _data: '8200000001000000012B0229296E04' } });
     const error = await stream.next().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LiveError);
-    expect((error as LiveError).code).toMatch(/HISTORY_LOST|SERVER_ERROR|INVALID_REQUEST/);
+    expect(stream.status).toBe('error');
     expect(stream.closed).toBe(true);
   });
 });
