@@ -46,7 +46,14 @@ describe('live queries through the bridge', () => {
     const a = await as('ann');
     const b = await as('ann');
     const updA = updates(a);
-    const spec = { v: 1 as const, db, collection: 'products', filter: { category: 'books' }, sort: [['price', 1]] as Array<[string, 1 | -1]>, limit: 2 };
+    const spec = {
+      v: 1 as const,
+      db,
+      collection: 'products',
+      filter: { category: 'books' },
+      sort: [['price', 1]] as Array<[string, 1 | -1]>,
+      limit: 2,
+    };
     const ackA = await request(a, 'query', { ...spec, subId: 'q' });
     const ackB = await request(b, 'query', { ...spec, subId: 'q' });
     expect(ackA.ok && ackB.ok).toBe(true);

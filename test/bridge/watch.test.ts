@@ -127,8 +127,6 @@ describe('watch options reach the driver', () => {
     const c = h.mongo.db.collection('resume');
     const first = await watch(socket, 'first', { db: h.mongo.dbName, collection: 'resume' });
     expect(first.resumeToken).toBeDefined();
-    const hello = await h.mongo.db.admin().command({ ping: 1 });
-    const before = hello.operationTime as Timestamp | undefined;
     await c.insertOne({ _id: 'a' } as Document);
     await c.insertOne({ _id: 'b' } as Document);
     await until('two events', () => rec.events(first.streamId).length >= 2);
@@ -156,19 +154,20 @@ describe('watch options reach the driver', () => {
     await until('replayed after a', () => rec.events(afterA.streamId).length >= 1);
     expect(rec.events(fromAck.streamId).map((e) => e.documentKey._id)).toEqual(['a', 'b']);
     expect(rec.events(afterA.streamId).map((e) => e.documentKey._id)).toEqual(['b']);
-    if (before instanceof Timestamp) {
-      const atTime = await watch(
-        socket,
-        'atTime',
-        { db: h.mongo.dbName, collection: 'resume' },
-        {
-          options: { startAtOperationTime: encode(before) },
-        },
-      );
-      expect(lastChangeStreamAggregate().pipeline[0].$changeStream.startAtOperationTime).toEqual(before);
-      await until('replayed from the operation time', () => rec.events(atTime.streamId).length >= 2);
-      expect(rec.events(atTime.streamId).map((e) => e.documentKey._id)).toEqual(['a', 'b']);
-    }
+    // startAtOperationTime: the clusterTime of `a` (as it came over the wire) replays from a, inclusive.
+    const rawA = rec.batches.filter((b) => b.streamId === first.streamId).flatMap((b) => b.events)[0] as Document;
+    expect(rawA.clusterTime).toHaveProperty('$timestamp');
+    const atTime = await watch(
+      socket,
+      'atTime',
+      { db: h.mongo.dbName, collection: 'resume' },
+      {
+        options: { startAtOperationTime: rawA.clusterTime },
+      },
+    );
+    expect(lastChangeStreamAggregate().pipeline[0].$changeStream.startAtOperationTime).toBeInstanceOf(Timestamp);
+    await until('replayed from the operation time', () => rec.events(atTime.streamId).length >= 2);
+    expect(rec.events(atTime.streamId).map((e) => e.documentKey._id)).toEqual(['a', 'b']);
     socket.disconnect();
   });
 
