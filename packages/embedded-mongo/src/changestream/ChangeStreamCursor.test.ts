@@ -69,6 +69,15 @@ describe('change stream cursor: start and resume', () => {
     expect(() => open(fx, { resumeAfter: forged })).toThrow(
       expect.objectContaining({ code: 280, message: expect.stringMatching(/resume token was not found/) }),
     );
+    // A real event, but of another collection: not an event this stream could have returned.
+    fx.insert('d', 'other', { _id: 1 });
+    const otherStream = openChangeStream(fx.context(), {
+      db: 'd',
+      coll: 'other',
+      pipeline: [{ $changeStream: { startAtOperationTime: t1 } }],
+    });
+    const [foreign] = (await otherStream.getMore({ maxTimeMS: 0 })).docs;
+    expect(() => open(fx, { resumeAfter: foreign!._id })).toThrow(expect.objectContaining({ code: 280 }));
     const future = encodeResumeToken({ ts: new Timestamp({ t: 9, i: 9 }), step: 0, entryHash: 1 });
     expect(() => open(fx, { resumeAfter: future })).toThrow(expect.objectContaining({ code: 280 }));
   });

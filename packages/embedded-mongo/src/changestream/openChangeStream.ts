@@ -2,6 +2,7 @@ import { EJSON } from 'bson';
 import type { ServerCursor } from '../cursors/ServerCursor.js';
 import { commandError } from '../errors.js';
 import { ChangeStreamCursor, type CursorStart } from './ChangeStreamCursor.js';
+import { eventsForEntry } from './changeEvents.js';
 import { compileEventPipeline } from './eventPipeline.js';
 import { type ChangeStreamSpec, parseChangeStreamSpec } from './parseChangeStreamSpec.js';
 import {
@@ -26,15 +27,18 @@ function historyLost(): never {
   );
 }
 
-/** Checks a client's token against the history: lost (286) or never an event here (280). */
-function checkToken(ctx: ChangeStreamContext, token: ResumeTokenData): void {
+/** Checks a client's token against the history: lost (286) or never an event of this stream (280). */
+function checkToken(ctx: ChangeStreamContext, spec: ChangeStreamSpec, token: ResumeTokenData): void {
   const { oplog } = ctx;
   if (oplog.isLost(token.ts)) historyLost();
   if (token.step === HIGH_WATER_MARK_STEP) return;
   const next = oplog.entriesAfter(previousTimestamp(token.ts), 1)[0];
   const atToken = next?.ts.equals(token.ts) ? next : undefined;
   // Without the entry (the very last one dropped from the history) there is nothing to check against.
-  const known = atToken ? entryHash(atToken) === token.entryHash : oplog.isLost(previousTimestamp(token.ts));
+  const known = atToken
+    ? entryHash(atToken) === token.entryHash &&
+      eventsForEntry(atToken, spec, ctx).some((event) => event.step === token.step)
+    : oplog.isLost(previousTimestamp(token.ts));
   if (!known) {
     const data = encodeResumeToken(token)._data as string;
     throw commandError(
@@ -62,7 +66,7 @@ function startOf(ctx: ChangeStreamContext, spec: ChangeStreamSpec): CursorStart 
     }
     case 'resumeAfter':
     case 'startAfter': {
-      checkToken(ctx, start.token);
+      checkToken(ctx, spec, start.token);
       const { ts, step } = start.token;
       return { position: { ts, step }, token: encodeResumeToken(start.token) };
     }
