@@ -44,7 +44,10 @@ describe('runPipeline: filtering and paging', () => {
 
 describe('runPipeline: reshaping', () => {
   it('adds, sets, unsets and projects fields with BSON-aware arithmetic', () => {
-    const out = runPipeline(orders, [{ $set: { total: { $multiply: ['$qty', '$price'] } } }, { $project: { total: 1 } }]);
+    const out = runPipeline(orders, [
+      { $set: { total: { $multiply: ['$qty', '$price'] } } },
+      { $project: { total: 1 } },
+    ]);
     expect(out.map((d) => String(d.total))).toEqual(['20', '5.5', '7.5']);
     expect(bsonTypeOf(out[2]!.total)).toBe('decimal');
     const added = runPipeline([{ _id: 1, a: new Int32(2147483647) }], [{ $addFields: { b: { $add: ['$a', 1] } } }]);
@@ -67,7 +70,9 @@ describe('runPipeline: reshaping', () => {
       [1, 'x'],
       [1, 'y'],
     ]);
-    const kept = runPipeline(orders, [{ $unwind: { path: '$tags', preserveNullAndEmptyArrays: true, includeArrayIndex: 'i' } }]);
+    const kept = runPipeline(orders, [
+      { $unwind: { path: '$tags', preserveNullAndEmptyArrays: true, includeArrayIndex: 'i' } },
+    ]);
     expect(kept.map((d) => [d._id, d.tags, d.i === null ? null : Number(d.i)])).toEqual([
       [1, 'x', 0],
       [1, 'y', 1],
@@ -84,7 +89,9 @@ describe('runPipeline: reshaping', () => {
       variables: { CLUSTER_TIME: ts, NOW: now },
     });
     expect(out).toEqual([{ _id: 1, ct: ts, now }]);
-    expect(runPipeline([{ _id: 1, a: 2 }], [{ $match: { $expr: { $eq: ['$a', '$$want'] } } }], { variables: { want: 2 } })).toHaveLength(1);
+    expect(
+      runPipeline([{ _id: 1, a: 2 }], [{ $match: { $expr: { $eq: ['$a', '$$want'] } } }], { variables: { want: 2 } }),
+    ).toHaveLength(1);
   });
 });
 
@@ -96,7 +103,9 @@ describe('runPipeline: grouping', () => {
       { k: Decimal128.fromString('1.0'), v: new Double(0.5) },
       { k: 'x', v: 1 },
     ];
-    const out = runPipeline(docs, [{ $group: { _id: '$k', n: { $sum: 1 }, total: { $sum: '$v' }, avg: { $avg: '$v' } } }]);
+    const out = runPipeline(docs, [
+      { $group: { _id: '$k', n: { $sum: 1 }, total: { $sum: '$v' }, avg: { $avg: '$v' } } },
+    ]);
     expect(out).toHaveLength(2);
     expect(out[0]!.n).toBe(3);
     expect(Number(out[0]!.total)).toBe(3.5);
@@ -113,7 +122,9 @@ describe('runPipeline: grouping', () => {
       { g: null, v: 'z' },
       { v: 1 },
     ];
-    const out = runPipeline(docs, [{ $group: { _id: '$g', lo: { $min: '$v' }, hi: { $max: '$v' }, all: { $push: '$v' } } }]);
+    const out = runPipeline(docs, [
+      { $group: { _id: '$g', lo: { $min: '$v' }, hi: { $max: '$v' }, all: { $push: '$v' } } },
+    ]);
     expect(out).toHaveLength(2);
     expect(out[0]!.lo).toBe(9.5);
     expect(out[0]!.hi).toEqual(Long.fromNumber(10));
@@ -127,9 +138,10 @@ describe('runPipeline: grouping', () => {
       { _id: 'a', count: 2 },
       { _id: 'b', count: 1 },
     ]);
-    const bucketed = runPipeline([{ p: 1 }, { p: 15 }, { p: 30 }], [
-      { $bucket: { groupBy: '$p', boundaries: [0, 10, 20], default: 'other' } },
-    ]);
+    const bucketed = runPipeline(
+      [{ p: 1 }, { p: 15 }, { p: 30 }],
+      [{ $bucket: { groupBy: '$p', boundaries: [0, 10, 20], default: 'other' } }],
+    );
     expect(bucketed).toEqual([
       { _id: 0, count: 1 },
       { _id: 10, count: 1 },
@@ -138,9 +150,9 @@ describe('runPipeline: grouping', () => {
   });
 
   it('runs $facet sub-pipelines over the same input', () => {
-    expect(runPipeline(orders, [{ $facet: { n: [{ $count: 'n' }], ids: [{ $project: { _id: 1 } }, { $limit: 1 }] } }])).toEqual([
-      { n: [{ n: 3 }], ids: [{ _id: 1 }] },
-    ]);
+    expect(
+      runPipeline(orders, [{ $facet: { n: [{ $count: 'n' }], ids: [{ $project: { _id: 1 } }, { $limit: 1 }] } }]),
+    ).toEqual([{ n: [{ n: 3 }], ids: [{ _id: 1 }] }]);
   });
 });
 
@@ -154,9 +166,13 @@ describe('runPipeline: joins', () => {
 
   it('looks up by local and foreign field, missing matching null', () => {
     const docs = [{ _id: 1, item: 'a' }, { _id: 2, item: ['a', 'b'] }, { _id: 3 }];
-    const out = runPipeline(docs, [{ $lookup: { from: 'inventory', localField: 'item', foreignField: 'sku', as: 'inv' } }], {
-      resolveCollection,
-    });
+    const out = runPipeline(
+      docs,
+      [{ $lookup: { from: 'inventory', localField: 'item', foreignField: 'sku', as: 'inv' } }],
+      {
+        resolveCollection,
+      },
+    );
     expect(out.map((d) => (d.inv as Array<{ _id: string }>).map((i) => i._id))).toEqual([['i1'], ['i1', 'i2'], ['i3']]);
   });
 
@@ -179,6 +195,10 @@ describe('runPipeline: joins', () => {
   });
 
   it('unions with another collection', () => {
-    expect(runPipeline([{ _id: 0 }], [{ $unionWith: { coll: 'inventory', pipeline: [{ $match: { stock: 0 } }] } }], { resolveCollection }).map((d) => d._id)).toEqual([0, 'i2']);
+    expect(
+      runPipeline([{ _id: 0 }], [{ $unionWith: { coll: 'inventory', pipeline: [{ $match: { stock: 0 } }] } }], {
+        resolveCollection,
+      }).map((d) => d._id),
+    ).toEqual([0, 'i2']);
   });
 });
