@@ -73,7 +73,7 @@ export class EntityMap implements MatchContext {
   /** Creates the createEntities of a test file, in order (later entities refer to earlier ones). */
   async create(specs: EntitySpec[]): Promise<void> {
     for (const spec of specs) {
-      const [kind, body] = Object.entries(spec)[0] ?? [];
+      const kind = Object.keys(spec)[0];
       if (kind === 'client' && spec.client) await this.createClient(spec.client);
       else if (kind === 'database' && spec.database) {
         const { id, client, databaseName, databaseOptions } = spec.database;
@@ -87,7 +87,7 @@ export class EntityMap implements MatchContext {
         const session = this.client(client).startSession(sessionOptions ?? {});
         this.set(id, { kind: 'session', session, lsid: session.id as Document });
       } else {
-        throw new UnsupportedError(`entity ${kind ?? '?'}${body ? '' : ' (empty)'}`);
+        throw new UnsupportedError(`entity ${kind ?? '?'}`);
       }
     }
   }
