@@ -28,7 +28,8 @@ it('LIMIT_EXCEEDED from the bridge: re-subscribes from the last token, nothing l
   // Bursts until the bridge has dropped the subscription at least once (bounded).
   for (let round = 0; round < 20 && overflows.length === 0; round++) {
     await collection.insertMany(Array.from({ length: 100 }, () => ({ i: expected++, pad: 'x'.repeat(200) })));
-    while (seen.length < expected) seen.push((await stream.next()).fullDocument?.i as number);
+    while (seen.length < expected)
+      seen.push(((await stream.next()) as { fullDocument?: { i: number } }).fullDocument?.i as number);
   }
   expect(overflows.length).toBeGreaterThan(0);
   expect(overflows[0]?.error.code).toBe('LIMIT_EXCEEDED');
