@@ -49,6 +49,17 @@ export function numericView(v: unknown): NumericView | undefined {
   return undefined;
 }
 
+/**
+ * The JS number of a JS number, Int32 or Double (exact for all three); undefined otherwise.
+ * The cheap case every hot comparison tries first.
+ */
+export function plainNumberOf(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v !== 'object' || v === null) return undefined;
+  const tag = (v as { _bsontype?: unknown })._bsontype;
+  return tag === 'Int32' || tag === 'Double' ? (v as Int32 | Double).value : undefined;
+}
+
 /** Numeric value as a JS number (lossy for large longs and decimals); undefined for non-numbers. */
 export function toJsNumber(v: unknown): number | undefined {
   const n = numericView(v);
@@ -116,7 +127,11 @@ export function compareNumericViews(a: NumericView, b: NumericView): number {
 
 /** Compares two numeric values exactly; both must be numbers (see {@link numericView}). */
 export function compareNumbers(a: unknown, b: unknown): number {
-  if (typeof a === 'number' && typeof b === 'number') return compareJs(a, b);
+  const x = plainNumberOf(a);
+  if (x !== undefined) {
+    const y = plainNumberOf(b);
+    if (y !== undefined) return compareJs(x, y);
+  }
   return compareNumericViews(numericView(a)!, numericView(b)!);
 }
 

@@ -1,6 +1,6 @@
 import { bsonTag, bsonTypeOf, CANONICAL_RANK, isNumeric } from '../bsonType.js';
 import { compareWith, type StringComparator } from '../compareValues.js';
-import { compareNumbers } from '../numeric.js';
+import { compareNumbers, plainNumberOf } from '../numeric.js';
 import type { ValuePredicate } from './condition.js';
 
 /**
@@ -18,7 +18,10 @@ export function equalityPredicate(constant: unknown, strCmp: StringComparator, c
   }
   if (typeof constant === 'boolean') return (v) => v === constant;
   if (typeof constant === 'number' && !Number.isNaN(constant)) {
-    return (v) => (typeof v === 'number' ? v === constant : isNumeric(v) && compareNumbers(v, constant) === 0);
+    return (v) => {
+      const n = plainNumberOf(v);
+      return n !== undefined ? n === constant : isNumeric(v) && compareNumbers(v, constant) === 0;
+    };
   }
   const rank = CANONICAL_RANK[bsonTypeOf(constant)];
   return (v) => CANONICAL_RANK[bsonTypeOf(v)] === rank && compareWith(v, constant, strCmp) === 0;

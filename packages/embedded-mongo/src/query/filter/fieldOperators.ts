@@ -3,7 +3,7 @@ import { commandError } from '../../errors.js';
 import { bsonTypeOf, CANONICAL_RANK, isPlainObject } from '../bsonType.js';
 import { compareWith } from '../compareValues.js';
 import { someAtPath } from '../fieldPath.js';
-import { numericView, toJsNumber } from '../numeric.js';
+import { numericView, plainNumberOf, toJsNumber } from '../numeric.js';
 import { compileBitTest } from './bitTests.js';
 import { allOf, type CompileContext, type FieldCondition, negate, type ValuePredicate } from './condition.js';
 import { equalityPredicate } from './equality.js';
@@ -66,8 +66,9 @@ function rangePredicate(op: string, constant: unknown, ctx: CompileContext): Val
   if (rank === 10 && isNaNNumber(constant)) return (v) => orEqual && isNaNNumber(v);
   if (typeof constant === 'number' && !ctx.collated) {
     return (v) => {
-      if (typeof v === 'number')
-        return sign > 0 ? (orEqual ? v >= constant : v > constant) : orEqual ? v <= constant : v < constant;
+      const n = plainNumberOf(v);
+      if (n !== undefined)
+        return sign > 0 ? (orEqual ? n >= constant : n > constant) : orEqual ? n <= constant : n < constant;
       if (CANONICAL_RANK[bsonTypeOf(v)] !== 10 || isNaNNumber(v)) return false;
       const c = compareWith(v, constant, ctx.strCmp);
       return c === 0 ? orEqual : Math.sign(c) === sign;
