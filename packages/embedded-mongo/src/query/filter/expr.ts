@@ -1,5 +1,6 @@
 import { Query } from 'mingo/query';
 import type { CollationSpec } from 'mingo/types';
+import { CommandError, commandError } from '../../errors.js';
 import { bsonContext } from '../mingoContext.js';
 import { bindNow } from '../systemVariables.js';
 import type { CompileContext, DocPredicate } from './condition.js';
@@ -14,5 +15,13 @@ export function compileExpr(expr: unknown, ctx: CompileContext): DocPredicate {
       collation: ctx.collation as CollationSpec | undefined,
     },
   );
-  return (doc) => query.test(doc);
+  return (doc) => {
+    try {
+      return query.test(doc);
+    } catch (e) {
+      if (e instanceof CommandError) throw e;
+      // mingo reports bad expressions as plain errors; the server answers with a command error.
+      throw commandError('BadValue', (e as Error).message);
+    }
+  };
 }
