@@ -113,7 +113,7 @@ export class ChangeStreamObserver<T extends Document = Document> {
     const max = Math.max(0, this.options.maxEvents ?? DEFAULT_MAX_EVENTS);
     stream.on('status', (status) => {
       // 'closed' after our own close() is not news for the UI; a failure arrives through 'error'.
-      if (this.stream === stream && status !== 'error') this.set({ status });
+      if (this.stream === stream && status !== 'error') this.set({ status, resumeToken: stream.resumeToken });
     });
     stream.on('error', (error) => {
       if (this.stream === stream) this.set({ status: 'error', error });

@@ -171,9 +171,9 @@ export class StreamSubscription {
       this.setPosition(ack.resumeToken);
       moved = true;
     }
+    if (moved) this.sink.position(); // before 'open': whoever sees the stream open sees its token
     this.wasOpen = true;
     this.setState('open');
-    if (moved) this.sink.position();
     // Replay what arrived meanwhile, in arrival order (the ack's promise settles a microtask after
     // socket.io delivered it, so later messages of the same packet may already be here).
     const ours = early.flatMap((m) => (m.kind === 'change' && m.batch.streamId === ack.streamId ? [m.batch] : []));
