@@ -1,18 +1,18 @@
 #!/usr/bin/env node
-// `npm run demo`: builds what the example needs and starts it. Until the example exists it
-// says so plainly instead of failing with a stack trace.
-import { spawn } from 'node:child_process';
+// `npm run demo [-- --dev] [-- --port N]`: the example app (examples/next-app) in this process, so
+// Ctrl-C reaches exactly one server. tsx compiles the TypeScript sources on the fly, resolving the
+// workspace packages to their sources through the example's tsconfig `paths`.
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { register } from 'tsx/esm/api';
 
-const root = new URL('..', import.meta.url).pathname;
-const example = new URL('../examples/next-app/', import.meta.url).pathname;
+const example = fileURLToPath(new URL('../examples/next-app/', import.meta.url));
+const start = `${example}server/start.ts`;
 
-if (!existsSync(`${example}package.json`)) {
-  console.log('mongo-live demo: the example app (examples/next-app) is not built yet.');
-  console.log('Run `npm test` to exercise what exists so far.');
+if (!existsSync(start)) {
+  console.error('mongo-live demo: examples/next-app/server/start.ts is missing.');
   process.exit(1);
 }
 
-const child = spawn('npm', ['run', 'demo', '--workspace', 'examples/next-app'], { cwd: root, stdio: 'inherit' });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+register({ tsconfig: `${example}tsconfig.json` });
+await import(start);

@@ -1,0 +1,26 @@
+'use client';
+import { createLiveClient, LiveProvider } from '@mongo-live/react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { type ReactNode, useEffect, useState } from 'react';
+import { type Shop, ShopContext } from './ShopContext';
+import { serverRenderClient } from './serverRenderClient';
+
+/**
+ * One react-query cache and one live client (one socket) per signed-in user. The layout keys this
+ * component by user, so switching users opens a fresh socket whose handshake carries the new cookie.
+ */
+export function Providers({ shop, children }: { shop: Shop; children: ReactNode }) {
+  // Live data never goes stale by age: the bridge pushes every change.
+  const [queryClient] = useState(
+    () => new QueryClient({ defaultOptions: { queries: { staleTime: Number.POSITIVE_INFINITY, retry: false } } }),
+  );
+  const [live] = useState(() => (typeof window === 'undefined' ? serverRenderClient() : createLiveClient()));
+  useEffect(() => () => void live.close(), [live]);
+  return (
+    <ShopContext.Provider value={shop}>
+      <QueryClientProvider client={queryClient}>
+        <LiveProvider client={live}>{children}</LiveProvider>
+      </QueryClientProvider>
+    </ShopContext.Provider>
+  );
+}

@@ -1,0 +1,60 @@
+'use client';
+import { CATEGORIES } from '@/lib/model';
+import { LIMITS, type ProductControls } from '@/lib/productQuery';
+import styles from './Products.module.css';
+
+export function ProductToolbar({
+  controls,
+  onChange,
+}: {
+  controls: ProductControls;
+  onChange: (controls: ProductControls) => void;
+}) {
+  return (
+    <div className={styles.toolbar}>
+      <fieldset className={styles.chips}>
+        <legend className="visually-hidden">Category</legend>
+        {[undefined, ...CATEGORIES].map((category) => (
+          <button
+            key={category ?? 'all'}
+            type="button"
+            className={styles.chip}
+            aria-pressed={controls.category === category}
+            onClick={() => onChange({ ...controls, category })}
+          >
+            {category ?? 'All'}
+          </button>
+        ))}
+      </fieldset>
+      <div className={styles.selects}>
+        <label>
+          <span className="visually-hidden">Sort by price</span>
+          <select
+            className="field"
+            value={controls.order}
+            data-testid="sort"
+            onChange={(e) => onChange({ ...controls, order: e.target.value === 'desc' ? 'desc' : 'asc' })}
+          >
+            <option value="asc">Price: low to high</option>
+            <option value="desc">Price: high to low</option>
+          </select>
+        </label>
+        <label>
+          <span className="visually-hidden">How many</span>
+          <select
+            className="field"
+            value={controls.limit}
+            data-testid="limit"
+            onChange={(e) => onChange({ ...controls, limit: Number(e.target.value) })}
+          >
+            {LIMITS.map((n) => (
+              <option key={n} value={n}>
+                Show {n}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+    </div>
+  );
+}

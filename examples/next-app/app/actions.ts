@@ -1,0 +1,79 @@
+'use server';
+import { ObjectId } from 'mongodb';
+// Writes go through server actions with the plain driver. Nothing is revalidated by hand: every
+// page sees the change through its live queries and change streams.
+import { cookies } from 'next/headers';
+import { currentUserId } from '@/lib/currentUser';
+import { demoDb } from '@/lib/demoContext';
+import { isCategory, type Order, type Product } from '@/lib/model';
+import { isDemoUserId, USER_COOKIE } from '@/lib/session';
+
+export interface ActionResult {
+  error?: string;
+}
+
+function objectId(id: string): ObjectId {
+  if (!ObjectId.isValid(id)) throw new Error(`Not an id: ${id}`);
+  return new ObjectId(id);
+}
+
+export async function addProduct(_previous: ActionResult, form: FormData): Promise<ActionResult> {
+  const name = String(form.get('name') ?? '').trim();
+  const category = form.get('category');
+  const price = Number(form.get('price'));
+  if (!name || name.length > 80) return { error: 'Give the product a name (up to 80 characters).' };
+  if (!isCategory(category)) return { error: 'Pick a category.' };
+  if (!Number.isFinite(price) || price <= 0 || price > 10_000) return { error: 'Price must be between 0 and 10,000.' };
+  await demoDb()
+    .collection<Product>('products')
+    .insertOne({ _id: new ObjectId(), name, category, price: Math.round(price * 100) / 100, stock: 10 });
+  return {};
+}
+
+export async function changePrice(productId: string, delta: number): Promise<void> {
+  const _id = objectId(productId);
+  // Never below 1: a filter on the update keeps it atomic.
+  await demoDb()
+    .collection<Product>('products')
+    .updateOne({ _id, price: { $gte: 1 - delta } }, { $inc: { price: delta } });
+}
+
+export async function deleteProduct(productId: string): Promise<void> {
+  await demoDb()
+    .collection<Product>('products')
+    .deleteOne({ _id: objectId(productId) });
+}
+
+export async function placeOrder(productId: string): Promise<ActionResult> {
+  const db = demoDb();
+  const product = await db
+    .collection<Product>('products')
+    .findOneAndUpdate({ _id: objectId(productId), stock: { $gt: 0 } }, { $inc: { stock: -1 } });
+  if (!product) return { error: 'Sold out.' };
+  await db.collection<Order>('orders').insertOne({
+    _id: new ObjectId(),
+    userId: await currentUserId(),
+    productId: product._id,
+    productName: product.name,
+    quantity: 1,
+    total: product.price,
+    createdAt: new Date(),
+  });
+  return {};
+}
+
+export async function cancelOrder(orderId: string): Promise<void> {
+  const db = demoDb();
+  // Only the signed-in user's own orders: the same rule the bridge applies to reads.
+  const order = await db
+    .collection<Order>('orders')
+    .findOneAndDelete({ _id: objectId(orderId), userId: await currentUserId() });
+  if (order)
+    await db.collection<Product>('products').updateOne({ _id: order.productId }, { $inc: { stock: order.quantity } });
+}
+
+export async function selectUser(form: FormData): Promise<void> {
+  const userId = form.get('userId');
+  if (!isDemoUserId(userId)) return;
+  (await cookies()).set(USER_COOKIE, userId, { path: '/', sameSite: 'lax', httpOnly: true });
+}

@@ -1,0 +1,13 @@
+import { ActivityFeed } from '../_activity/ActivityFeed';
+
+export const metadata = { title: 'Activity · Live Shop' };
+
+export default function ActivityPage() {
+  return (
+    <main style={{ maxWidth: 760 }}>
+      <h1>Activity</h1>
+      <p className="lead">A change stream on the whole database, filtered to three collections, newest first.</p>
+      <ActivityFeed limit={100} />
+    </main>
+  );
+}

@@ -1,0 +1,23 @@
+import { getDemoContext } from '@/lib/demoContext';
+import { prefetchLiveQueries } from '@/lib/prefetch';
+import { parseProductControls, productQuery } from '@/lib/productQuery';
+import { ActivityFeed } from './_activity/ActivityFeed';
+import { LiveHydration } from './_components/LiveHydration';
+import { ProductsView } from './_products/ProductsView';
+import styles from './page.module.css';
+
+/** Products: rendered on the server with the data already in it, then kept live in the browser. */
+export default async function ProductsPage({ searchParams }: { searchParams: Promise<Record<string, string>> }) {
+  const controls = parseProductControls(await searchParams);
+  const state = await prefetchLiveQueries([productQuery(getDemoContext().dbName, controls)]);
+  return (
+    <main className={styles.layout}>
+      <LiveHydration state={state}>
+        <ProductsView />
+      </LiveHydration>
+      <aside className={styles.aside}>
+        <ActivityFeed compact limit={15} />
+      </aside>
+    </main>
+  );
+}

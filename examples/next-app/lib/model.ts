@@ -1,0 +1,34 @@
+import type { ObjectId } from 'mongodb';
+
+/** Shapes of the demo's `shop` database. */
+export interface Product {
+  _id: ObjectId;
+  name: string;
+  category: Category;
+  price: number;
+  stock: number;
+}
+
+export interface Order {
+  _id: ObjectId;
+  userId: string;
+  productId: ObjectId;
+  productName: string;
+  quantity: number;
+  total: number;
+  createdAt: Date;
+}
+
+export interface User {
+  _id: string;
+  name: string;
+  email?: string; // hidden from browsers by the bridge's projection
+  color: string;
+}
+
+export const CATEGORIES = ['books', 'games', 'kitchen', 'garden'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export function isCategory(value: unknown): value is Category {
+  return typeof value === 'string' && (CATEGORIES as readonly string[]).includes(value);
+}

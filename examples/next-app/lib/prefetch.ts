@@ -1,0 +1,28 @@
+import { encode } from '@mongo-live/protocol';
+import { type DehydratedState, dehydrate, QueryClient } from '@tanstack/react-query';
+import { createDemoAuthorize } from '../server/authorize';
+import { type PrefetchSpec, prefetchLiveQuery } from './bridgeSsr';
+import { currentUserId } from './currentUser';
+import { getDemoContext } from './demoContext';
+import { USER_COOKIE } from './session';
+
+/**
+ * Runs live queries once on the server with the bridge's own `prefetchLiveQuery`: validated and
+ * authorized by the same `authorize` as the socket, with this request's user, so the HTML holds
+ * exactly what the live query will. Returns react-query's dehydrated cache for <LiveHydration>,
+ * documents as canonical Extended JSON (server props cannot carry ObjectId or Date).
+ */
+export async function prefetchLiveQueries(specs: PrefetchSpec[]): Promise<DehydratedState> {
+  const { mongo, dbName } = getDemoContext();
+  const userId = await currentUserId();
+  // authorize reads the user from the socket.io handshake's cookie; give it this request's.
+  const context = { handshake: { headers: { cookie: `${USER_COOKIE}=${userId}` } } };
+  const queryClient = new QueryClient();
+  await Promise.all(
+    specs.map((spec) =>
+      prefetchLiveQuery(queryClient, { mongo, authorize: createDemoAuthorize(dbName), context }, spec),
+    ),
+  );
+  // Same encoding as @mongo-live/react's `liveDehydrateOptions` (that module is client-only).
+  return dehydrate(queryClient, { serializeData: encode });
+}

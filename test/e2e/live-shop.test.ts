@@ -1,0 +1,208 @@
+// The demo app in a real Chromium: live queries and change streams across pages, writes from the
+// UI and from the driver, a cut connection that catches up, SSR HTML, and per-user authorization.
+import { createServer, type Server } from 'node:net';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestMongo, type TestMongo } from '../support/mongo.js';
+import { type Browser, launchBrowser } from './support/browser.js';
+import { chromiumOrSkip } from './support/chromiumGate.js';
+import { type DemoProcess, startDemoProcess } from './support/demoProcess.js';
+import {
+  productNames,
+  WAIT_MS,
+  waitForActivity,
+  waitForFeed,
+  waitForNoProduct,
+  waitForProduct,
+  waitForStatus,
+} from './support/page.js';
+import { startTcpProxy, type TcpProxy } from './support/tcpProxy.js';
+
+const gate = chromiumOrSkip();
+
+describe.skipIf(gate.skipReason !== undefined)('the demo app in Chromium', () => {
+  let mongo: TestMongo;
+  let demo: DemoProcess;
+  let proxy: TcpProxy;
+  let ada: Browser;
+  let grace: Browser;
+  let base: string;
+  let blocker: Server;
+  let busyPort: number;
+
+  beforeAll(async () => {
+    mongo = await startTestMongo({ dbPrefix: 'e2e_shop' });
+    // The port the demo is asked for is taken: it must say so and use the next free one.
+    blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    busyPort = (blocker.address() as { port: number }).port;
+    demo = await startDemoProcess({ mongoUri: mongo.uri, dbName: mongo.dbName, port: busyPort });
+    // Browsers talk to the demo through a proxy the tests can cut.
+    proxy = await startTcpProxy(demo.port);
+    base = `http://127.0.0.1:${proxy.port}`;
+    ada = await launchBrowser(gate.executablePath!);
+    grace = await launchBrowser(gate.executablePath!);
+    await grace.context.addCookies([{ name: 'demo-user', value: 'grace', url: base }]);
+  });
+
+  afterAll(async () => {
+    await ada?.close();
+    await grace?.close();
+    await proxy?.close();
+    await new Promise((resolve) => blocker?.close(resolve));
+    // Ctrl-C: the demo closes the bridge, socket.io, Next and its MongoDB client, and exits 0.
+    if (demo) {
+      expect(await demo.stop('SIGINT')).toBe(0);
+      expect(demo.output()).toContain('Stopped.');
+    }
+    await mongo?.close();
+  });
+
+  it('takes the next free port when the asked one is in use, and says so', () => {
+    expect(demo.port).not.toBe(busyPort);
+    expect(demo.output()).toContain(`Port ${busyPort} is in use; using ${demo.port} instead.`);
+    expect(demo.output()).toContain('sample data added');
+  });
+
+  /** Opens a page and waits until it is live: socket connected, and the feed watching if it has one. */
+  async function open(browser: Browser, path: string): Promise<Page> {
+    const page = await browser.context.newPage();
+    await page.goto(`${base}${path}`);
+    await waitForStatus(page, 'connected');
+    if (await page.locator('[data-testid="activity-feed"]').count()) await waitForFeed(page);
+    return page;
+  }
+
+  it('renders products on the server: the HTML from a plain fetch already holds the query result', async () => {
+    const response = await fetch(`${demo.url}/?category=books&order=desc`);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    const names = [...html.matchAll(/data-testid="product" data-id="[0-9a-f]{24}" data-name="([^"]+)"/g)].map(
+      (m) => m[1],
+    );
+    expect(names).toEqual([
+      'The Art of Computer Programming, Vol. 1',
+      'Structure and Interpretation of Computer Programs',
+      'Designing Data-Intensive Applications',
+      'The Pragmatic Programmer',
+      'Clean Architecture',
+    ]);
+  });
+
+  it('renders only the signed-in user’s orders on the server, and no emails', async () => {
+    const html = await (await fetch(`${demo.url}/orders`, { headers: { cookie: 'demo-user=grace' } })).text();
+    expect(html).toContain('Pour-over Coffee Set'); // Grace's
+    expect(html).not.toContain('Cast Iron Skillet'); // Ada's
+    expect(html).not.toContain('@example.com');
+  });
+
+  it('shows a change made on one page on the other, through server actions', async () => {
+    const [one, two] = await Promise.all([open(ada, '/'), open(ada, '/')]);
+    await waitForProduct(two, 'Azul', '$35.00');
+
+    await one
+      .locator('[data-testid="product"][data-name="Azul"]')
+      .getByRole('button', { name: 'Raise the price of Azul' })
+      .click();
+    await waitForProduct(two, 'Azul', '$36.00');
+    await waitForActivity(two, 'Azul: price → $36.00');
+
+    // A new cheapest product enters the limited window (12) and pushes the dearest one out.
+    expect(await productNames(one)).toContain('Structure and Interpretation of Computer Programs');
+    const form = two.getByRole('form', { name: 'Add a product' });
+    await form.getByPlaceholder('New product name').fill('E2E Teapot');
+    await form.getByLabel('Category').selectOption('kitchen');
+    await form.getByLabel('Price').fill('5');
+    await form.getByRole('button', { name: 'Add product' }).click();
+    await waitForProduct(one, 'E2E Teapot', '$5.00');
+    await waitForNoProduct(one, 'Structure and Interpretation of Computer Programs');
+    expect((await productNames(one)).slice(0, 2)).toEqual(['E2E Teapot', 'Herb Seed Collection']);
+
+    await one.getByRole('button', { name: 'Delete E2E Teapot' }).click();
+    await waitForNoProduct(two, 'E2E Teapot');
+    await waitForProduct(two, 'Structure and Interpretation of Computer Programs');
+    await Promise.all([one.close(), two.close()]);
+  });
+
+  it('shows a write made directly with the driver on both pages', async () => {
+    const [one, two] = await Promise.all([open(ada, '/'), open(ada, '/')]);
+    const products = mongo.db.collection('products');
+    const { insertedId } = await products.insertOne({ name: 'Driver Lamp', category: 'kitchen', price: 3, stock: 4 });
+    await Promise.all([waitForProduct(one, 'Driver Lamp', '$3.00'), waitForProduct(two, 'Driver Lamp', '$3.00')]);
+
+    await products.updateOne({ _id: insertedId }, { $set: { price: 4.5 } });
+    await Promise.all([waitForProduct(one, 'Driver Lamp', '$4.50'), waitForProduct(two, 'Driver Lamp', '$4.50')]);
+
+    await products.deleteOne({ _id: insertedId });
+    await Promise.all([waitForNoProduct(one, 'Driver Lamp'), waitForNoProduct(two, 'Driver Lamp')]);
+    await Promise.all([waitForActivity(one, 'New product: Driver Lamp'), waitForActivity(two, 'product removed')]);
+    await Promise.all([one.close(), two.close()]);
+  });
+
+  it('catches up with writes made while the connection was cut', async () => {
+    const page = await open(ada, '/');
+    await waitForProduct(page, 'Herb Seed Collection');
+
+    proxy.cut();
+    await page.locator('[data-testid="live-status"]:not([data-status="connected"])').waitFor({ timeout: WAIT_MS });
+    const products = mongo.db.collection('products');
+    await products.updateOne({ name: 'Pruning Shears' }, { $set: { price: 7 } });
+    await products.insertOne({ name: 'Offline Kettle', category: 'kitchen', price: 2, stock: 1 });
+    await products.deleteOne({ name: 'Herb Seed Collection' });
+    proxy.restore();
+
+    await waitForStatus(page, 'connected');
+    await waitForProduct(page, 'Offline Kettle', '$2.00');
+    await waitForProduct(page, 'Pruning Shears', '$7.00');
+    await waitForNoProduct(page, 'Herb Seed Collection');
+    // The feed resumed after its last event: what happened meanwhile is there, exactly once.
+    await waitForActivity(page, 'New product: Offline Kettle');
+    await products.insertOne({ name: 'Sync Vase', category: 'garden', price: 60, stock: 1 });
+    await waitForActivity(page, 'New product: Sync Vase');
+    expect(await page.locator('[data-testid="activity-item"]', { hasText: 'Offline Kettle' }).count()).toBe(1);
+    expect(await page.locator('[data-testid="activity-item"]', { hasText: 'Pruning Shears' }).count()).toBe(1);
+    await page.close();
+  });
+
+  it('shows each user only their own orders, live, and never an email', async () => {
+    const adaShop = await open(ada, '/');
+    const [adaOrders, graceOrders, graceShop] = await Promise.all([
+      open(ada, '/orders'),
+      open(grace, '/orders'),
+      open(grace, '/'),
+    ]);
+    await adaOrders.locator('[data-testid="order"]', { hasText: 'Designing Data-Intensive Applications' }).waitFor();
+    await graceOrders.locator('[data-testid="order"]', { hasText: 'Catan' }).waitFor();
+
+    await adaShop
+      .locator('[data-testid="product"][data-name="Ticket to Ride"]')
+      .getByRole('button', { name: 'Order' })
+      .click();
+    await adaOrders.locator('[data-testid="order"]', { hasText: 'Ticket to Ride' }).waitFor({ timeout: WAIT_MS });
+
+    // A later write Grace may see: once it has arrived, Ada's order would have arrived before it.
+    await mongo.db.collection('orders').insertOne({
+      userId: 'grace',
+      productName: 'Marker Mug',
+      quantity: 1,
+      total: 9,
+      createdAt: new Date(),
+    });
+    await mongo.db.collection('products').insertOne({ name: 'Marker Plant', category: 'garden', price: 8, stock: 1 });
+    await graceOrders.locator('[data-testid="order"]', { hasText: 'Marker Mug' }).waitFor({ timeout: WAIT_MS });
+    await waitForActivity(graceShop, 'New product: Marker Plant');
+    await waitForActivity(graceShop, 'Order placed: Marker Mug');
+    expect(await graceOrders.locator('[data-testid="order"]', { hasText: 'Ticket to Ride' }).count()).toBe(0);
+    expect(await graceShop.locator('[data-testid="activity-item"]', { hasText: 'Order placed: Ticket' }).count()).toBe(
+      0,
+    );
+    await waitForActivity(adaShop, 'Order placed: Ticket to Ride');
+
+    // Field-level access: the users query and the feed never carry `email`.
+    const emails = await graceOrders.locator('[data-testid="customer-email"]').allTextContents();
+    expect(emails).toHaveLength(3);
+    for (const email of emails) expect(email).toBe('email hidden by the bridge');
+    expect(await graceOrders.content()).not.toContain('@example.com');
+    await Promise.all([adaShop.close(), adaOrders.close(), graceOrders.close(), graceShop.close()]);
+  });
+});
