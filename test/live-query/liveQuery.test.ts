@@ -30,13 +30,16 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function converges(live: LiveClient, coll: Collection<Row>, q: TestQuery, write: () => Promise<unknown>) {
+/** Opens a live query, then after each write waits until it equals a fresh find again. */
+async function converges(live: LiveClient, coll: Collection<Row>, q: TestQuery, writes: Array<() => Promise<unknown>>) {
   const query = live.db(server.mongo.dbName).collection(coll.collectionName).liveQuery(q.filter, q);
   const first = await query.ready();
   expect(canon(first)).toBe(canon(await freshFind(coll, q)));
-  await write();
-  const expected = canon(await freshFind(coll, q));
-  await until(query, (s) => canon(s.docs) === expected);
+  for (const write of writes) {
+    await write();
+    const expected = canon(await freshFind(coll, q));
+    await until(query, (s) => canon(s.docs) === expected);
+  }
   expect(query.getSnapshot().status).toBe('live');
   return query;
 }
@@ -47,12 +50,13 @@ describe('live queries through the bridge', () => {
     await coll.insertMany(Array.from({ length: 10 }, (_, i) => ({ _id: i, cat: i % 2 ? 'odd' : 'even', price: i })));
     const live = connect();
     const q: TestQuery = { filter: { cat: 'even' }, sort: [['price', -1]], limit: 3 };
-    const query = await converges(live, coll, q, async () => {
-      await coll.insertOne({ _id: 100, cat: 'even', price: 5 });
-      await coll.updateOne({ _id: 8 }, { $set: { price: -1 } }); // top member falls out: refill
-      await coll.updateOne({ _id: 3 }, { $set: { cat: 'even' } }); // enters by filter
-      await coll.deleteOne({ _id: 6 });
-    });
+    const query = await converges(live, coll, q, [
+      () => coll.insertOne({ _id: 100, cat: 'even', price: 5 }),
+      () => coll.updateOne({ _id: 8 }, { $set: { price: -1 } }), // top member falls to the end: refill
+      () => coll.updateOne({ _id: 3 }, { $set: { cat: 'even' } }), // matches, but ranks after the window
+      () => coll.deleteOne({ _id: 6 }), // a member leaves: refill brings 3 in
+      () => coll.updateOne({ _id: 4 }, { $set: { cat: 'odd' } }),
+    ]);
     query.close();
   });
 
@@ -62,13 +66,14 @@ describe('live queries through the bridge', () => {
     const q: TestQuery = { filter: {}, sort: [['n', 1]], skip: 2, limit: 4, projection: { n: 1 } };
     const a = connect();
     const b = connect();
-    const qa = await converges(a, coll, q, async () => undefined);
+    const qa = await converges(a, coll, q, []);
     const before = server.bridge.stats().liveQueries;
-    const qb = await converges(b, coll, q, async () => {
-      await coll.deleteOne({ _id: 0 }); // leaves the skipped prefix: the window shifts
-      await coll.insertOne({ _id: 50, n: -1, tag: 'x' });
-      await coll.updateOne({ _id: 4 }, { $set: { n: 0 } });
-    });
+    const qb = await converges(b, coll, q, [
+      () => coll.deleteOne({ _id: 0 }), // leaves the skipped prefix: the window shifts
+      () => coll.insertOne({ _id: 50, n: -1, tag: 'x' }), // enters the prefix: shifts the other way
+      () => coll.updateOne({ _id: 4 }, { $set: { n: 0 } }), // moves from the window into the prefix
+      () => coll.updateOne({ _id: 5 }, { $set: { n: 9 } }), // moves out of the prefix
+    ]);
     expect(server.bridge.stats().liveQueries).toBe(before);
     const expected = canon(await freshFind(coll, q));
     await until(qa, (s) => canon(s.docs) === expected);
