@@ -209,3 +209,19 @@ describe('ChangeEventGuard projection', () => {
     expect((error as BridgeError).mongoCode).toBe(280);
   });
 });
+
+describe('ChangeEventGuard pipeline validation', () => {
+  it('refuses a malformed client pipeline up front with INVALID_REQUEST', () => {
+    let error: unknown;
+    try {
+      new ChangeEventGuard({
+        projection: Projection.parse({ a: 0 }),
+        clientOptions: {},
+        clientPipeline: [{ $match: { $nosuchoperator: 1 } }],
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as BridgeError).code).toBe('INVALID_REQUEST');
+  });
+});

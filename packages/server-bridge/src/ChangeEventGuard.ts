@@ -50,6 +50,14 @@ export class ChangeEventGuard {
     this.query = spec.filter ? new Query(spec.filter) : undefined;
     this.filterPaths = spec.filter ? referencedPaths(spec.filter) : undefined;
     this.pipeline = spec.clientPipeline.length > 0 ? new Aggregator(spec.clientPipeline) : undefined;
+    if (this.pipeline) {
+      // Surface a malformed pipeline in the subscriber's ack, not as a failure of the shared stream.
+      try {
+        this.pipeline.run([{ _id: { _data: '00' }, operationType: 'insert', fullDocument: {}, documentKey: {} }]);
+      } catch (error) {
+        throw new BridgeError('INVALID_REQUEST', `invalid pipeline: ${(error as Error).message}`);
+      }
+    }
   }
 
   /** Driver options: the client's, plus the images the row filter needs. */

@@ -57,6 +57,14 @@ describe('guardPipeline', () => {
     expect(errorOf(() => guardPipeline([{}], 20))?.code).toBe('INVALID_REQUEST');
     expect(errorOf(() => guardPipeline(['$match'], 20))?.code).toBe('INVALID_REQUEST');
     expect(errorOf(() => guardPipeline([[{ $match: {} }]], 20))?.code).toBe('INVALID_REQUEST');
+    for (const stage of [
+      { $project: 'x' },
+      { $match: [] },
+      { $unset: 5 },
+      { $unset: [] },
+      { $replaceRoot: { root: 1 } },
+    ])
+      expect(errorOf(() => guardPipeline([stage], 20))?.message).toContain(Object.keys(stage)[0]);
   });
 
   it('limits the number of stages', () => {

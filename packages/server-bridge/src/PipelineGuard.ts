@@ -65,8 +65,23 @@ export function guardPipeline(pipeline: readonly unknown[], maxStages: number): 
         'UNAUTHORIZED',
         `pipeline stage ${name} (pipeline[${i}]) is not allowed; allowed: ${[...ALLOWED_STAGES].join(', ')}`,
       );
-    guardOperators((stage as Record<string, unknown>)[name], `pipeline[${i}].${name}`);
+    const body = (stage as Record<string, unknown>)[name];
+    checkShape(name, body, i);
+    guardOperators(body, `pipeline[${i}].${name}`);
   });
+}
+
+/** The argument shapes MongoDB accepts for each allowed stage, checked before anything runs. */
+function checkShape(name: string, body: unknown, i: number): void {
+  const isObject = body !== null && typeof body === 'object' && !Array.isArray(body);
+  let ok = true;
+  if (name === '$match' || name === '$project' || name === '$addFields' || name === '$set') ok = isObject;
+  else if (name === '$unset')
+    ok =
+      typeof body === 'string' || (Array.isArray(body) && body.length > 0 && body.every((f) => typeof f === 'string'));
+  else if (name === '$replaceRoot')
+    ok = isObject && Object.keys(body as object).length === 1 && 'newRoot' in (body as object);
+  if (!ok) throw new BridgeError('INVALID_REQUEST', `pipeline[${i}]: invalid argument for ${name}`);
 }
 
 /**

@@ -20,7 +20,7 @@ export interface BridgeLimits {
   batchSize: number;
   /** Length of a client-chosen `subId`. */
   maxSubIdLength: number;
-  /** `limit` a live query or find may ask for (0 = no limit is refused above this many documents). */
+  /** Largest `limit` a live query or find may ask for. */
   maxQueryLimit: number;
 }
 
