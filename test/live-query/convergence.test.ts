@@ -75,7 +75,8 @@ async function writer(r: Rng, coll: Collection<Row>, ops: number) {
         await coll.updateOne({ _id: id }, { $set: { n: r.int(10), g: r.int(4) } });
         break;
       case 2:
-        await coll.updateOne({ _id: id }, r.chance(0.5) ? { $inc: { n: 1 } } : { $unset: { s: '' } });
+        if (r.chance(0.5)) await coll.updateOne({ _id: id }, { $inc: { n: 1 } });
+        else await coll.updateOne({ _id: id }, { $unset: { s: '' } });
         break;
       case 3:
         await coll.replaceOne({ _id: id }, randomDoc(r, id));
