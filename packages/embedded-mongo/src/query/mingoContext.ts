@@ -10,6 +10,7 @@ import { bsonTypeOf } from './bsonType.js';
 import { collationComparator } from './collation.js';
 import { compareWith } from './compareValues.js';
 import { arithmeticExpressions, numericAccumulators } from './mingoArithmetic.js';
+import { conversionExpressions } from './mingoConversions.js';
 
 /**
  * Operators that replace mingo's own so that aggregation expressions see BSON values the way
@@ -66,7 +67,7 @@ const expressionOverrides: Record<`$${string}`, ExpressionFn> = {
  */
 export const bsonContext: Context = Context.from(
   Context.init({
-    expression: { ...expressionOverrides, ...arithmeticExpressions } as never,
+    expression: { ...expressionOverrides, ...arithmeticExpressions, ...conversionExpressions } as never,
     accumulator: numericAccumulators as never,
   }),
   Context.init({

@@ -202,3 +202,43 @@ describe('runPipeline: joins', () => {
     ).toEqual([0, 'i2']);
   });
 });
+
+describe('runPipeline: expressions over BSON values', () => {
+  const doc = {
+    _id: new ObjectId('64b7f0c2a1b2c3d4e5f60718'),
+    l: Long.fromNumber(5),
+    i: new Int32(3),
+    d: Decimal128.fromString('2.5'),
+    ts: new Timestamp({ t: 7, i: 2 }),
+    arr: [1, 2, 3, 4, 5, 6],
+  };
+  const evalOne = (expr: unknown) => runPipeline([doc], [{ $project: { _id: 0, r: expr } }])[0]!.r;
+
+  it('converts between BSON types', () => {
+    expect(evalOne({ $toString: '$_id' })).toBe('64b7f0c2a1b2c3d4e5f60718');
+    expect(evalOne({ $toString: '$l' })).toBe('5');
+    expect(evalOne({ $toLong: '$i' })).toEqual(Long.fromNumber(3));
+    expect(evalOne({ $toInt: '$l' })).toEqual(new Int32(5));
+    expect(evalOne({ $toDecimal: '$i' })).toEqual(Decimal128.fromString('3'));
+    expect(evalOne({ $toObjectId: '64b7f0c2a1b2c3d4e5f60718' })).toEqual(doc._id);
+    expect(evalOne({ $isNumber: '$l' })).toBe(true);
+    expect(evalOne({ $type: '$d' })).toBe('decimal');
+    expect(evalOne({ $tsSecond: '$ts' })).toEqual(Long.fromNumber(7));
+    expect(evalOne({ $tsIncrement: '$ts' })).toEqual(Long.fromNumber(2));
+  });
+
+  it('feeds BSON numbers to math and index operators', () => {
+    expect(evalOne({ $abs: { $subtract: [0, '$l'] } })).toBe(5);
+    expect(evalOne({ $mod: ['$l', 2] })).toBe(1);
+    expect(evalOne({ $arrayElemAt: ['$arr', '$l'] })).toBe(6);
+    expect(evalOne({ $slice: ['$arr', '$i'] })).toEqual([1, 2, 3]);
+    expect(evalOne({ $floor: '$d' })).toBe(2);
+    expect(evalOne({ $cond: [{ $gt: ['$l', '$d'] }, 'long', 'decimal'] })).toBe('long');
+  });
+
+  it('projects like MongoDB: _id first, then kept fields in document order, then computed ones', () => {
+    const out = runPipeline([doc], [{ $project: { ts: 1, computed: { $literal: 1 }, l: 1 } }])[0]!;
+    expect(Object.keys(out)).toEqual(['_id', 'l', 'ts', 'computed']);
+    expect(runPipeline([doc], [{ $project: { arr: 0, _id: 0, ts: 0 } }])).toEqual([{ l: doc.l, i: doc.i, d: doc.d }]);
+  });
+});

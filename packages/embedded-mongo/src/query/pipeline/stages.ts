@@ -4,6 +4,7 @@ import { bsonTypeOf, isPlainObject } from '../bsonType.js';
 import { getPathValue, splitPath } from '../fieldPath.js';
 import { compileFilter } from '../filter/compileFilter.js';
 import { toJsNumber } from '../numeric.js';
+import { projectStage } from '../projection/applyProjection.js';
 import { compileSort } from '../sort.js';
 import { withoutPath, withPath } from './documentPath.js';
 import { evaluate, groupStage } from './groupStage.js';
@@ -160,6 +161,7 @@ const unionWith: Stage = (docs, spec, ctx) => {
 };
 
 const group: Stage = groupStage;
+const project: Stage = (docs, spec, ctx) => projectStage(docs, spec as Document, ctx);
 
 /** Stages run by this engine (BSON-exact); every other known stage goes to mingo. */
 export const ownStages: Readonly<Record<string, Stage>> = {
@@ -169,6 +171,7 @@ export const ownStages: Readonly<Record<string, Stage>> = {
   $skip: skip,
   $count: count,
   $unset: unset,
+  $project: project,
   $unwind: unwind,
   $group: group,
   $sortByCount: sortByCount,

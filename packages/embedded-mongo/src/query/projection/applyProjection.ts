@@ -1,8 +1,12 @@
 import type { Document } from 'bson';
+import { CommandError } from '../../errors.js';
 import { isPlainObject } from '../bsonType.js';
 import { cloneValue } from '../cloneValue.js';
 import { evaluate } from '../pipeline/groupStage.js';
+import type { PipelineContext } from '../pipeline/pipelineContext.js';
 import { type ParsedProjection, type ProjectionNode, parseProjection } from './parseProjection.js';
+
+const NO_PIPELINE: PipelineContext = { run: () => [] };
 
 function slice(value: unknown, node: Extract<ProjectionNode, { kind: 'slice' }>): unknown {
   if (!Array.isArray(value)) return value;
@@ -86,12 +90,12 @@ function exclude(value: unknown, children: Map<string, ProjectionNode>): unknown
   return out;
 }
 
-function project(doc: Document, parsed: ParsedProjection): Document {
+function project(doc: Document, parsed: ParsedProjection, ctx: PipelineContext = NO_PIPELINE): Document {
   if (!parsed.inclusion) return exclude(doc, parsed.root) as Document;
   const computed: Array<[Document, string, unknown]> = [];
   const body = include(doc, parsed.root, doc, computed) as Document;
   for (const [target, key, expr] of computed) {
-    const v = evaluate(doc, expr, { run: () => [] });
+    const v = evaluate(doc, expr, ctx);
     if (v !== undefined) target[key] = v;
   }
   if (!parsed.includeId || !('_id' in doc) || parsed.root.has('_id')) return body;
@@ -107,6 +111,17 @@ function project(doc: Document, parsed: ParsedProjection): Document {
 export function applyProjection(doc: Document, projection: Document): Document {
   if (Object.keys(projection).length === 0) return cloneValue(doc);
   return project(doc, parseProjection(projection));
+}
+
+/**
+ * The `$project` stage: the same inclusion/exclusion rules, `_id` first, included fields in
+ * document order, then computed fields; `$slice`/`$elemMatch` here are expressions.
+ */
+export function projectStage(docs: Document[], spec: Document, ctx: PipelineContext): Document[] {
+  if (!isPlainObject(spec) || Object.keys(spec).length === 0)
+    throw new CommandError(51272, 'Location51272', '$project requires at least one output field');
+  const parsed = parseProjection(spec, { aggregation: true });
+  return docs.map((doc) => project(doc, parsed, ctx));
 }
 
 /** Parses a projection once for many documents (cursors, live queries). */

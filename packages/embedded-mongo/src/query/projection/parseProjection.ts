@@ -58,7 +58,7 @@ function parseSlice(path: string, arg: unknown): ProjectionNode {
 }
 
 /** Parses the value given for one projected path. */
-function parseValue(path: string, value: unknown): ProjectionNode | Document {
+function parseValue(path: string, value: unknown, aggregation: boolean): ProjectionNode | Document {
   const flag = truthyFlag(value);
   if (flag !== undefined) return flag ? { kind: 'include' } : { kind: 'exclude' };
   if (isPlainObject(value)) {
@@ -69,8 +69,9 @@ function parseValue(path: string, value: unknown): ProjectionNode | Document {
         'Location51270',
         `An empty sub-projection is not a valid value. Found empty object at path ${path}`,
       );
-    if (keys[0] === '$slice') return parseSlice(path, value.$slice);
-    if (keys[0] === '$elemMatch') {
+    // In aggregation, $slice and $elemMatch are expressions, not projection operators.
+    if (keys[0] === '$slice' && !aggregation) return parseSlice(path, value.$slice);
+    if (keys[0] === '$elemMatch' && !aggregation) {
       if (!isPlainObject(value.$elemMatch))
         throw new CommandError(2, 'BadValue', 'elemMatch: Invalid argument, object required.');
       if (path.includes('.'))
@@ -108,7 +109,7 @@ function insert(root: Map<string, ProjectionNode>, parts: string[], node: Projec
  * Parses a find projection: inclusion or exclusion (not both, except `_id`), dotted and nested
  * paths, `$slice`, `$elemMatch`, expressions. Positional `a.$` is treated as including `a` whole.
  */
-export function parseProjection(projection: Document): ParsedProjection {
+export function parseProjection(projection: Document, options: { aggregation?: boolean } = {}): ParsedProjection {
   const root = new Map<string, ProjectionNode>();
   let mode: 'inclusion' | 'exclusion' | undefined;
   let includeId = true;
@@ -118,7 +119,7 @@ export function parseProjection(projection: Document): ParsedProjection {
       let parts = [...prefix, ...key.split('.')];
       if (parts[parts.length - 1] === '$') parts = parts.slice(0, -1); // positional: whole array
       const path = parts.join('.');
-      const parsed = parseValue(path, value);
+      const parsed = parseValue(path, value, options.aggregation === true);
       if (!('kind' in parsed) || typeof parsed.kind !== 'string') {
         visit(parsed as Document, parts);
         continue;
