@@ -75,7 +75,7 @@ async function writer(r: Rng, coll: Collection<Row>, ops: number) {
         await coll.updateOne({ _id: id }, { $set: { n: r.int(10), g: r.int(4) } });
         break;
       case 2:
-        if (r.chance(0.5)) await coll.updateOne({ _id: id }, { $inc: { n: 1 } });
+        if (r.chance(0.5)) await coll.updateOne({ _id: id }, { $inc: { n: 1 } } as Document);
         else await coll.updateOne({ _id: id }, { $unset: { s: '' } });
         break;
       case 3:
