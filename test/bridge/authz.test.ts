@@ -91,13 +91,19 @@ async function rowFilterScenario(collection: string, socket: TestSocket): Promis
   const rec = new Recorder(socket);
   const sub = await watch(socket, `rows-${collection}`, { db, collection });
   const c = h.mongo.db.collection(collection);
+  // updateLookup reads the document when the event is read: wait for events whose lookup must see
+  // the state right after their write, so the scenario is deterministic on any server.
+  const seen = (n: number) => until(`${n} events`, () => rec.events(sub.streamId).length >= n);
   await c.insertOne({ _id: 1, owner: 'ann', total: 1, internal: 'i1' } as Document);
   await c.insertOne({ _id: 2, owner: 'bob', total: 2, internal: 'i2' } as Document);
   await c.updateOne({ _id: 1 } as Document, { $set: { total: 10 } }); // in scope: seen
+  await seen(2);
   await c.updateOne({ _id: 2 } as Document, { $set: { total: 20 } }); // never in scope: unseen
   await c.updateOne({ _id: 1 } as Document, { $set: { owner: 'bob', secret: 'SECRET' } }); // leaves: removal
   await c.updateOne({ _id: 1 } as Document, { $set: { total: 11 } }); // out of scope now: unseen
+  await seen(3); // the removal: events before it were read while _id 2 was still bob's
   await c.updateOne({ _id: 2 } as Document, { $set: { owner: 'ann' } }); // enters: seen
+  await seen(4);
   await c.deleteOne({ _id: 2 } as Document); // in scope: seen as its key
   await c.insertOne({ _id: 'sentinel', owner: 'ann' } as Document);
   await until('sentinel', () => rec.events(sub.streamId).some((e) => e.documentKey._id === 'sentinel'));
