@@ -36,6 +36,7 @@ it('delivers every event exactly once, in order, across many connection drops', 
     seen.push((change as unknown as { fullDocument: { i: number } }).fullDocument.i);
     // Drop every 12 events, alternating server-side and client-side transport closes.
     if (seen.length % 12 === 6 && dropped < drops) {
+      await stream.ready(); // each drop cuts a live subscription
       dropped++;
       if (dropped % 2 === 0) live.transport.socket.io.engine.close();
       else expect(server.dropConnections()).toBe(1);

@@ -69,6 +69,8 @@ export class StreamSubscription {
   private wasOpen = false;
   private stopped = false;
   private offs: Array<() => void> = [];
+  /** The ack of the `watch` in flight, or undefined if it failed. */
+  private pendingAck: Promise<WatchAccepted | undefined> | undefined;
 
   constructor(
     transport: LiveTransport,
@@ -113,8 +115,15 @@ export class StreamSubscription {
   async close(): Promise<void> {
     if (this.stopped) return;
     const subId = this.subId;
+    const pending = this.subscribing !== null ? this.pendingAck : undefined;
     this.stop('closed');
     if (subId !== null) await this.unsubscribe(subId);
+    else if (pending) {
+      // Closed before the bridge answered: once it does, end what it opened, so that after
+      // close() resolves the bridge holds nothing for this stream.
+      const ack = await pending;
+      if (ack) await this.unsubscribe(ack.subId);
+    }
   }
 
   private stop(state: StreamStatus): void {
@@ -142,25 +151,26 @@ export class StreamSubscription {
     this.streamId = null;
     this.early = [];
     const resume = this.wirePosition !== undefined && this.wirePosition !== this.initialPosition;
-    this.transport
-      .request('watch', {
-        subId: this.transport.newSubId(),
-        target: this.target,
-        ...(this.pipeline ? { pipeline: this.pipeline } : {}),
-        options: resume ? resumeFrom(this.options, this.wirePosition as EJSONDocument) : this.options,
-      })
-      .then(
-        (ack) => this.accepted(epoch, ack),
-        (error: unknown) => this.rejected(epoch, error),
-      );
+    const request = this.transport.request('watch', {
+      subId: this.transport.newSubId(),
+      target: this.target,
+      ...(this.pipeline ? { pipeline: this.pipeline } : {}),
+      options: resume ? resumeFrom(this.options, this.wirePosition as EJSONDocument) : this.options,
+    });
+    this.pendingAck = request.then(
+      (ack) => ack,
+      () => undefined,
+    );
+    request.then(
+      (ack) => this.accepted(epoch, ack),
+      (error: unknown) => this.rejected(epoch, error),
+    );
   }
 
   private accepted(epoch: number, ack: WatchAccepted): void {
-    if (epoch !== this.epoch) {
-      // Stale: closed or reconnected meanwhile. Free the server side if it is still there.
-      void this.unsubscribe(ack.subId);
-      return;
-    }
+    // Stale: only a close() makes an accepted ack stale (a lost connection rejects it), and close()
+    // unsubscribes it itself.
+    if (epoch !== this.epoch) return;
     this.subscribing = null;
     this.subId = ack.subId;
     this.streamId = ack.streamId;
