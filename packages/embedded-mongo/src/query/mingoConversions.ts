@@ -1,6 +1,25 @@
 import { Decimal128, Double, Int32, Long, ObjectId, type Timestamp } from 'bson';
 import { evalExpr } from 'mingo/core';
-import * as expressionOperators from 'mingo/operators/expression';
+import {
+  $abs,
+  $arrayElemAt,
+  $ceil,
+  $exp,
+  $floor,
+  $ln,
+  $log,
+  $log10,
+  $mod,
+  $pow,
+  $range,
+  $round,
+  $slice,
+  $sqrt,
+  $substr,
+  $substrBytes,
+  $substrCP,
+  $trunc,
+} from 'mingo/operators/expression';
 import type { Any, AnyObject, Options } from 'mingo/types';
 import { bsonTypeOf, isNumeric } from './bsonType.js';
 import { numericView, toJsNumber } from './numeric.js';
@@ -132,8 +151,7 @@ function plainNumbers(v: unknown): unknown {
 }
 
 /** Wraps a mingo operator so that it receives BSON numbers as JS numbers. */
-function withJsNumbers(name: keyof typeof expressionOperators): ExpressionFn {
-  const original = expressionOperators[name] as unknown as ExpressionFn;
+function withJsNumbers(original: ExpressionFn): ExpressionFn {
   return (obj, expr, options) => {
     const args = plainNumbers(evalExpr(obj, expr, options));
     const literal = Array.isArray(args) ? args.map((a) => ({ $literal: a })) : { $literal: args };
@@ -141,26 +159,26 @@ function withJsNumbers(name: keyof typeof expressionOperators): ExpressionFn {
   };
 }
 
-const NUMERIC_ARGUMENT_OPERATORS = [
-  '$abs',
-  '$ceil',
-  '$floor',
-  '$trunc',
-  '$round',
-  '$mod',
-  '$pow',
-  '$sqrt',
-  '$exp',
-  '$ln',
-  '$log',
-  '$log10',
-  '$arrayElemAt',
-  '$slice',
-  '$range',
-  '$substr',
-  '$substrBytes',
-  '$substrCP',
-] as const;
+const NUMERIC_ARGUMENT_OPERATORS: Record<`$${string}`, unknown> = {
+  $abs,
+  $ceil,
+  $floor,
+  $trunc,
+  $round,
+  $mod,
+  $pow,
+  $sqrt,
+  $exp,
+  $ln,
+  $log,
+  $log10,
+  $arrayElemAt,
+  $slice,
+  $range,
+  $substr,
+  $substrBytes,
+  $substrCP,
+};
 
 /** Expression operators replacing or completing mingo's. */
 export const conversionExpressions: Record<`$${string}`, ExpressionFn> = {
@@ -173,5 +191,7 @@ export const conversionExpressions: Record<`$${string}`, ExpressionFn> = {
   $isNumber,
   $tsSecond,
   $tsIncrement,
-  ...Object.fromEntries(NUMERIC_ARGUMENT_OPERATORS.map((name) => [name, withJsNumbers(name)])),
+  ...Object.fromEntries(
+    Object.entries(NUMERIC_ARGUMENT_OPERATORS).map(([name, fn]) => [name, withJsNumbers(fn as ExpressionFn)]),
+  ),
 };
