@@ -57,7 +57,11 @@ describe('change stream cursor: start and resume', () => {
     expect(() => open(fx, { resumeAfter: invalidate._id })).toThrow(
       expect.objectContaining({ code: 260, codeName: 'InvalidResumeToken' }),
     );
-    expect(await ids(open(fx, { startAfter: invalidate._id }))).toEqual([2]);
+    const restarted = open(fx, { startAfter: invalidate._id });
+    const batch = await restarted.getMore({ maxTimeMS: 0, batchSize: 0 });
+    // Its first postBatchResumeToken can be resumed from (an invalidate token could not).
+    expect(() => open(fx, { resumeAfter: batch.postBatchResumeToken })).not.toThrow();
+    expect(await ids(restarted)).toEqual([2]);
     // Resuming after the drop itself replays the invalidate.
     expect(await ids(open(fx, { resumeAfter: docs[0]!._id }))).toEqual(['invalidate']);
   });

@@ -10,6 +10,7 @@ import {
   entryHash,
   HIGH_WATER_MARK_STEP,
   highWaterMarkToken,
+  INVALIDATE_STEP,
   previousTimestamp,
   type ResumeTokenData,
 } from './resumeToken.js';
@@ -68,6 +69,10 @@ function startOf(ctx: ChangeStreamContext, spec: ChangeStreamSpec): CursorStart 
     case 'startAfter': {
       checkToken(ctx, spec, start.token);
       const { ts, step } = start.token;
+      // Nothing follows an invalidate in its entry: report a high-water mark instead, so that the
+      // postBatchResumeToken is never a token that resumeAfter refuses.
+      if (step === INVALIDATE_STEP)
+        return { position: { ts, step: HIGH_WATER_MARK_STEP }, token: highWaterMarkToken(ts) };
       return { position: { ts, step }, token: encodeResumeToken(start.token) };
     }
   }
