@@ -79,7 +79,7 @@ describe('live queries through the bridge', () => {
 
   it('ANDs the row filter and intersects projections; a client cannot widen either', async () => {
     const ann = await as('ann');
-    const escape = await request(ann, 'query', {
+    const widened = await request(ann, 'query', {
       v: 1,
       subId: 'o',
       db,
@@ -88,9 +88,9 @@ describe('live queries through the bridge', () => {
       projection: { item: 1, card: 1, cost: 1 },
       sort: [['_id', 1]],
     });
-    expect(escape.ok).toBe(true);
-    if (!escape.ok) return;
-    const docs = decode<Document[]>(escape.data.docs);
+    expect(widened.ok).toBe(true);
+    if (!widened.ok) return;
+    const docs = decode<Document[]>(widened.data.docs);
     expect(docs).toEqual([
       { _id: 1, item: 'pen' },
       { _id: 3, item: 'pad' },
