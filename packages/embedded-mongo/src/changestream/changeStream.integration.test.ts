@@ -141,6 +141,55 @@ describe('change streams through the driver', () => {
   });
 });
 
+describe('event details through the driver', () => {
+  it('describes updates like MongoDB 7.0: dotted paths, $push elements, truncated arrays', async () => {
+    const coll = freshDb().collection<{ _id: number; a: Document; arr: number[]; list: string[] }>('c');
+    await coll.insertOne({ _id: 1, a: { b: 1, c: 1 }, arr: [1, 2, 3], list: ['x', 'y', 'z'] });
+    const stream = coll.watch();
+    await stream.tryNext();
+    await coll.updateOne({ _id: 1 }, { $set: { 'a.b': 2 }, $push: { arr: 4 } });
+    await coll.updateOne({ _id: 1 }, [{ $set: { list: ['x'] } }]);
+    const [push, truncate] = await nextEvents(stream, 2);
+    expect(push!.updateDescription).toEqual({
+      updatedFields: { 'a.b': 2, 'arr.3': 4 },
+      removedFields: [],
+      truncatedArrays: [],
+    });
+    expect(truncate!.updateDescription).toEqual({
+      updatedFields: {},
+      removedFields: [],
+      truncatedArrays: [{ field: 'list', newSize: 1 }],
+    });
+    await stream.close();
+  });
+
+  it('reports DDL with showExpandedEvents and ends a database stream on dropDatabase', async () => {
+    const db = freshDb();
+    const stream = db.watch([], { showExpandedEvents: true });
+    await stream.tryNext();
+    await db.createCollection('c');
+    await db.collection('c').createIndex({ x: 1 }, { name: 'x_1' });
+    await db.collection('c').rename('d');
+    await db.dropDatabase();
+    const events = await nextEvents(stream, 6);
+    expect(events.map((e) => e.operationType)).toEqual([
+      'create',
+      'createIndexes',
+      'rename',
+      'drop',
+      'dropDatabase',
+      'invalidate',
+    ]);
+    expect(events[0]).toHaveProperty('collectionUUID');
+    expect(events[2]).toMatchObject({
+      ns: { db: db.databaseName, coll: 'c' },
+      to: { db: db.databaseName, coll: 'd' },
+      operationDescription: { to: { db: db.databaseName, coll: 'd' } },
+    });
+    expect(stream.closed).toBe(true);
+  });
+});
+
 describe('change stream cursors through the driver', () => {
   it('returns at most batchSize events per batch', async () => {
     const monitored = await new Client(server.uri, { monitorCommands: true }).connect();
