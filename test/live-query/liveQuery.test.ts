@@ -134,6 +134,23 @@ describe('live queries through the bridge', () => {
     query.close();
   });
 
+  it('recovers from a dropped collection with a fresh snapshot, then stays live', async () => {
+    const coll = server.mongo.db.collection<Row>('dropped');
+    await coll.insertMany([
+      { _id: 1, n: 1 },
+      { _id: 2, n: 2 },
+    ]);
+    const live = connect();
+    const q: TestQuery = { filter: {}, sort: [['n', 1]] };
+    const query = await converges(live, coll, q, [
+      () => coll.drop(),
+      () => coll.insertOne({ _id: 3, n: 3 }),
+      () => coll.insertOne({ _id: 4, n: 0 }),
+    ]);
+    expect(query.getSnapshot().docs.map((d) => d._id)).toEqual([4, 3]);
+    query.close();
+  });
+
   it('find() returns what the live query shows', async () => {
     const coll = server.mongo.db.collection<Row>('products');
     const live = connect();

@@ -155,10 +155,16 @@ export class CollectionFeed {
 
   private async pump(stream: ChangeStream, established: () => void): Promise<void> {
     try {
-      while (!this.closed && this.stream === stream) {
+      while (!this.closed && this.stream === stream && !stream.closed) {
         const event = await stream.tryNext();
         established();
-        if (event) void this.enqueue(() => this.handle(event));
+        if (event) {
+          void this.enqueue(() => this.handle(event));
+          if (event.operationType === 'invalidate') return; // the cursor is over; handle() restarts
+        } else {
+          // A dead cursor answers at once: yield to I/O so that can never become a busy loop.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
       }
     } catch (error) {
       established();
