@@ -168,9 +168,11 @@ export class StreamSubscription {
   }
 
   private accepted(epoch: number, ack: WatchAccepted): void {
-    // Stale: only a close() makes an accepted ack stale (a lost connection rejects it), and close()
-    // unsubscribes it itself.
-    if (epoch !== this.epoch) return;
+    if (epoch !== this.epoch) {
+      // Stale. After close() (the usual case), close() itself unsubscribes it; otherwise free it here.
+      if (!this.stopped) void this.unsubscribe(ack.subId);
+      return;
+    }
     this.subscribing = null;
     this.subId = ack.subId;
     this.streamId = ack.streamId;

@@ -1,0 +1,89 @@
+// createLiveClient options against the real bridge: handshake auth, custom namespace, your own
+// socket, deployment-wide watch, status, close().
+import { createLiveClient, type LiveClient } from '@mongo-live/client';
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LiveServer, startLiveServer } from '../support/liveServer.js';
+
+let server: LiveServer;
+beforeAll(async () => {
+  server = await startLiveServer({
+    namespace: '/custom',
+    // Row-free policy keyed on the handshake: only clients presenting the token may watch.
+    authorize: (_req, socket) => (socket.handshake.auth as { token?: string }).token === 'secret',
+  });
+});
+afterAll(() => server?.close());
+
+describe('createLiveClient', () => {
+  it('sends auth in the handshake and talks to a custom namespace', async () => {
+    const allowed = createLiveClient({ url: server.url, namespace: '/custom', auth: { token: 'secret' } });
+    const denied = createLiveClient({ url: `${server.url}/`, namespace: 'custom', auth: { token: 'nope' } });
+    try {
+      const ok = allowed.db(server.mongo.dbName).collection('a').watch();
+      await ok.ready();
+      await expect(denied.db(server.mongo.dbName).collection('a').watch().next()).rejects.toMatchObject({
+        code: 'UNAUTHORIZED',
+      });
+      await server.mongo.db.collection('a').insertOne({ x: 1 });
+      expect((await ok.next()).operationType).toBe('insert');
+    } finally {
+      await allowed.close();
+      await denied.close();
+    }
+  });
+
+  it('watches the whole deployment across databases', async () => {
+    const live = createLiveClient({ url: server.url, namespace: '/custom', auth: { token: 'secret' } });
+    const other = `${server.mongo.dbName}_other`;
+    const stream = live.watch([{ $match: { 'ns.db': { $in: [server.mongo.dbName, other] } } }]);
+    await stream.ready();
+    await server.mongo.db.collection('x').insertOne({ n: 1 });
+    await server.mongo.client.db(other).collection('y').insertOne({ n: 2 });
+    const first = await stream.next();
+    const second = await stream.next();
+    expect([first, second].map((c) => (c as { ns: { db: string; coll: string } }).ns)).toEqual([
+      { db: server.mongo.dbName, coll: 'x' },
+      { db: other, coll: 'y' },
+    ]);
+    await live.close();
+    await server.mongo.client
+      .db(other)
+      .dropDatabase()
+      .catch(() => undefined);
+  });
+
+  it('status follows the socket; close() closes every stream and the socket it created', async () => {
+    const live = createLiveClient({ url: server.url, namespace: '/custom', auth: { token: 'secret' } });
+    const statuses: string[] = [];
+    live.onStatus((s) => statuses.push(s));
+    expect(live.status).toBe('connecting');
+    const a = live.db(server.mongo.dbName).collection('a').watch();
+    const b = live.db(server.mongo.dbName).watch();
+    await Promise.all([a.ready(), b.ready()]);
+    expect(live.status).toBe('connected');
+    expect(server.bridge.stats().subscriptions).toBe(2);
+    await live.close();
+    expect([a.closed, b.closed]).toEqual([true, true]);
+    expect(live.status).toBe('disconnected');
+    expect(statuses).toEqual(['connected', 'disconnected']);
+    expect(live.transport.socket.connected).toBe(false);
+    // Streams of a closed client are closed at once.
+    const late = live.db(server.mongo.dbName).collection('a').watch();
+    await expect(late.next()).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+
+  it('uses a socket you bring, and leaves it open on close()', async () => {
+    const socket = io(`${server.url}/custom`, { forceNew: true, auth: { token: 'secret' } });
+    const live: LiveClient = createLiveClient({ socket });
+    const stream = live.db(server.mongo.dbName).collection('mine').watch();
+    await stream.ready();
+    await server.mongo.db.collection('mine').insertOne({ mine: true });
+    expect((await stream.next()).operationType).toBe('insert');
+    await live.close();
+    expect(socket.connected).toBe(true);
+    expect(socket.listeners('change')).toHaveLength(0);
+    expect(socket.listeners('connect')).toHaveLength(0);
+    socket.disconnect();
+  });
+});
