@@ -12,7 +12,12 @@ import {
   type WatchOptions,
 } from './watchOptions.js';
 
-/** Events of a {@link ChangeStream}, for `on`/`off`. */
+/**
+ * Events of a {@link ChangeStream}, for `on`/`off`.
+ *
+ * @example
+ * stream.on('change', (c) => console.log(c.operationType)).on('error', (e) => console.error(e.code));
+ */
 export interface ChangeStreamEvents<T extends Document = Document> {
   /** Every event, once, in order. Adding a listener switches the stream to event mode (no `next()`). */
   change: (change: ChangeStreamDocument<T>) => void;

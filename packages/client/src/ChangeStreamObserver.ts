@@ -5,7 +5,12 @@ import type { LiveError } from './LiveError.js';
 import type { StreamStatus } from './StreamSubscription.js';
 import type { WatchOptions } from './watchOptions.js';
 
-/** What to watch: `{}` the deployment, `{ db }` a database, `{ db, collection }` a collection. */
+/**
+ * What to watch: `{}` the deployment, `{ db }` a database, `{ db, collection }` a collection.
+ *
+ * @example
+ * new ChangeStreamObserver(live, { db: 'shop', collection: 'orders' });
+ */
 export interface ChangeStreamTarget {
   db?: string;
   collection?: string;
@@ -14,6 +19,9 @@ export interface ChangeStreamTarget {
 /**
  * State of a watched change stream, as read by UIs. A new object whenever something changes,
  * the same object otherwise (fit for useSyncExternalStore).
+ *
+ * @example
+ * const { events, status, error, resumeToken } = observer.getSnapshot();
  */
 export interface ChangeStreamState<T extends Document = Document> {
   /** The last `maxEvents` events, newest last. */
@@ -39,7 +47,12 @@ export interface ChangeStreamObserverOptions<T extends Document = Document> exte
   onChange?: (change: ChangeStreamDocument<T>) => void;
 }
 
-/** Default number of events kept in `ChangeStreamState.events`. */
+/**
+ * Default number of events kept in `ChangeStreamState.events`.
+ *
+ * @example
+ * new ChangeStreamObserver(live, {}, [], { maxEvents: DEFAULT_MAX_EVENTS * 2 });
+ */
 export const DEFAULT_MAX_EVENTS = 100;
 
 /**

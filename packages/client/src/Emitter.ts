@@ -1,4 +1,9 @@
-/** Listener signatures by event name. */
+/**
+ * Listener signatures by event name.
+ *
+ * @example
+ * type Events = { tick: (n: number) => void } satisfies EventMap;
+ */
 // biome-ignore lint/suspicious/noExplicitAny: listener argument lists vary per event
 export type EventMap = Record<string, (...args: any[]) => void>;
 

@@ -1,17 +1,36 @@
 import type { AckResult, ClientToServerEvents, ServerToClientEvents } from '@mongo-live/protocol';
 
-/** Connection state of a client, as shown in a UI. */
+/**
+ * Connection state of a client, as shown in a UI.
+ *
+ * @example
+ * live.onStatus((status: ConnectionStatus) => badge.textContent = status);
+ */
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
 
-/** Payload of a client → server event, without the protocol version (the transport adds it). */
+/**
+ * Payload of a client → server event, without the protocol version (the transport adds it).
+ *
+ * @example
+ * const payload: RequestPayload<'unsubscribe'> = { subId: 'a-1' }; // the transport adds `v`
+ */
 export type RequestPayload<E extends keyof ClientToServerEvents> = Omit<Parameters<ClientToServerEvents[E]>[0], 'v'>;
-/** Data of a successful ack of a client → server event. */
+/**
+ * Data of a successful ack of a client → server event.
+ *
+ * @example
+ * const { streamId }: AckData<'watch'> = await transport.request('watch', { subId, target: {} });
+ */
 export type AckData<E extends keyof ClientToServerEvents> =
   Parameters<Parameters<ClientToServerEvents[E]>[1]>[0] extends AckResult<infer T> ? T : never;
 
 /**
  * What ChangeStream and LiveQuery need from the connection: requests with acks, server events,
  * and the connection status. One transport per client, over one socket; everything is multiplexed.
+ *
+ * @example
+ * const stop = transport.on('change', (batch) => console.log(batch.streamId));
+ * const data = await transport.request('find', { db: 'shop', collection: 'products' });
  */
 export interface LiveTransport {
   readonly status: ConnectionStatus;

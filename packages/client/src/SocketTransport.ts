@@ -8,10 +8,20 @@ import type { Socket } from 'socket.io-client';
 import { LiveError } from './LiveError.js';
 import type { AckData, ConnectionStatus, LiveTransport, RequestPayload } from './LiveTransport.js';
 
-/** The socket a transport runs on: typed with the protocol's event maps. */
+/**
+ * The socket a transport runs on: typed with the protocol's event maps.
+ *
+ * @example
+ * const socket = io('/mongo-live') as LiveSocket;
+ */
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-/** Options of {@link SocketTransport}. */
+/**
+ * Options of {@link SocketTransport}.
+ *
+ * @example
+ * new SocketTransport(socket, { ownsSocket: true });
+ */
 export interface SocketTransportOptions {
   /** When true (a socket the client created itself), `close()` disconnects it. Default false. */
   ownsSocket?: boolean;

@@ -14,10 +14,20 @@ import { LiveError } from './LiveError.js';
 import type { ConnectionStatus, LiveTransport } from './LiveTransport.js';
 import { resumeFrom } from './watchOptions.js';
 
-/** Where a change stream is in its life. */
+/**
+ * Where a change stream is in its life.
+ *
+ * @example
+ * if (stream.status === 'reconnecting') showBanner('offline, catching up soon');
+ */
 export type StreamStatus = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'error';
 
-/** What a {@link StreamSubscription} reports to its change stream. */
+/**
+ * What a {@link StreamSubscription} reports to its change stream.
+ *
+ * @example
+ * const sink: SubscriptionSink = { events: (e) => buffer.push(...e), position() {}, status() {}, fail: (e) => console.error(e) };
+ */
 export interface SubscriptionSink {
   /** New events, in order, each delivered once; `position` has already advanced past them. */
   events(events: Document[]): void;

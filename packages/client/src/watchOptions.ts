@@ -21,7 +21,12 @@ export interface WatchOptions {
   showExpandedEvents?: boolean;
 }
 
-/** Default time `tryNext()` waits for an event, as in the driver. */
+/**
+ * Default time `tryNext()` waits for an event, as in the driver.
+ *
+ * @example
+ * await stream.tryNext(); // waits up to DEFAULT_MAX_AWAIT_TIME_MS without maxAwaitTimeMS
+ */
 export const DEFAULT_MAX_AWAIT_TIME_MS = 1000;
 
 /**
@@ -47,13 +52,21 @@ export function toWireWatchOptions(options: WatchOptions = {}): WireWatchOptions
 /**
  * The same options, resuming after `token` instead of their original starting point: what a
  * stream sends when it re-subscribes (after a reconnect, or when the bridge dropped it).
+ *
+ * @example
+ * resumeFrom({ startAtOperationTime: ts, batchSize: 10 }, token) // { batchSize: 10, resumeAfter: token }
  */
 export function resumeFrom(wire: WireWatchOptions, token: EJSONDocument): WireWatchOptions {
   const { resumeAfter: _r, startAfter: _s, startAtOperationTime: _t, ...rest } = wire;
   return { ...rest, resumeAfter: token };
 }
 
-/** Encodes a pipeline for the wire. */
+/**
+ * Encodes a pipeline for the wire.
+ *
+ * @example
+ * toWirePipeline([{ $match: { n: 1 } }]) // [{ $match: { n: { $numberInt: '1' } } }]
+ */
 export function toWirePipeline(pipeline: Document[] | undefined): EJSONDocument[] | undefined {
   if (pipeline === undefined) return undefined;
   return pipeline.map((stage) => encode(stage) as EJSONDocument);
@@ -62,6 +75,9 @@ export function toWirePipeline(pipeline: Document[] | undefined): EJSONDocument[
 /**
  * A stable string for a resume token, to compare tokens (JSON of canonical EJSON: tokens are
  * `{ _data: string }` documents, so equal tokens give equal strings).
+ *
+ * @example
+ * tokenKey(a) === tokenKey(b) // same resume token
  */
 export function tokenKey(token: unknown): string {
   return JSON.stringify(encode(token));

@@ -3,7 +3,12 @@ import type { Context, JSX, ReactNode } from 'react';
 import { LiveContext } from './LiveContext.js';
 import * as liveQuery from './live-query/index.js';
 
-/** Props of {@link LiveProvider}. */
+/**
+ * Props of {@link LiveProvider}.
+ *
+ * @example
+ * <LiveProvider client={live}><App /></LiveProvider>
+ */
 export interface LiveProviderProps {
   client: LiveClient;
   children?: ReactNode;

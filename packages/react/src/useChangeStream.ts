@@ -25,7 +25,12 @@ export interface UseChangeStreamOptions<T extends Document = Document> extends W
   onChange?: (change: ChangeStreamDocument<T>) => void;
 }
 
-/** What {@link useChangeStream} returns. */
+/**
+ * What {@link useChangeStream} returns.
+ *
+ * @example
+ * const { events, lastEvent, status, error, resumeToken }: UseChangeStreamResult = useChangeStream({ db: 'shop' });
+ */
 export type UseChangeStreamResult<T extends Document = Document> = ChangeStreamState<T>;
 
 /**
