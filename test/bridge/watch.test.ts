@@ -187,6 +187,27 @@ describe('watch options reach the driver', () => {
     socket.disconnect();
   });
 
+  it('a resumed stream replays its backlog in batches of at most batchSize, in order', async () => {
+    const socket = await h.connect();
+    const rec = new Recorder(socket);
+    const first = await watch(socket, 'first', { db: h.mongo.dbName, collection: 'backlog' });
+    await h.mongo.db.collection('backlog').insertMany(Array.from({ length: 230 }, (_, i) => ({ _id: i }) as Document));
+    await until('230 events', () => rec.events(first.streamId).length >= 230);
+    const replay = await watch(
+      socket,
+      'replay',
+      { db: h.mongo.dbName, collection: 'backlog' },
+      {
+        options: { resumeAfter: first.resumeToken },
+      },
+    );
+    await until('replayed', () => rec.events(replay.streamId).length >= 230);
+    expect(rec.events(replay.streamId).map((e) => e.documentKey._id)).toEqual(Array.from({ length: 230 }, (_, i) => i));
+    const sizes = rec.batches.filter((b) => b.streamId === replay.streamId).map((b) => b.events.length);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(100);
+    socket.disconnect();
+  });
+
   it('answers a request without args, with extra args, or without an ack, and keeps serving', async () => {
     const socket = await h.connect();
     const noArgs = await new Promise((resolve) => (socket.emit as (...a: unknown[]) => void)('watch', resolve));

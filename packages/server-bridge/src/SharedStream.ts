@@ -159,7 +159,19 @@ export class SharedStream {
     if (this.closed || !this.ready || !this.change) return;
     const raw = this.queue;
     this.queue = [];
-    const token = this.change.resumeToken;
+    const size = this.host.batchSize;
+    // Events queued while the stream was opening can exceed a batch: send them in slices, each
+    // ending at its last event's token (a valid resume point); the last slice at the driver's.
+    for (let start = 0; start === 0 || start < raw.length; start += size) {
+      const slice = raw.slice(start, start + size);
+      const last = start + size >= raw.length;
+      const token = last ? this.change.resumeToken : slice.at(-1)?._id;
+      if (!this.send(slice, token) || this.closed) return;
+    }
+  }
+
+  /** Guards, encodes and sends one batch; false when the stream failed. */
+  private send(raw: Document[], token: unknown): boolean {
     const events: EJSONDocument[] = [];
     let invalidated = false;
     try {
@@ -170,15 +182,18 @@ export class SharedStream {
       }
     } catch (error) {
       this.fail(toWireError(error));
-      return;
+      return false;
     }
-    if (events.length === 0 && sameToken(token, this.emitted)) return;
+    if (events.length === 0 && sameToken(token, this.emitted)) return true;
     this.emitted = token;
     const batch: ChangeBatch = { streamId: this.id, events };
     if (token != null) batch.postBatchResumeToken = encode(token) as EJSONDocument;
     this.host.emitBatch(this, batch);
-    if (invalidated)
+    if (invalidated) {
       this.fail({ code: 'STREAM_INVALIDATED', message: 'the change stream was invalidated (dropped or renamed)' });
+      return false;
+    }
+    return true;
   }
 
   private fail(error: WireError): void {
