@@ -1,31 +1,32 @@
 import { decode, type EJSONDocument, encode, type LiveQueryDiff } from '@mongo-live/protocol';
 
-/**
- * An immutable ordered result: the decoded documents and, beside each, a content key (its
- * canonical EJSON text) used to tell whether a document really changed, and an id key.
- */
+/** An immutable ordered result: decoded documents, replaced (never mutated) on change. */
 export interface DocList<T> {
   readonly docs: readonly T[];
-  readonly keys: readonly string[];
-  readonly ids: readonly string[];
 }
 
 /** The empty result. */
-export const EMPTY_LIST: DocList<never> = { docs: [], keys: [], ids: [] };
+export const EMPTY_LIST: DocList<never> = { docs: [] };
+
+// Content keys by document object: computed once per document, shared by every list holding it.
+const keys = new WeakMap<object, string>();
 
 /**
  * Content key of a decoded document: its canonical EJSON text, after a decode/encode round trip
  * so that a document from the wire and the same document from a hydrated cache get equal keys.
+ * Cached per document object.
  *
  * @example
  * contentKey(decode(wireDoc)) === contentKey(cachedDoc) // same content
  */
 export function contentKey(doc: unknown): string {
-  return JSON.stringify(encode(doc));
-}
-
-function idKey(doc: unknown): string {
-  return JSON.stringify(encode((doc as { _id?: unknown } | null)?._id ?? null));
+  if (doc === null || typeof doc !== 'object') return JSON.stringify(encode(doc));
+  let key = keys.get(doc);
+  if (key === undefined) {
+    key = JSON.stringify(encode(doc));
+    keys.set(doc, key);
+  }
+  return key;
 }
 
 /**
@@ -35,7 +36,7 @@ function idKey(doc: unknown): string {
  * const list = listOf(queryClient.getQueryData(key) ?? []);
  */
 export function listOf<T>(docs: readonly T[]): DocList<T> {
-  return { docs, keys: docs.map(contentKey), ids: docs.map(idKey) };
+  return { docs };
 }
 
 /**
@@ -48,26 +49,23 @@ export function listOf<T>(docs: readonly T[]): DocList<T> {
  */
 export function reconcile<T>(previous: DocList<T>, wireDocs: readonly EJSONDocument[]): DocList<T> {
   const old = new Map<string, T>();
-  for (let i = 0; i < previous.docs.length; i++) old.set(previous.keys[i] as string, previous.docs[i] as T);
+  for (const doc of previous.docs) old.set(contentKey(doc), doc);
   const docs: T[] = [];
-  const keys: string[] = [];
-  const ids: string[] = [];
   let same = wireDocs.length === previous.docs.length;
   for (let i = 0; i < wireDocs.length; i++) {
     const fresh = decode<T>(wireDocs[i]);
-    const key = contentKey(fresh);
-    const kept = old.get(key);
-    docs.push(kept ?? fresh);
-    keys.push(key);
-    ids.push(idKey(fresh));
-    if (same && previous.keys[i] !== key) same = false;
+    const kept = old.get(contentKey(fresh));
+    const doc = kept ?? fresh;
+    docs.push(doc);
+    if (same && previous.docs[i] !== doc) same = false;
   }
-  return same ? previous : { docs, keys, ids };
+  return same ? previous : { docs };
 }
 
 /**
  * Applies the diffs of one update (positions refer to the list as the previous diffs left it).
- * Unchanged documents keep their identity; a `changed` whose content is equal changes nothing.
+ * Untouched documents keep their identity. The server sends `changed` (and a `moved` with a
+ * document) only when the visible content changed, so those are decoded without comparing.
  * Returns `list` itself when nothing changed.
  *
  * @example
@@ -75,68 +73,34 @@ export function reconcile<T>(previous: DocList<T>, wireDocs: readonly EJSONDocum
  */
 export function applyDiffs<T>(list: DocList<T>, diffs: readonly LiveQueryDiff[]): DocList<T> {
   let docs: T[] | undefined;
-  let keys: string[] = [];
-  let ids: string[] = [];
   const edit = () => {
-    if (!docs) {
-      docs = list.docs.slice();
-      keys = list.keys.slice();
-      ids = list.ids.slice();
-    }
+    docs ??= list.docs.slice();
     return docs;
   };
   for (const diff of diffs) {
     switch (diff.op) {
-      case 'added': {
-        const doc = decode<T>(diff.doc);
-        edit().splice(diff.index, 0, doc);
-        keys.splice(diff.index, 0, contentKey(doc));
-        ids.splice(diff.index, 0, idKey(doc));
+      case 'added':
+        edit().splice(diff.index, 0, decode<T>(diff.doc));
         break;
-      }
       case 'removed':
         edit().splice(diff.index, 1);
-        keys.splice(diff.index, 1);
-        ids.splice(diff.index, 1);
         break;
-      case 'changed': {
-        const doc = decode<T>(diff.doc);
-        const key = contentKey(doc);
-        if ((docs ? keys : list.keys)[diff.index] === key) break;
-        edit()[diff.index] = doc;
-        keys[diff.index] = key;
-        ids[diff.index] = idKey(doc);
+      case 'changed':
+        edit()[diff.index] = decode<T>(diff.doc);
         break;
-      }
       case 'moved': {
         const target = edit();
-        let [doc] = target.splice(diff.from, 1);
-        let [key] = keys.splice(diff.from, 1);
-        let [id] = ids.splice(diff.from, 1);
-        if (diff.doc) {
-          const fresh = decode<T>(diff.doc);
-          const freshKey = contentKey(fresh);
-          if (freshKey !== key) {
-            doc = fresh;
-            key = freshKey;
-            id = idKey(fresh);
-          }
-        }
-        target.splice(diff.to, 0, doc as T);
-        keys.splice(diff.to, 0, key as string);
-        ids.splice(diff.to, 0, id as string);
+        const [doc] = target.splice(diff.from, 1);
+        target.splice(diff.to, 0, diff.doc ? decode<T>(diff.doc) : (doc as T));
         break;
       }
       case 'reset': {
-        const current = docs ? { docs, keys, ids } : list;
+        const current = docs ? { docs } : list;
         const next = reconcile(current, diff.docs);
-        if (next === current) break;
-        docs = next.docs.slice();
-        keys = next.keys.slice();
-        ids = next.ids.slice();
+        if (next !== current) docs = next.docs.slice();
         break;
       }
     }
   }
-  return docs ? { docs, keys, ids } : list;
+  return docs ? { docs } : list;
 }
