@@ -1,0 +1,132 @@
+import {
+  type ClientToServerEvents,
+  encode,
+  type LiveQueryUpdate,
+  type ServerToClientEvents,
+} from '@mongo-live/protocol';
+import { describe, expect, it } from 'vitest';
+import { LiveError } from '../LiveError.js';
+import type { ConnectionStatus, LiveTransport } from '../LiveTransport.js';
+import { LiveQueryStore } from './LiveQueryStore.js';
+
+/**
+ * A scripted LiveTransport (our own interface, no socket.io): the test answers each request and
+ * emits server events by hand, to reach orderings a real server rarely produces.
+ */
+class ScriptedTransport implements LiveTransport {
+  status: ConnectionStatus = 'connected';
+  readonly requests: Array<{
+    event: string;
+    payload: Record<string, unknown>;
+    answer(data: unknown): void;
+    fail(e: LiveError): void;
+  }> = [];
+  private readonly listeners = new Map<string, Set<(arg: never) => void>>();
+  private readonly statusListeners = new Set<(s: ConnectionStatus) => void>();
+  private ids = 0;
+
+  onStatus(listener: (s: ConnectionStatus) => void) {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+  setStatus(status: ConnectionStatus) {
+    this.status = status;
+    for (const l of [...this.statusListeners]) l(status);
+  }
+  request<E extends keyof ClientToServerEvents>(event: E, payload: never): Promise<never> {
+    return new Promise((resolve, reject) => {
+      this.requests.push({ event, payload, answer: resolve as (d: unknown) => void, fail: reject });
+    });
+  }
+  on<E extends keyof ServerToClientEvents>(event: E, listener: ServerToClientEvents[E]) {
+    const set = this.listeners.get(event) ?? new Set();
+    this.listeners.set(event, set);
+    set.add(listener as (arg: never) => void);
+    return () => set.delete(listener as (arg: never) => void);
+  }
+  emit(event: keyof ServerToClientEvents, arg: unknown) {
+    for (const l of [...(this.listeners.get(event) ?? [])]) (l as (a: unknown) => void)(arg);
+  }
+  newSubId() {
+    return `s${++this.ids}`;
+  }
+  last(event: string) {
+    return [...this.requests].reverse().find((r) => r.event === event);
+  }
+}
+
+const spec = { db: 'd', collection: 'c' };
+const doc = (id: number, n = id) => encode({ _id: id, n }) as Record<string, unknown>;
+const update = (version: number, diffs: LiveQueryUpdate['diffs']): LiveQueryUpdate => ({
+  queryId: 'q1',
+  version,
+  diffs,
+});
+
+describe('LiveQueryStore', () => {
+  it('applies updates that arrive before the ack, in order, and ignores old versions', async () => {
+    const t = new ScriptedTransport();
+    const store = new LiveQueryStore(t, spec);
+    expect(store.getSnapshot().status).toBe('loading');
+    t.emit('query:update', update(5, [{ op: 'added', index: 0, doc: doc(0) }])); // already in the snapshot
+    t.emit('query:update', update(6, [{ op: 'added', index: 2, doc: doc(3) }]));
+    t.last('query')?.answer({ subId: 's1', queryId: 'q1', docs: [doc(0), doc(1)], version: 5 });
+    expect((await store.ready()).map((d) => d._id)).toEqual([0, 1, 3]);
+    const before = store.getSnapshot();
+    t.emit('query:update', update(6, [{ op: 'removed', index: 0 }])); // duplicate version
+    t.emit('query:update', { ...update(7, [{ op: 'removed', index: 0 }]), queryId: 'other' });
+    expect(store.getSnapshot()).toBe(before);
+    expect(before.status).toBe('live');
+  });
+
+  it('resubscribes on a version gap, keeping documents and identities', async () => {
+    const t = new ScriptedTransport();
+    const store = new LiveQueryStore(t, spec);
+    t.last('query')?.answer({ subId: 's1', queryId: 'q1', docs: [doc(1), doc(2)], version: 1 });
+    const [first, second] = await store.ready();
+    t.emit('query:update', update(3, [{ op: 'removed', index: 0 }])); // 2 is missing
+    expect(t.last('unsubscribe')?.payload).toEqual({ subId: 's1' });
+    const again = t.last('query');
+    expect(again?.payload.subId).toBe('s2');
+    expect(store.getSnapshot().docs).toEqual([first, second]);
+    again?.answer({ subId: 's2', queryId: 'q1', docs: [doc(2), doc(4)], version: 3 });
+    await Promise.resolve();
+    const docs = store.getSnapshot().docs;
+    expect(docs[0]).toBe(second);
+    expect(docs.map((d) => d._id)).toEqual([2, 4]);
+  });
+
+  it('shows reconnecting with the old documents, then replaces them with the new snapshot', async () => {
+    const t = new ScriptedTransport();
+    const store = new LiveQueryStore(t, spec);
+    t.last('query')?.answer({ subId: 's1', queryId: 'q1', docs: [doc(1)], version: 0 });
+    const docs = await store.ready();
+    t.setStatus('reconnecting');
+    expect(store.getSnapshot()).toEqual({ docs, status: 'reconnecting' });
+    t.setStatus('connected');
+    t.last('query')?.answer({ subId: 's2', queryId: 'q9', docs: [doc(1)], version: 7 });
+    await Promise.resolve();
+    expect(store.getSnapshot().status).toBe('live');
+    expect(store.getSnapshot().docs).toBe(docs); // nothing changed: same array, no re-render
+  });
+
+  it('fails with the server error, and closes with an unsubscribe', async () => {
+    const t = new ScriptedTransport();
+    const failing = new LiveQueryStore(t, spec);
+    t.last('query')?.fail(new LiveError('UNAUTHORIZED', 'no'));
+    await expect(failing.ready()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(failing.getSnapshot().status).toBe('error');
+
+    const store = new LiveQueryStore(t, spec);
+    t.last('query')?.answer({ subId: 's2', queryId: 'q1', docs: [], version: 0 });
+    await store.ready();
+    t.emit('query:error', { queryId: 'q1', error: { code: 'STREAM_INVALIDATED', message: 'gone' } });
+    expect(store.getSnapshot().error?.code).toBe('STREAM_INVALIDATED');
+    const third = new LiveQueryStore(t, spec);
+    t.last('query')?.answer({ subId: 's3', queryId: 'q1', docs: [], version: 0 });
+    await third.ready();
+    third.close();
+    expect(t.last('unsubscribe')?.payload).toEqual({ subId: 's3' });
+    expect(third.getSnapshot().status).toBe('closed');
+  });
+});
