@@ -25,6 +25,16 @@ describe('bridge.close()', () => {
     await until('cursors killed', () => h.commands.filter((c) => c.commandName === 'killCursors').length >= 3);
     const late = await request(a, 'watch', { v: 1, subId: 'late', target: { db: h.mongo.dbName } });
     expect(late).toMatchObject({ ok: false, error: { code: 'CLOSED' } });
+    // A socket connecting after close is told so, and its requests are answered.
+    let recC: Recorder | undefined;
+    const c = await h.connect({
+      setup: (s) => {
+        recC = new Recorder(s);
+      },
+    });
+    const refused = await request(c, 'watch', { v: 1, subId: 'w', target: { db: h.mongo.dbName } });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'CLOSED' } });
+    await until('told', () => recC?.closing.length === 1);
     await h.bridge.close(); // idempotent
   });
 });

@@ -28,7 +28,8 @@ export interface Harness {
   commands: CommandStartedEvent[];
   /** Number of `aggregate` commands that opened a change stream. */
   changeStreamAggregates(): number;
-  connect(options?: { auth?: Record<string, unknown> }): Promise<TestSocket>;
+  /** Connects a client socket; `setup` runs before the connection (to catch events sent on connect). */
+  connect(options?: { auth?: Record<string, unknown>; setup?: (socket: TestSocket) => void }): Promise<TestSocket>;
   close(): Promise<void>;
 }
 
@@ -77,6 +78,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         auth: connectOptions.auth ?? {},
       });
       sockets.push(socket);
+      connectOptions.setup?.(socket);
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () => resolve());
         socket.once('connect_error', reject);

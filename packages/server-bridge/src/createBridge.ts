@@ -97,7 +97,13 @@ export function createBridge(options: BridgeOptions): Bridge {
 
   const onConnection = (socket: BridgeSocket) => {
     if (closed) {
-      socket.emit('closing', { error: { code: 'CLOSED', message: 'the bridge is closed' } });
+      // Still answer: a request without an ack would otherwise hang forever.
+      const error = { code: 'CLOSED', message: 'the bridge is closed' } as const;
+      socket.emit('closing', { error });
+      socket.onAny((...args: unknown[]) => {
+        const ack = args.at(-1);
+        if (typeof ack === 'function') ack({ ok: false, error });
+      });
       return;
     }
     sessions.set(socket.id, new SocketSession(socket, context));
@@ -109,7 +115,6 @@ export function createBridge(options: BridgeOptions): Bridge {
     async close() {
       if (closed) return;
       closed = true;
-      nsp.off('connection', onConnection);
       nsp.emit('closing', { error: { code: 'CLOSED', message: 'the bridge is shutting down' } });
       for (const session of sessions.values()) session.dispose();
       await Promise.all([streams.closeAll(), liveQueries.close()]);
