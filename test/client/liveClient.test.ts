@@ -1,6 +1,6 @@
 // createLiveClient options against the real bridge: handshake auth, custom namespace, your own
 // socket, deployment-wide watch, status, close().
-import { createLiveClient, type LiveClient } from '@mongo-live/client';
+import { createLiveClient, type LiveClient, Timestamp } from '@mongo-live/client';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LiveServer, startLiveServer } from '../support/liveServer.js';
@@ -14,6 +14,7 @@ beforeAll(async () => {
   });
 });
 afterAll(() => server?.close());
+const nOf = (change: unknown) => (change as { fullDocument: { n: number } }).fullDocument.n;
 
 describe('createLiveClient', () => {
   it('sends auth in the handshake and talks to a custom namespace', async () => {
@@ -85,5 +86,33 @@ describe('createLiveClient', () => {
     expect(socket.listeners('change')).toHaveLength(0);
     expect(socket.listeners('connect')).toHaveLength(0);
     socket.disconnect();
+  });
+
+  it('startAtOperationTime and startAfter start where they say, with real Timestamp and token values', async () => {
+    const live = createLiveClient({ url: server.url, namespace: '/custom', auth: { token: 'secret' } });
+    const coll = server.mongo.db.collection('start');
+    const first = live.db(server.mongo.dbName).collection('start').watch();
+    await first.ready();
+    await coll.insertOne({ n: 1 });
+    await coll.insertOne({ n: 2 });
+    const one = await first.next();
+    const two = await first.next();
+    await first.close();
+    expect(one.clusterTime).toBeInstanceOf(Timestamp);
+
+    // From the second insert's cluster time: the second insert again, not the first.
+    const fromTime = live
+      .db(server.mongo.dbName)
+      .collection('start')
+      .watch([], { startAtOperationTime: two.clusterTime as Timestamp });
+    expect(nOf(await fromTime.next())).toBe(2);
+    await fromTime.close();
+
+    // After the first event's token: the second insert.
+    const afterOne = live.db(server.mongo.dbName).collection('start').watch([], { startAfter: one._id });
+    expect(afterOne.resumeToken).toEqual(one._id);
+    expect(nOf(await afterOne.next())).toBe(2);
+    expect(afterOne.resumeToken).not.toEqual(one._id); // at or past the second event
+    await live.close();
   });
 });
