@@ -1,4 +1,4 @@
-import type { Document } from 'bson';
+import { Binary, type Document } from 'bson';
 import { openChangeStream } from '../changestream/openChangeStream.js';
 import type { ChangeStreamRequest } from '../changestream/types.js';
 import { commandError } from '../errors.js';
@@ -44,8 +44,16 @@ export const aggregate: CommandHandler = async (ctx) => {
     });
   }
   const writeStage = writeStageOf(pipeline);
-  const stages = writeStage ? pipeline.slice(0, -1) : pipeline;
-  const source = coll === undefined ? [] : (ctx.server.store.collection(ctx.db, coll)?.documents() ?? []);
+  if (writeStage && (body.readConcern as Document | undefined)?.level === 'linearizable') {
+    throw commandError('InvalidOptions', "readConcern level 'linearizable' is not allowed with $out or $merge");
+  }
+  let stages = writeStage ? pipeline.slice(0, -1) : pipeline;
+  let source = coll === undefined ? [] : (ctx.server.store.collection(ctx.db, coll)?.documents() ?? []);
+  const sessions = coll === undefined ? sessionSource(ctx, stages[0]) : undefined;
+  if (sessions) {
+    source = sessions;
+    stages = stages.slice(1);
+  }
   const variables = optionalDocument(body, 'let');
   const results = runPipeline(source, stages, {
     ...(collation ? { collation } : {}),
@@ -80,4 +88,15 @@ async function openChangeStreamReply(ctx: CommandContext, request: ChangeStreamR
     server.cursors.kill(cursor.id);
     throw error;
   }
+}
+
+/**
+ * `$listLocalSessions` / `$listSessions` as the first stage of `aggregate: 1`: sessions are not
+ * tracked, so the only one known is the caller's own.
+ */
+function sessionSource(ctx: CommandContext, first: Document | undefined): Document[] | undefined {
+  const name = first ? Object.keys(first)[0] : undefined;
+  if (name !== '$listLocalSessions' && name !== '$listSessions') return undefined;
+  const lsid = ctx.origin.lsid;
+  return lsid ? [{ _id: { id: lsid.id, uid: new Binary(Buffer.alloc(32), 0) }, lastUse: new Date() }] : [];
 }

@@ -84,8 +84,9 @@ export const collMod: CommandHandler = (ctx) => {
       );
     }
   }
+  // mongod logs a collMod even when it changes nothing; change streams report it as 'modify'.
   const { index: _index, ...optionChanges } = changes;
-  if (Object.keys(optionChanges).length > 0) ctx.server.store.modify(collection, optionChanges, ctx.origin);
+  ctx.server.store.modify(collection, optionChanges, ctx.origin);
   return {};
 };
 

@@ -2,17 +2,22 @@ import type { Document } from 'bson';
 import { commandError } from '../errors.js';
 import type { CommandHandler } from './CommandContext.js';
 
-/** configureFailPoint (admin, test command): only the `failCommand` fail point exists here. */
+/** configureFailPoint (admin, test command): `failCommand` and `failGetMoreAfterCursorCheckout`. */
 export const configureFailPoint: CommandHandler = (ctx) => {
   if (ctx.db !== 'admin')
     throw commandError('Unauthorized', 'configureFailPoint may only be run against the admin database.');
   const name = ctx.body.configureFailPoint;
-  if (name !== 'failCommand') {
-    throw commandError(
-      'BadValue',
-      `Unknown fail point: ${String(name)} (the embedded server supports 'failCommand' only)`,
-    );
+  const data = ctx.body.data as Document | undefined;
+  if (name === 'failCommand') return { count: ctx.server.failCommand.configure(ctx.body.mode, data) };
+  if (name === 'failGetMoreAfterCursorCheckout') {
+    const count = ctx.server.failGetMoreAfterCursorCheckout.configure(ctx.body.mode, {
+      ...data,
+      failCommands: ['getMore'],
+    });
+    return { count };
   }
-  const count = ctx.server.failCommand.configure(ctx.body.mode, ctx.body.data as Document | undefined);
-  return { count };
+  throw commandError(
+    'BadValue',
+    `Unknown fail point: ${String(name)} (the embedded server supports 'failCommand' and 'failGetMoreAfterCursorCheckout')`,
+  );
 };

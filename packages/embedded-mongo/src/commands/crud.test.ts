@@ -207,6 +207,26 @@ describe('update, delete, findAndModify', () => {
   });
 });
 
+describe('statement validation and let', () => {
+  it('rejects unknown fields in update statements, like sort on MongoDB 7.0', async () => {
+    const db = freshDb();
+    const reply = await db.command({ update: 'v', updates: [{ q: {}, u: { $set: { a: 1 } }, sort: { a: 1 } }] });
+    expect(reply.writeErrors[0]).toMatchObject({ index: 0, code: 40415 });
+    expect(reply.writeErrors[0].errmsg).toBe("BSON field 'update.updates.sort' is an unknown field.");
+  });
+
+  it('passes let variables to $expr in find, update and delete', async () => {
+    const coll = freshDb().collection('let');
+    await coll.insertMany([{ a: 1 }, { a: 2 }, { a: 3 }]);
+    const found = await coll.find({ $expr: { $eq: ['$a', '$$target'] } }, { let: { target: 2 } }).toArray();
+    expect(found.map((d) => d.a)).toEqual([2]);
+    await coll.updateOne({ $expr: { $eq: ['$a', '$$target'] } }, { $set: { hit: true } }, { let: { target: 3 } });
+    expect(await coll.countDocuments({ hit: true, a: 3 })).toBe(1);
+    await coll.deleteMany({ $expr: { $lt: ['$a', '$$limit'] } }, { let: { limit: 3 } });
+    expect(await coll.countDocuments()).toBe(1);
+  });
+});
+
 describe('driver features', () => {
   it('passes lsid through explicit sessions', async () => {
     const coll = freshDb().collection('sess');

@@ -1,6 +1,7 @@
 import type { Long } from 'bson';
 import { ArrayCursor } from '../cursors/ArrayCursor.js';
-import { commandError } from '../errors.js';
+import { CommandError, codeNameOf, commandError } from '../errors.js';
+import { RESUMABLE_CHANGE_STREAM_CODES } from '../failpoints/errorLabels.js';
 import type { CommandHandler } from './CommandContext.js';
 import { collectionNameOf, toCursorId, toInteger } from './commandArguments.js';
 import { cursorDocument } from './cursorReplies.js';
@@ -28,6 +29,9 @@ export const getMore: CommandHandler = async (ctx) => {
   const tailable = !(cursor instanceof ArrayCursor);
   const maxTimeMS = tailable ? (toInteger(body.maxTimeMS, 'maxTimeMS') ?? DEFAULT_AWAIT_MS) : undefined;
   try {
+    const injected = server.failGetMoreAfterCursorCheckout.match('getMore', ctx.connection.appName);
+    if (injected?.errorCode !== undefined)
+      throw injectedGetMoreError(injected.errorCode, injected.errorLabels, tailable);
     const batch = await cursor.getMore({
       ...(batchSize !== undefined && batchSize > 0 ? { batchSize } : {}),
       ...(maxTimeMS !== undefined ? { maxTimeMS } : {}),
@@ -55,3 +59,15 @@ export const killCursors: CommandHandler = (ctx) => {
   }
   return { cursorsKilled, cursorsNotFound, cursorsAlive: [], cursorsUnknown: [] };
 };
+
+/** The error failGetMoreAfterCursorCheckout injects: labelled as mongod labels a real one. */
+function injectedGetMoreError(code: number, labels: string[] | undefined, tailable: boolean): CommandError {
+  const errorLabels =
+    labels ?? (tailable && RESUMABLE_CHANGE_STREAM_CODES.has(code) ? ['ResumableChangeStreamError'] : []);
+  return new CommandError(
+    code,
+    codeNameOf(code),
+    "Failing getMore via 'failGetMoreAfterCursorCheckout' failpoint",
+    errorLabels.length > 0 ? { errorLabels } : undefined,
+  );
+}

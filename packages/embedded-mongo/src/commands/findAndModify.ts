@@ -4,6 +4,7 @@ import { applyProjection, compileSort } from '../query/index.js';
 import type { CommandHandler } from './CommandContext.js';
 import { collectionNameOf, optionalBoolean, optionalDocument } from './commandArguments.js';
 import { updateStoredDocument, upsertDocument } from './documentWrites.js';
+import { queryOptionsOf } from './readCommands.js';
 import { arrayFiltersOf, findMatches, updateSpecOf } from './writeCommands.js';
 
 /**
@@ -16,7 +17,7 @@ export const findAndModify: CommandHandler = (ctx) => {
   const query = optionalDocument(body, 'query') ?? {};
   const sort = optionalDocument(body, 'sort');
   const fields = optionalDocument(body, 'fields');
-  const collation = optionalDocument(body, 'collation');
+  const options = queryOptionsOf(body);
   const remove = optionalBoolean(body, 'remove') ?? false;
   const returnNew = optionalBoolean(body, 'new') ?? false;
   const upsert = optionalBoolean(body, 'upsert') ?? false;
@@ -35,8 +36,8 @@ export const findAndModify: CommandHandler = (ctx) => {
 
   const collection = server.store.collection(ctx.db, coll);
   const sorted = sort && Object.keys(sort).length > 0;
-  let candidates = findMatches(collection, query, !sorted, collation);
-  if (sorted) candidates = [...candidates].sort(compileSort(sort));
+  let candidates = findMatches(collection, query, !sorted, options);
+  if (sorted) candidates = [...candidates].sort(compileSort(sort, options));
   const target = candidates[0];
 
   if (remove) {

@@ -7,19 +7,31 @@ import type { CommandContext, CommandHandler } from './CommandContext.js';
 import { collectionNameOf, optionalBoolean, optionalDocument, toInteger } from './commandArguments.js';
 import { firstBatchReply } from './cursorReplies.js';
 
+/** Collation and `let` variables of a command, as the query engine takes them. */
+export interface QueryOptions {
+  collation?: Document;
+  variables?: Document;
+}
+
+/** The command's `collation` and `let` (write statements carry their own `collation`). */
+export function queryOptionsOf(body: Document, collationSource: Document = body): QueryOptions {
+  const collation = optionalDocument(collationSource, 'collation');
+  const variables = optionalDocument(body, 'let');
+  return { ...(collation ? { collation } : {}), ...(variables ? { variables } : {}) };
+}
+
 /** Documents of `db.coll` matching `filter`, in natural order (none when the collection does not exist). */
 export function matchingDocuments(
   ctx: CommandContext,
   coll: string,
   filter: Document,
-  collation?: Document,
+  options: QueryOptions = {},
 ): Document[] {
   const collection = ctx.server.store.collection(ctx.db, coll);
   if (!collection) return [];
   const docs = collection.documents();
   if (Object.keys(filter).length === 0) return docs;
-  const matches = compileFilter(filter, collation ? { collation } : undefined);
-  return docs.filter(matches);
+  return docs.filter(compileFilter(filter, options));
 }
 
 function nonNegative(value: number | undefined, field: string): number | undefined {
@@ -36,7 +48,7 @@ export const find: CommandHandler = (ctx) => {
   const filter = optionalDocument(body, 'filter') ?? {};
   const sort = optionalDocument(body, 'sort');
   const projection = optionalDocument(body, 'projection');
-  const collation = optionalDocument(body, 'collation');
+  const options = queryOptionsOf(body);
   const skip = nonNegative(toInteger(body.skip, 'skip'), 'skip') ?? 0;
   let limit = toInteger(body.limit, 'limit') ?? 0;
   let singleBatch = optionalBoolean(body, 'singleBatch') ?? false;
@@ -45,8 +57,8 @@ export const find: CommandHandler = (ctx) => {
     singleBatch = true;
   }
   const batchSize = nonNegative(toInteger(body.batchSize, 'batchSize'), 'batchSize');
-  let docs = matchingDocuments(ctx, coll, filter, collation);
-  if (sort && Object.keys(sort).length > 0) docs = [...docs].sort(compileSort(sort));
+  let docs = matchingDocuments(ctx, coll, filter, options);
+  if (sort && Object.keys(sort).length > 0) docs = [...docs].sort(compileSort(sort, options));
   if (skip > 0 || limit > 0) docs = docs.slice(skip, limit > 0 ? skip + limit : undefined);
   if (projection && Object.keys(projection).length > 0) docs = docs.map((doc) => applyProjection(doc, projection));
   const firstBatchSize = limit > 0 && batchSize !== undefined && batchSize > 0 ? Math.min(limit, batchSize) : batchSize;
@@ -60,7 +72,7 @@ export const count: CommandHandler = (ctx) => {
   const query = optionalDocument(body, 'query') ?? {};
   const skip = nonNegative(toInteger(body.skip, 'skip'), 'skip') ?? 0;
   const limit = Math.abs(toInteger(body.limit, 'limit') ?? 0);
-  let n = Math.max(0, matchingDocuments(ctx, coll, query, optionalDocument(body, 'collation')).length - skip);
+  let n = Math.max(0, matchingDocuments(ctx, coll, query, queryOptionsOf(body)).length - skip);
   if (limit > 0) n = Math.min(n, limit);
   return { n };
 };
@@ -75,7 +87,7 @@ export const distinct: CommandHandler = (ctx) => {
   const key = body.key;
   const query = optionalDocument(body, 'query') ?? {};
   const seen = new Map<string, unknown>();
-  for (const doc of matchingDocuments(ctx, coll, query, optionalDocument(body, 'collation'))) {
+  for (const doc of matchingDocuments(ctx, coll, query, queryOptionsOf(body))) {
     for (const value of valuesAtPath(doc, key)) {
       for (const item of Array.isArray(value) ? value : [value]) {
         const id = valueKey(item);

@@ -1,5 +1,5 @@
 import type { Document } from 'bson';
-import { commandError } from '../errors.js';
+import { CommandError, commandError } from '../errors.js';
 import { compileFilter } from '../query/index.js';
 import type { Collection } from '../storage/Collection.js';
 import type { CommandContext, CommandHandler } from './CommandContext.js';
@@ -12,6 +12,7 @@ import {
   upsertDocument,
   writeError,
 } from './documentWrites.js';
+import { type QueryOptions, queryOptionsOf } from './readCommands.js';
 
 function statementsOf(body: Document, field: string, command: string): unknown[] {
   const statements = body[field];
@@ -26,10 +27,10 @@ export function findMatches(
   collection: Collection | undefined,
   filter: Document,
   justOne: boolean,
-  collation?: Document,
+  options: QueryOptions = {},
 ): Document[] {
   if (!collection) return [];
-  const matches = compileFilter(filter, collation ? { collation } : undefined);
+  const matches = compileFilter(filter, options);
   const out: Document[] = [];
   for (const doc of collection.documents()) {
     if (!matches(doc)) continue;
@@ -79,7 +80,7 @@ export const update: CommandHandler = (ctx: CommandContext) => {
   let nModified = 0;
   const upserted: Document[] = [];
   const writeErrors = runStatements(ctx.body, statements, (raw, index) => {
-    const statement = statementOf(raw, 'update');
+    const statement = statementOf(raw, 'update', UPDATE_FIELDS);
     const q = statementDocument(statement, 'q', 'update');
     const u = updateSpecOf(statement.u);
     const multi = optionalBoolean(statement, 'multi') ?? false;
@@ -88,8 +89,7 @@ export const update: CommandHandler = (ctx: CommandContext) => {
       throw commandError('FailedToParse', 'multi update is not supported for replacement-style update');
     }
     const collection = ctx.server.store.collection(ctx.db, coll);
-    const collation = statement.collation as Document | undefined;
-    const matched = findMatches(collection, q, !multi, collation);
+    const matched = findMatches(collection, q, !multi, queryOptionsOf(ctx.body, statement));
     for (const doc of matched) {
       n++;
       if (updateStoredDocument(ctx, collection!, doc, u, arrayFilters)) nModified++;
@@ -114,7 +114,7 @@ export const remove: CommandHandler = (ctx: CommandContext) => {
   const statements = statementsOf(ctx.body, 'deletes', 'delete');
   let n = 0;
   const writeErrors = runStatements(ctx.body, statements, (raw) => {
-    const statement = statementOf(raw, 'delete');
+    const statement = statementOf(raw, 'delete', DELETE_FIELDS);
     const q = statementDocument(statement, 'q', 'delete');
     const limit = toInteger(statement.limit, 'limit');
     if (limit !== 0 && limit !== 1) {
@@ -124,7 +124,7 @@ export const remove: CommandHandler = (ctx: CommandContext) => {
       );
     }
     const collection = ctx.server.store.collection(ctx.db, coll);
-    for (const doc of findMatches(collection, q, limit === 1, statement.collation as Document | undefined)) {
+    for (const doc of findMatches(collection, q, limit === 1, queryOptionsOf(ctx.body, statement))) {
       ctx.server.store.delete(collection!, doc, ctx.origin);
       n++;
     }
@@ -132,12 +132,32 @@ export const remove: CommandHandler = (ctx: CommandContext) => {
   return { n, ...(writeErrors.length > 0 ? { writeErrors } : {}) };
 };
 
-function statementOf(raw: unknown, command: string): Document {
+const UPDATE_FIELDS = new Set([
+  'q',
+  'u',
+  'upsert',
+  'multi',
+  'arrayFilters',
+  'collation',
+  'hint',
+  'c',
+  'upsertSupplied',
+]);
+const DELETE_FIELDS = new Set(['q', 'limit', 'collation', 'hint']);
+
+function statementOf(raw: unknown, command: string, fields: Set<string>): Document {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw commandError(
       'TypeMismatch',
       `BSON field '${command}.statement' is the wrong type '${bsonTypeName(raw)}', expected type 'object'`,
     );
+  }
+  const list = command === 'update' ? 'updates' : 'deletes';
+  for (const field of Object.keys(raw)) {
+    // MongoDB 7.0 has no `sort` in update statements (8.0 added it): rejected like any unknown field.
+    if (!fields.has(field)) {
+      throw new CommandError(40415, 'Location40415', `BSON field '${command}.${list}.${field}' is an unknown field.`);
+    }
   }
   return raw as Document;
 }

@@ -11,6 +11,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await client.db('admin').command({ configureFailPoint: 'failCommand', mode: 'off' });
+  await client.db('admin').command({ configureFailPoint: 'failGetMoreAfterCursorCheckout', mode: 'off' });
 });
 afterAll(async () => {
   await client?.close();
@@ -82,6 +83,39 @@ describe('failCommand fail point', () => {
     await coll.insertOne({ a: 1 });
     expect(await coll.countDocuments()).toBe(1);
     await retrying.close();
+  });
+
+  it('does not label a failCommand getMore error as resumable unless asked', async () => {
+    const coll = client.db('fp').collection('labels');
+    const stream = coll.watch();
+    await stream.tryNext();
+    await failCommand({ times: 1 }, { failCommands: ['getMore'], errorCode: 6 });
+    const error = await stream.next().catch((e) => e);
+    expect(error.code).toBe(6);
+    expect(error.errorLabels ?? []).not.toContain('ResumableChangeStreamError');
+    await stream.close();
+  });
+
+  it('failGetMoreAfterCursorCheckout fails a change-stream getMore with a resumable label; the driver resumes', async () => {
+    const monitored = await new MongoClient(server.uri, { monitorCommands: true }).connect();
+    let aggregates = 0;
+    monitored.on('commandStarted', (event) => {
+      if (event.commandName === 'aggregate') aggregates++;
+    });
+    const coll = monitored.db('fp').collection('checkout');
+    const stream = coll.watch([], { maxAwaitTimeMS: 100 });
+    await stream.tryNext();
+    await client.db('admin').command({
+      configureFailPoint: 'failGetMoreAfterCursorCheckout',
+      mode: { times: 1 },
+      data: { errorCode: 6 },
+    });
+    await coll.insertOne({ after: 'failure' });
+    const change = await stream.next();
+    expect(change.operationType).toBe('insert');
+    expect(aggregates).toBe(2);
+    await stream.close();
+    await monitored.close();
   });
 
   it('rejects unknown fail points and bad modes', async () => {

@@ -21,6 +21,8 @@ export class ServerState {
   readonly store: Store;
   readonly cursors = new CursorRegistry();
   readonly failCommand = new FailCommandPoint();
+  /** `failGetMoreAfterCursorCheckout`: fails getMore like a real error (labelled when resumable). */
+  readonly failGetMoreAfterCursorCheckout = new FailCommandPoint();
   /** hello's topologyVersion.processId: new per server process, never changes while it runs. */
   readonly processId = new ObjectId();
   readonly topologyCounter = Long.fromNumber(0);

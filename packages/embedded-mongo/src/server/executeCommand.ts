@@ -2,6 +2,7 @@ import type { Document } from 'bson';
 import type { CommandContext, ConnectionInfo } from '../commands/CommandContext.js';
 import { clusterTimeDocument } from '../commands/hello.js';
 import { CommandError, codeNameOf, commandError, errorReply } from '../errors.js';
+import { RETRYABLE_WRITE_CODES } from '../failpoints/errorLabels.js';
 import type { FailCommandAction } from '../failpoints/FailCommandPoint.js';
 import type { WriteOrigin } from '../storage/Store.js';
 import { COMMANDS } from './commandTable.js';
@@ -10,12 +11,6 @@ import type { ServerState } from './ServerState.js';
 /** The outcome of one command: a reply to send, or an instruction to drop the connection. */
 export type CommandOutcome = { kind: 'reply'; reply: Document } | { kind: 'close' };
 
-/** Codes a change-stream getMore may resume after (mongod labels them ResumableChangeStreamError). */
-const RESUMABLE_CODES = new Set([
-  6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436, 63, 150, 13388, 234, 133,
-]);
-/** Codes a retryable write may be retried after (mongod labels them RetryableWriteError). */
-const RETRYABLE_WRITE_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
 const WRITE_COMMANDS = new Set(['insert', 'update', 'delete', 'findAndModify', 'findandmodify']);
 const TRANSACTION_COMMANDS = new Set(['commitTransaction', 'abortTransaction']);
 
@@ -66,11 +61,14 @@ async function run(server: ServerState, connection: ConnectionInfo, db: string, 
 function failCommandError(failure: FailCommandAction, name: string, body: Document): CommandError {
   const code = failure.errorCode!;
   let labels = failure.errorLabels;
-  if (labels === undefined) {
-    if (name === 'getMore' && RESUMABLE_CODES.has(code)) labels = ['ResumableChangeStreamError'];
-    else if (WRITE_COMMANDS.has(name) && body.txnNumber !== undefined && RETRYABLE_WRITE_CODES.has(code)) {
-      labels = ['RetryableWriteError'];
-    }
+  // Like mongod, failCommand labels retryable write errors itself; change-stream labels only when asked.
+  if (
+    labels === undefined &&
+    WRITE_COMMANDS.has(name) &&
+    body.txnNumber !== undefined &&
+    RETRYABLE_WRITE_CODES.has(code)
+  ) {
+    labels = ['RetryableWriteError'];
   }
   return new CommandError(
     code,
