@@ -34,7 +34,7 @@ describe('collections and databases', () => {
       idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
     });
     expect(explicit?.info?.uuid).toBeInstanceOf(Binary);
-    expect((explicit?.info?.uuid as Binary).sub_type).toBe(4);
+    expect((explicit?.info?.uuid as Binary | undefined)?.sub_type).toBe(4);
     const filtered = await db.listCollections({ name: 'implicit' }, { nameOnly: true }).toArray();
     expect(filtered).toEqual([{ name: 'implicit', type: 'collection' }]);
   });
