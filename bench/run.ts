@@ -1,0 +1,135 @@
+// `npm run bench` (and `npm run bench -- --quick`, under a minute): measures mongo-live against
+// its own floor in one run, prints tables, writes JSON and SVG plots to bench/results/.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RESULTS_DIR, writeResult, writeSvg } from './lib/results.js';
+import type { Summary } from './lib/stats.js';
+import { cdfPoints, linePlot } from './lib/svgPlot.js';
+import { formatTable } from './lib/table.js';
+import { measureDiffApply } from './scenarios/diffApply.js';
+import { measureDispatch } from './scenarios/dispatch.js';
+import { measureFanout } from './scenarios/fanout.js';
+import { measureLatency } from './scenarios/latency.js';
+import { measureMemory } from './scenarios/memory.js';
+
+const quick = process.argv.includes('--quick');
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const want = (name: string) => !only || only.includes(name);
+const report: string[] = [`# mongo-live benchmarks (${quick ? 'quick' : 'full'} run, ${new Date().toISOString()})`, ''];
+const print = (text: string) => {
+  console.log(text);
+  report.push('```', text.trim(), '```', '');
+};
+const ms = (v: number) => Number(v.toFixed(3));
+
+if (want('latency')) {
+  const result = await measureLatency({ rates: [100, 1000], seconds: quick ? 2 : 8 });
+  writeResult('latency', result);
+  const row = (rate: number, path: string, lost: number | string, sum: Summary) => ({
+    rate: `${rate}/s`,
+    path,
+    lost,
+    n: sum.n,
+    p50: ms(sum.p50),
+    p99: ms(sum.p99),
+  });
+  print(
+    formatTable(
+      'Delivery latency, insert → consumer (ms). Overhead = per event, minus the direct watch() arrival',
+      result.rows.flatMap((r) => [
+        row(r.rate, 'driver watch() (floor)', r.lost.direct, r.direct),
+        row(r.rate, 'bridge → ChangeStream', r.lost.bridge, r.bridge),
+        row(r.rate, 'bridge → LiveQuery store', r.lost.liveQuery, r.liveQuery),
+        row(r.rate, 'overhead: ChangeStream', '', r.bridgeOverhead),
+        row(r.rate, 'overhead: LiveQuery', '', r.liveQueryOverhead),
+      ]),
+    ),
+  );
+  writeSvg(
+    'latency-cdf',
+    linePlot(
+      [
+        { name: 'driver watch()', points: cdfPoints(result.samples.direct) },
+        { name: 'bridge → stream', points: cdfPoints(result.samples.bridge) },
+        { name: 'bridge → live query', points: cdfPoints(result.samples.liveQuery) },
+      ],
+      {
+        title: `Delivery latency at ${result.rows.at(-1)?.rate}/s (CDF)`,
+        xLabel: 'latency (ms)',
+        yLabel: 'fraction of events',
+        logX: true,
+      },
+    ),
+  );
+}
+
+if (want('fanout')) {
+  const rows = await measureFanout({ sockets: quick ? [1, 100, 500] : [1, 100, 1000, 5000], writes: quick ? 10 : 40 });
+  writeResult('fanout', rows);
+  print(
+    formatTable(
+      'Fan-out: N sockets (separate process) on one change stream; one write until every socket has it (ms)',
+      rows.map((r) => ({
+        sockets: r.sockets,
+        'mongo streams': r.mongoStreams,
+        'reach all p50': ms(r.reachAll.p50),
+        'reach all p99': ms(r.reachAll.p99),
+        'first→last p50': ms(r.spread.p50),
+        'first→last p99': ms(r.spread.p99),
+      })),
+    ),
+  );
+  writeSvg(
+    'fanout',
+    linePlot(
+      [
+        { name: 'reach all p50', points: rows.map((r) => [r.sockets, r.reachAll.p50]) },
+        { name: 'reach all p99', points: rows.map((r) => [r.sockets, r.reachAll.p99]) },
+      ],
+      { title: 'Fan-out: time for one write to reach every socket', xLabel: 'sockets', yLabel: 'ms', logX: true },
+    ),
+  );
+}
+
+if (want('dispatch')) {
+  const rows = await measureDispatch({
+    queries: quick ? [1, 100, 1000] : [1, 10, 100, 1000, 10_000],
+    writes: quick ? 200 : 1000,
+  });
+  writeResult('dispatch', rows);
+  print(
+    formatTable('Live-query dispatch: server CPU per write (µs) with N equality live queries on one collection', rows),
+  );
+  writeSvg(
+    'dispatch',
+    linePlot([{ name: 'CPU per write', points: rows.map((r) => [r.liveQueries, r.cpuPerWriteUs]) }], {
+      title: 'Live-query dispatch cost per write',
+      xLabel: 'live queries on the collection',
+      yLabel: 'µs CPU per write',
+      logX: true,
+    }),
+  );
+}
+
+if (want('diff')) {
+  const result = measureDiffApply({ size: 10_000, diffs: quick ? 2000 : 20_000 });
+  writeResult('diff-apply', result);
+  print(
+    formatTable(`Client diff apply into a ${result.resultSize}-document sorted result (µs per diff, decode included)`, [
+      { ...result.usPerDiff, 'identities changed by one change': result.identitiesChangedPerChange },
+    ]),
+  );
+}
+
+if (want('memory')) {
+  const result = await measureMemory({ sockets: quick ? 50 : 200, perSocket: quick ? 20 : 50 });
+  writeResult('memory', result);
+  print(formatTable('Server memory per idle socket and per idle subscription (bytes of bridge heap)', [{ ...result }]));
+}
+
+writeFileSync(join(RESULTS_DIR, 'REPORT.md'), `${report.join('\n')}\n`);
+console.log(`\nResults: ${RESULTS_DIR}`);
+process.exit(0);

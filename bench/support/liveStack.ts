@@ -1,0 +1,38 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { allowAll, type Bridge, type BridgeLimits, createBridge } from '@mongo-live/server-bridge';
+import { MongoClient } from 'mongodb';
+import { Server } from 'socket.io';
+
+/** HTTP + socket.io + the bridge over `uri`, on loopback: what an app runs. */
+export interface LiveStack {
+  url: string;
+  http: HttpServer;
+  io: Server;
+  bridge: Bridge;
+  mongo: MongoClient;
+  close(): Promise<void>;
+}
+
+export async function startLiveStack(uri: string, limits: Partial<BridgeLimits> = {}): Promise<LiveStack> {
+  const mongo = await new MongoClient(uri).connect();
+  const http = createServer();
+  const io = new Server(http, { maxHttpBufferSize: 1e7 });
+  const bridge = createBridge({ io, mongo, authorize: allowAll, limits });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    http,
+    io,
+    bridge,
+    mongo,
+    async close() {
+      await bridge.close();
+      io.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await mongo.close();
+    },
+  };
+}
