@@ -2,7 +2,7 @@ import { type EJSONDocument, encode } from '@mongo-live/protocol';
 import type { MongoClient } from 'mongodb';
 import { CollectionFeed } from './CollectionFeed.js';
 import { LiveQueryError } from './errors.js';
-import type { EffectiveQuery, LiveQueryService, LiveQueryServiceOptions } from './index.js';
+import type { EffectiveQuery, LiveQueryService, LiveQueryServiceOptions, LiveQuerySnapshot } from './index.js';
 import { LiveQueryEngine } from './LiveQueryEngine.js';
 import { compileProjection } from './projection.js';
 import { queryIdOf } from './queryId.js';
@@ -49,10 +49,7 @@ export class LiveQueryServiceImpl implements LiveQueryService {
     return queryIdOf(query);
   }
 
-  async subscribe(
-    query: EffectiveQuery,
-    subscriberId: string,
-  ): Promise<{ queryId: string; docs: EJSONDocument[]; version: number }> {
+  async subscribe(query: EffectiveQuery, subscriberId: string): Promise<LiveQuerySnapshot> {
     const id = queryIdOf(query);
     let entry = this.running.get(id);
     if (!entry) {

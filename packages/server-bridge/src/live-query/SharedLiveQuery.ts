@@ -1,7 +1,7 @@
-import type { EJSONDocument, LiveQueryDiff, LiveQueryUpdate, WireError } from '@mongo-live/protocol';
+import { encode, type LiveQueryDiff, type LiveQueryUpdate, type WireError } from '@mongo-live/protocol';
 import type { Timestamp } from 'mongodb';
 import { compareValues } from './bsonOrder.js';
-import type { EffectiveQuery } from './index.js';
+import type { EffectiveQuery, LiveQuerySnapshot } from './index.js';
 import { LiveQueryEngine, type MembershipListener } from './LiveQueryEngine.js';
 
 /** Where a shared live query sends what happens to it (the bridge's room of `id`). */
@@ -47,8 +47,10 @@ export class SharedLiveQuery {
   }
 
   /** Current result and version, as a subscriber's ack. */
-  snapshot(): { queryId: string; docs: EJSONDocument[]; version: number } {
-    return { queryId: this.id, docs: this.engine.visible(), version: this.version };
+  snapshot(): LiveQuerySnapshot {
+    const snap: LiveQuerySnapshot = { queryId: this.id, docs: this.engine.visible(), version: this.version };
+    if (this.baseTime) snap.clusterTime = encode(this.baseTime);
+    return snap;
   }
 
   /** Sends one update with these diffs (nothing when empty). */

@@ -1,5 +1,5 @@
 // Owned by the live-query work (issue 6): LiveQueryService runs shared live queries and finds.
-import type { EJSONDocument, LiveQueryUpdate, WireError, WireSort } from '@mongo-live/protocol';
+import type { EJSONDocument, EJSONValue, LiveQueryUpdate, WireError, WireSort } from '@mongo-live/protocol';
 import type { Document, MongoClient } from 'mongodb';
 import { LiveQueryServiceImpl } from './LiveQueryService.js';
 
@@ -22,15 +22,22 @@ export interface LiveQueryServiceOptions {
   emitError(queryId: string, error: WireError): void;
 }
 
+/** A subscriber's view of a live query when it joins: the result, its version and cluster time. */
+export interface LiveQuerySnapshot {
+  queryId: string;
+  docs: EJSONDocument[];
+  /** Updates with a version ≤ this are contained in `docs`. */
+  version: number;
+  /** Cluster time (canonical EJSON Timestamp) up to which `docs` is known current, when known. */
+  clusterTime?: EJSONValue;
+}
+
 /** Runs one live query per distinct effective query, shared by its subscribers. */
 export interface LiveQueryService {
   /** Deterministic id of the live query for `query` (callers join its room before subscribing). */
   queryIdOf(query: EffectiveQuery): string;
   /** Adds a subscriber; resolves with the current result and its version. */
-  subscribe(
-    query: EffectiveQuery,
-    subscriberId: string,
-  ): Promise<{ queryId: string; docs: EJSONDocument[]; version: number }>;
+  subscribe(query: EffectiveQuery, subscriberId: string): Promise<LiveQuerySnapshot>;
   unsubscribe(queryId: string, subscriberId: string): void;
   /** A one-off find with the same semantics as a live query's snapshot. */
   find(query: EffectiveQuery): Promise<EJSONDocument[]>;
