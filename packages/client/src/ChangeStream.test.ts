@@ -225,4 +225,16 @@ describe('ChangeStream', () => {
     }
     expect(count()).toBe(baseline);
   });
+
+  it('a malformed batch fails the stream loudly (SERVER_ERROR), the socket keeps working', async () => {
+    const stream = coll().watch();
+    await opened(stream);
+    bridge.send('stream-1', [{ _id: { _data: 'tok-bad' }, clusterTime: { $timestamp: 'nope' } }]);
+    await expect(stream.next()).rejects.toMatchObject({ code: 'SERVER_ERROR' });
+    const other = live.db('db').collection('d').watch();
+    await opened(other);
+    bridge.send('stream-1', [insertEvent(7)]);
+    expect(n(await other.next())).toBe(7);
+    await other.close();
+  });
 });

@@ -207,8 +207,8 @@ export class StreamSubscription {
       else if (message.kind === 'sub:error') this.handleSubError(message.message);
       else if (message.batch.streamId === ack.streamId) {
         const i = index++;
-        if (i > join.index) this.accept(message.batch);
-        else if (i === join.index && join.rest) this.accept(join.rest);
+        if (i > join.index) this.acceptSafely(message.batch);
+        else if (i === join.index && join.rest) this.acceptSafely(join.rest);
       }
     }
   }
@@ -243,6 +243,15 @@ export class StreamSubscription {
       return;
     }
     this.fail(live);
+  }
+
+  /** A batch that cannot be decoded ends the stream loudly instead of throwing into socket.io. */
+  private acceptSafely(batch: ChangeBatch): void {
+    try {
+      this.accept(batch);
+    } catch (error) {
+      this.fail(new LiveError('SERVER_ERROR', `malformed change batch: ${(error as Error)?.message ?? error}`));
+    }
   }
 
   private accept(batch: ChangeBatch): void {
@@ -288,7 +297,7 @@ export class StreamSubscription {
 
   private readonly handleBatch = (batch: ChangeBatch) => {
     if (this.stopped) return;
-    if (batch.streamId === this.streamId) this.accept(batch);
+    if (batch.streamId === this.streamId) this.acceptSafely(batch);
     else if (this.subscribing !== null) this.early.push({ kind: 'change', batch });
   };
 
