@@ -42,7 +42,6 @@ describe.skipIf(gate.skipReason !== undefined)('the demo app in Chromium', () =>
     base = `http://127.0.0.1:${proxy.port}`;
     ada = await launchBrowser(gate.executablePath!);
     grace = await launchBrowser(gate.executablePath!);
-    await grace.context.addCookies([{ name: 'demo-user', value: 'grace', url: base }]);
   });
 
   afterAll(async () => {
@@ -165,14 +164,16 @@ describe.skipIf(gate.skipReason !== undefined)('the demo app in Chromium', () =>
   });
 
   it('shows each user only their own orders, live, and never an email', async () => {
-    const adaShop = await open(ada, '/');
-    const [adaOrders, graceOrders, graceShop] = await Promise.all([
-      open(ada, '/orders'),
-      open(grace, '/orders'),
-      open(grace, '/'),
-    ]);
+    // A fresh browser is signed in as Ada; picking Grace in the header switches the cookie and the socket.
+    const graceOrders = await open(grace, '/orders');
+    await graceOrders.locator('[data-testid="order"]', { hasText: 'Cast Iron Skillet' }).waitFor();
+    await graceOrders.getByTestId('user-picker').selectOption('grace');
+    await graceOrders.locator('[data-testid="order"]', { hasText: 'Catan' }).waitFor({ timeout: WAIT_MS });
+    await waitForStatus(graceOrders, 'connected');
+    expect(await graceOrders.locator('[data-testid="order"]', { hasText: 'Cast Iron Skillet' }).count()).toBe(0);
+
+    const [adaShop, adaOrders, graceShop] = await Promise.all([open(ada, '/'), open(ada, '/orders'), open(grace, '/')]);
     await adaOrders.locator('[data-testid="order"]', { hasText: 'Designing Data-Intensive Applications' }).waitFor();
-    await graceOrders.locator('[data-testid="order"]', { hasText: 'Catan' }).waitFor();
 
     await adaShop
       .locator('[data-testid="product"][data-name="Ticket to Ride"]')

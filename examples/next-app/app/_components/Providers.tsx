@@ -1,7 +1,7 @@
 'use client';
 import { createLiveClient, LiveProvider } from '@mongo-live/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { type Shop, ShopContext } from './ShopContext';
 import { serverRenderClient } from './serverRenderClient';
 
@@ -15,7 +15,15 @@ export function Providers({ shop, children }: { shop: Shop; children: ReactNode 
     () => new QueryClient({ defaultOptions: { queries: { staleTime: Number.POSITIVE_INFINITY, retry: false } } }),
   );
   const [live] = useState(() => (typeof window === 'undefined' ? serverRenderClient() : createLiveClient()));
-  useEffect(() => () => void live.close(), [live]);
+  // Close the socket when this user's providers go away. Deferred, because StrictMode (dev) runs
+  // effect cleanups once on mount as a test: the re-run effect cancels that close.
+  const pendingClose = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => {
+    clearTimeout(pendingClose.current);
+    return () => {
+      pendingClose.current = setTimeout(() => void live.close(), 0);
+    };
+  }, [live]);
   return (
     <ShopContext.Provider value={shop}>
       <QueryClientProvider client={queryClient}>

@@ -8,7 +8,7 @@ import { cancelOrder } from '../actions';
 import styles from './Orders.module.css';
 
 const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
-const date = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+const date = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
 
 export function OrdersView() {
   const { dbName } = useShop();
@@ -36,7 +36,10 @@ export function OrdersView() {
               <div className={styles.what}>
                 <strong>{order.productName}</strong>
                 <span className={styles.when}>
-                  {order.quantity} × · {date.format(order.createdAt)}
+                  {order.quantity} × · {/* Server and browser may be in different time zones; the browser's wins. */}
+                  <time dateTime={order.createdAt.toISOString()} suppressHydrationWarning>
+                    {date.format(order.createdAt)}
+                  </time>
                 </span>
               </div>
               <span className={styles.amount}>{money.format(order.total)}</span>

@@ -61,7 +61,7 @@ export function ProductCard({ product }: { product: Product }) {
         </div>
         <button
           type="button"
-          className="btn btn-primary"
+          className={`btn btn-primary ${styles.orderButton}`}
           disabled={pending || product.stock <= 0}
           onClick={() =>
             run(async () => {

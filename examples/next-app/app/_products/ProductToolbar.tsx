@@ -35,8 +35,8 @@ export function ProductToolbar({
             data-testid="sort"
             onChange={(e) => onChange({ ...controls, order: e.target.value === 'desc' ? 'desc' : 'asc' })}
           >
-            <option value="asc">Price: low to high</option>
-            <option value="desc">Price: high to low</option>
+            <option value="asc">Cheapest first</option>
+            <option value="desc">Priciest first</option>
           </select>
         </label>
         <label>
