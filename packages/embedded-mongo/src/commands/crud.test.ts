@@ -267,3 +267,13 @@ describe('driver features', () => {
     expect(result).toEqual([]);
   });
 });
+
+describe('large results', () => {
+  it('splits batches below the 16 MiB reply limit', async () => {
+    const coll = freshDb().collection('large');
+    const big = 'x'.repeat(1024 * 1024);
+    await coll.insertMany(Array.from({ length: 20 }, (_, i) => ({ i, big })));
+    const all = await coll.find({}).toArray();
+    expect(all).toHaveLength(20);
+  });
+});

@@ -26,11 +26,8 @@ export class ArrayCursor implements ServerCursor {
     let bytes = 0;
     while (this.position < this.docs.length && batch.length < limit) {
       const doc = this.docs[this.position]!;
-      // Size only matters for large results; small batches skip the measurement.
-      if (limit > 1000 || batch.length >= 1000) {
-        bytes += BSON.calculateObjectSize(doc);
-        if (bytes > BATCH_BYTES && batch.length > 0) break;
-      }
+      bytes += BSON.calculateObjectSize(doc);
+      if (bytes > BATCH_BYTES && batch.length > 0) break;
       batch.push(doc);
       this.position++;
     }

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Document } from 'bson';
 import type { ConnectionInfo } from '../commands/CommandContext.js';
+import { commandError, errorReply } from '../errors.js';
 import { encodeLegacyReply, encodeMsgReply } from '../wire/encodeReply.js';
 import { MessageFramer } from '../wire/MessageFramer.js';
 import { MsgFlag, OpCode } from '../wire/opcodes.js';
@@ -88,10 +89,18 @@ export class Connection {
   private send(request: WireRequest, reply: Document): void {
     if (this.closed) return;
     const id = nextReplyId();
-    const bytes =
+    const encode = (doc: Document) =>
       request.opCode === OpCode.Query
-        ? encodeLegacyReply(id, request.requestId, reply)
-        : encodeMsgReply(id, request.requestId, reply);
+        ? encodeLegacyReply(id, request.requestId, doc)
+        : encodeMsgReply(id, request.requestId, doc);
+    let bytes: Buffer;
+    try {
+      bytes = encode(reply);
+    } catch (error) {
+      // e.g. a reply over the BSON size limit: answer with the error instead of dropping the client.
+      const failure = errorReply(commandError('BadValue', `cannot encode reply: ${(error as Error).message}`));
+      bytes = encode({ ...failure, $clusterTime: reply.$clusterTime, operationTime: reply.operationTime });
+    }
     this.socket.write(bytes);
   }
 
