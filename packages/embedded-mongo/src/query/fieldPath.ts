@@ -61,3 +61,18 @@ export function getPathValue(doc: unknown, parts: readonly string[]): unknown {
   }
   return cur;
 }
+
+/**
+ * Every value a path reaches, arrays along the way and at the end traversed (as `$lookup`'s
+ * localField reads them): `{a: [{b: 1}, {b: [2, 3]}]}` at `a.b` gives 1, 2, 3.
+ * Missing values are left out.
+ */
+export function valuesAtPath(doc: unknown, parts: readonly string[]): unknown[] {
+  const out: unknown[] = [];
+  someAtPath(doc, parts, (v, viaIndex) => {
+    if (Array.isArray(v) && !viaIndex) out.push(...v);
+    else if (v !== undefined) out.push(v);
+    return false;
+  });
+  return out;
+}

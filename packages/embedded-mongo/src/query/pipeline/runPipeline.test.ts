@@ -149,6 +149,14 @@ describe('runPipeline: grouping', () => {
     ]);
   });
 
+  it('buckets BSON numbers by value', () => {
+    const docs = [{ p: Long.fromNumber(1) }, { p: new Int32(15) }, { p: Decimal128.fromString('12.5') }];
+    expect(runPipeline(docs, [{ $bucket: { groupBy: '$p', boundaries: [0, 10, Long.fromNumber(20)] } }])).toEqual([
+      { _id: 0, count: 1 },
+      { _id: 10, count: 2 },
+    ]);
+  });
+
   it('runs $facet sub-pipelines over the same input', () => {
     expect(
       runPipeline(orders, [{ $facet: { n: [{ $count: 'n' }], ids: [{ $project: { _id: 1 } }, { $limit: 1 }] } }]),
@@ -174,6 +182,15 @@ describe('runPipeline: joins', () => {
       },
     );
     expect(out.map((d) => (d.inv as Array<{ _id: string }>).map((i) => i._id))).toEqual([['i1'], ['i1', 'i2'], ['i3']]);
+  });
+
+  it('reads the local field through arrays of documents', () => {
+    const out = runPipeline(
+      [{ _id: 1, lines: [{ sku: 'a' }, { sku: 'b' }] }],
+      [{ $lookup: { from: 'inventory', localField: 'lines.sku', foreignField: 'sku', as: 'inv' } }],
+      { resolveCollection },
+    );
+    expect((out[0]!.inv as Array<{ _id: string }>).map((i) => i._id)).toEqual(['i1', 'i2']);
   });
 
   it('looks up with let and a pipeline', () => {

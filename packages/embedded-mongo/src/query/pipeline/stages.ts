@@ -1,8 +1,9 @@
 import { type Document, Long } from 'bson';
 import { CommandError, commandError } from '../../errors.js';
 import { bsonTypeOf, isPlainObject } from '../bsonType.js';
-import { getPathValue, splitPath } from '../fieldPath.js';
+import { getPathValue, splitPath, valuesAtPath } from '../fieldPath.js';
 import { compileFilter } from '../filter/compileFilter.js';
+import { isRegexValue } from '../filter/regex.js';
 import { toJsNumber } from '../numeric.js';
 import { projectStage } from '../projection/applyProjection.js';
 import { compileSort } from '../sort.js';
@@ -138,9 +139,10 @@ const lookup: Stage = (docs, spec, ctx) => {
   return docs.map((doc) => {
     let matches = foreign;
     if (hasFields) {
-      const local = getPathValue(doc, splitPath(spec.localField as string));
-      const values = Array.isArray(local) ? (local.length === 0 ? [undefined] : local) : [local];
-      const test = compileFilter({ [spec.foreignField as string]: { $in: values.map((v) => v ?? null) } });
+      const local = valuesAtPath(doc, splitPath(spec.localField as string));
+      const values = local.length === 0 ? [null] : local;
+      // Regexes in the local values are compared as values, not used as patterns.
+      const test = compileFilter({ [spec.foreignField as string]: { $in: values.filter((v) => !isRegexValue(v)) } });
       matches = foreign.filter(test);
     }
     if (Array.isArray(spec.pipeline)) {
