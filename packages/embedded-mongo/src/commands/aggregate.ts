@@ -7,6 +7,7 @@ import { runWriteStage, writeStageOf } from './aggregateWriteStages.js';
 import type { CommandContext, CommandHandler } from './CommandContext.js';
 import { bsonTypeName, cursorBatchSize, optionalDocument, toInteger } from './commandArguments.js';
 import { cursorDocument, firstBatchReply } from './cursorReplies.js';
+import { evaluateLet } from './readCommands.js';
 
 /**
  * aggregate: `$changeStream` pipelines open a change-stream cursor; every other pipeline runs over
@@ -54,7 +55,8 @@ export const aggregate: CommandHandler = async (ctx) => {
     source = sessions;
     stages = stages.slice(1);
   }
-  const variables = optionalDocument(body, 'let');
+  const letSpec = optionalDocument(body, 'let');
+  const variables = letSpec ? evaluateLet(letSpec) : undefined;
   const results = runPipeline(source, stages, {
     ...(collation ? { collation } : {}),
     ...(variables ? { variables } : {}),

@@ -37,6 +37,21 @@ describe('insert and find', () => {
     expect(Object.keys(found ?? {})[0]).toBe('_id');
   });
 
+  it('rejects $-prefixed fields inside _id', async () => {
+    const error = await freshDb()
+      .collection('dollar')
+      .insertOne({ _id: { $a: 1 } } as never)
+      .catch((e) => e);
+    expect(error.code).toBe(52);
+  });
+
+  it('updates with the positional $ operator', async () => {
+    const coll = freshDb().collection('positional');
+    const { insertedId } = await coll.insertOne({ grades: [1, 2, 3] });
+    await coll.updateOne({ grades: 2 }, { $set: { 'grades.$': 20 } });
+    expect((await coll.findOne({ _id: insertedId }))?.grades).toEqual([1, 20, 3]);
+  });
+
   it('puts a given _id first and rejects a duplicate _id with 11000', async () => {
     const coll = freshDb().collection('ids');
     await coll.insertOne({ a: 1, _id: 7 } as never);
@@ -210,9 +225,12 @@ describe('update, delete, findAndModify', () => {
 describe('statement validation and let', () => {
   it('rejects unknown fields in update statements, like sort on MongoDB 7.0', async () => {
     const db = freshDb();
-    const reply = await db.command({ update: 'v', updates: [{ q: {}, u: { $set: { a: 1 } }, sort: { a: 1 } }] });
-    expect(reply.writeErrors[0]).toMatchObject({ index: 0, code: 40415 });
-    expect(reply.writeErrors[0].errmsg).toBe("BSON field 'update.updates.sort' is an unknown field.");
+    const error = await db
+      .command({ update: 'v', updates: [{ q: {}, u: { $set: { a: 1 } }, sort: { a: 1 } }] })
+      .catch((e) => e);
+    expect(error.code).toBe(40415);
+    expect(error.message).toBe("BSON field 'update.updates.sort' is an unknown field.");
+    expect(await db.collection('v').countDocuments()).toBe(0);
   });
 
   it('passes let variables to $expr in find, update and delete', async () => {
@@ -224,6 +242,8 @@ describe('statement validation and let', () => {
     expect(await coll.countDocuments({ hit: true, a: 3 })).toBe(1);
     await coll.deleteMany({ $expr: { $lt: ['$a', '$$limit'] } }, { let: { limit: 3 } });
     expect(await coll.countDocuments()).toBe(1);
+    await coll.updateOne({}, [{ $set: { label: '$$label' } }], { let: { label: { $literal: '$notAField' } } });
+    expect(await coll.findOne({}, { projection: { _id: 0 } })).toEqual({ a: 3, hit: true, label: '$notAField' });
   });
 });
 

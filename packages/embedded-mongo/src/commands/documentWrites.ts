@@ -14,10 +14,37 @@ export function isReplacement(update: Document | Document[]): boolean {
   return first === undefined || !first.startsWith('$');
 }
 
+/** What an update statement adds to its update: array filters, its query (positional `$`), `let`. */
+export interface StatementUpdateOptions {
+  arrayFilters?: Document[];
+  query: Document;
+  variables?: Document;
+}
+
+type UpdateOptions = NonNullable<Parameters<typeof applyUpdate>[2]>;
+
+function updateOptions(ctx: CommandContext, options: StatementUpdateOptions): UpdateOptions {
+  return {
+    query: options.query,
+    clusterTime: ctx.server.clock.now(),
+    ...(options.arrayFilters ? { arrayFilters: options.arrayFilters } : {}),
+    ...(options.variables ? { variables: options.variables } : {}),
+  };
+}
+
 function validateId(id: unknown): void {
   if (Array.isArray(id)) throw commandError('InvalidIdField', "The '_id' value cannot be of type array");
   if (id instanceof RegExp || (id as Document | null)?._bsontype === 'BSONRegExp') {
     throw commandError('InvalidIdField', "The '_id' value cannot be of type regex");
+  }
+  if (id !== null && typeof id === 'object' && Object.getPrototypeOf(id) === Object.prototype) {
+    const dollar = Object.keys(id).find((key) => key.startsWith('$'));
+    if (dollar) {
+      throw commandError(
+        'DollarPrefixedFieldName',
+        `_id fields may not contain '$'-prefixed fields: ${dollar} is not valid for storage.`,
+      );
+    }
   }
 }
 
@@ -43,9 +70,9 @@ export function updateStoredDocument(
   collection: Collection,
   before: Document,
   update: Document | Document[],
-  arrayFilters: Document[] | undefined,
+  options: StatementUpdateOptions,
 ): Document | undefined {
-  let after = applyUpdate(before, update, arrayFilters ? { arrayFilters } : {});
+  let after = applyUpdate(before, update, updateOptions(ctx, options));
   if (after._id === undefined) after = { _id: before._id, ...after };
   else if (valueKey(after._id) !== valueKey(before._id)) {
     throw commandError(
@@ -66,7 +93,7 @@ export function upsertDocument(
   coll: string,
   query: Document,
   update: Document | Document[],
-  arrayFilters: Document[] | undefined,
+  options: StatementUpdateOptions,
 ): Document {
   const seed = upsertSeed(query);
   let doc: Document;
@@ -74,7 +101,7 @@ export function upsertDocument(
     doc = { ...(update as Document) };
     if (doc._id === undefined && seed._id !== undefined) doc._id = seed._id;
   } else {
-    doc = applyUpdate(seed, update, { ...(arrayFilters ? { arrayFilters } : {}), isUpsertInsert: true });
+    doc = applyUpdate(seed, update, { ...updateOptions(ctx, options), isUpsertInsert: true });
   }
   const stored = withIdFirst(doc);
   const collection = ctx.server.store.ensureCollection(ctx.db, coll, ctx.origin);

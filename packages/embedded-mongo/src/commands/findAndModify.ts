@@ -47,12 +47,17 @@ export const findAndModify: CommandHandler = (ctx) => {
   }
   const update = updateSpecOf(body.update);
   const arrayFilters = arrayFiltersOf(body);
+  const updateOptions = {
+    query,
+    ...(arrayFilters ? { arrayFilters } : {}),
+    ...(options.variables ? { variables: options.variables } : {}),
+  };
   if (target) {
-    const after = updateStoredDocument(ctx, collection!, target, update, arrayFilters) ?? target;
+    const after = updateStoredDocument(ctx, collection!, target, update, updateOptions) ?? target;
     return { lastErrorObject: { n: 1, updatedExisting: true }, value: project(returnNew ? after : target) };
   }
   if (!upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null };
-  const inserted = upsertDocument(ctx, coll, query, update, arrayFilters);
+  const inserted = upsertDocument(ctx, coll, query, update, updateOptions);
   return {
     lastErrorObject: { n: 1, updatedExisting: false, upserted: inserted._id },
     value: returnNew ? project(inserted) : null,

@@ -1,6 +1,6 @@
 import type { Document } from 'bson';
 import { commandError } from '../errors.js';
-import { applyProjection, compareValues, compileFilter, compileSort } from '../query/index.js';
+import { applyProjection, compareValues, compileFilter, compileSort, runPipeline } from '../query/index.js';
 import { valuesAtPath } from '../storage/documentPath.js';
 import { valueKey } from '../storage/valueKey.js';
 import type { CommandContext, CommandHandler } from './CommandContext.js';
@@ -16,8 +16,15 @@ export interface QueryOptions {
 /** The command's `collation` and `let` (write statements carry their own `collation`). */
 export function queryOptionsOf(body: Document, collationSource: Document = body): QueryOptions {
   const collation = optionalDocument(collationSource, 'collation');
-  const variables = optionalDocument(body, 'let');
+  const letSpec = optionalDocument(body, 'let');
+  const variables = letSpec ? evaluateLet(letSpec) : undefined;
   return { ...(collation ? { collation } : {}), ...(variables ? { variables } : {}) };
+}
+
+/** `let` values are expressions (`{$literal: '$x'}`, `{$rand: {}}`): evaluated once per command. */
+export function evaluateLet(letSpec: Document): Document {
+  if (Object.keys(letSpec).length === 0) return {};
+  return runPipeline([{}], [{ $replaceWith: letSpec }])[0] ?? {};
 }
 
 /** Documents of `db.coll` matching `filter`, in natural order (none when the collection does not exist). */

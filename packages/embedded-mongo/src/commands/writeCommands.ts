@@ -75,27 +75,40 @@ export const insert: CommandHandler = (ctx: CommandContext) => {
 /** update: `{ update, updates: [{ q, u, upsert, multi, arrayFilters, collation }] }` → `{ n, nModified, upserted? }`. */
 export const update: CommandHandler = (ctx: CommandContext) => {
   const coll = collectionNameOf(ctx.body, 'update');
-  const statements = statementsOf(ctx.body, 'updates', 'update');
+  // Malformed statements fail the whole command (IDL parsing in mongod), before any write.
+  const statements = statementsOf(ctx.body, 'updates', 'update').map((raw) => {
+    const statement = statementOf(raw, 'update', UPDATE_FIELDS);
+    statementDocument(statement, 'q', 'update');
+    updateSpecOf(statement.u);
+    return statement;
+  });
+  const commandLet = queryOptionsOf(ctx.body, {});
   let n = 0;
   let nModified = 0;
   const upserted: Document[] = [];
   const writeErrors = runStatements(ctx.body, statements, (raw, index) => {
-    const statement = statementOf(raw, 'update', UPDATE_FIELDS);
-    const q = statementDocument(statement, 'q', 'update');
+    const statement = raw as Document;
+    const q = statement.q as Document;
     const u = updateSpecOf(statement.u);
     const multi = optionalBoolean(statement, 'multi') ?? false;
+    const queryOptions = withCollation(commandLet, statement);
     const arrayFilters = arrayFiltersOf(statement);
+    const updateOptions = {
+      query: q,
+      ...(arrayFilters ? { arrayFilters } : {}),
+      ...(queryOptions.variables ? { variables: queryOptions.variables } : {}),
+    };
     if (multi && isReplacement(u)) {
       throw commandError('FailedToParse', 'multi update is not supported for replacement-style update');
     }
     const collection = ctx.server.store.collection(ctx.db, coll);
-    const matched = findMatches(collection, q, !multi, queryOptionsOf(ctx.body, statement));
+    const matched = findMatches(collection, q, !multi, queryOptions);
     for (const doc of matched) {
       n++;
-      if (updateStoredDocument(ctx, collection!, doc, u, arrayFilters)) nModified++;
+      if (updateStoredDocument(ctx, collection!, doc, u, updateOptions)) nModified++;
     }
     if (matched.length === 0 && optionalBoolean(statement, 'upsert')) {
-      const doc = upsertDocument(ctx, coll, q, u, arrayFilters);
+      const doc = upsertDocument(ctx, coll, q, u, updateOptions);
       n++;
       upserted.push({ index, _id: doc._id });
     }
@@ -111,11 +124,16 @@ export const update: CommandHandler = (ctx: CommandContext) => {
 /** delete: `{ delete, deletes: [{ q, limit: 0 | 1 }] }` → `{ n }`. */
 export const remove: CommandHandler = (ctx: CommandContext) => {
   const coll = collectionNameOf(ctx.body, 'delete');
-  const statements = statementsOf(ctx.body, 'deletes', 'delete');
+  const statements = statementsOf(ctx.body, 'deletes', 'delete').map((raw) => {
+    const statement = statementOf(raw, 'delete', DELETE_FIELDS);
+    statementDocument(statement, 'q', 'delete');
+    return statement;
+  });
+  const commandLet = queryOptionsOf(ctx.body, {});
   let n = 0;
   const writeErrors = runStatements(ctx.body, statements, (raw) => {
-    const statement = statementOf(raw, 'delete', DELETE_FIELDS);
-    const q = statementDocument(statement, 'q', 'delete');
+    const statement = raw as Document;
+    const q = statement.q as Document;
     const limit = toInteger(statement.limit, 'limit');
     if (limit !== 0 && limit !== 1) {
       throw commandError(
@@ -124,13 +142,19 @@ export const remove: CommandHandler = (ctx: CommandContext) => {
       );
     }
     const collection = ctx.server.store.collection(ctx.db, coll);
-    for (const doc of findMatches(collection, q, limit === 1, queryOptionsOf(ctx.body, statement))) {
+    for (const doc of findMatches(collection, q, limit === 1, withCollation(commandLet, statement))) {
       ctx.server.store.delete(collection!, doc, ctx.origin);
       n++;
     }
   });
   return { n, ...(writeErrors.length > 0 ? { writeErrors } : {}) };
 };
+
+/** The command's options with a statement's own collation. */
+function withCollation(options: QueryOptions, statement: Document): QueryOptions {
+  const collation = statement.collation;
+  return collation && typeof collation === 'object' ? { ...options, collation: collation as Document } : options;
+}
 
 const UPDATE_FIELDS = new Set([
   'q',
