@@ -29,12 +29,6 @@ export const expectedFailures: ExpectedFailure[] = [
       'operation 0 (collection0.aggregate): MongoServerError (code 2): Field \'locale\' is invalid in: {"locale":"en_US","strength":2}',
   },
   {
-    file: 'crud/aggregate-let.json',
-    test: 'Aggregate with let option',
-    reason:
-      'operation 0 (collection0.aggregate): MatchError: result mismatch at [0].y: expected "$bar", got {"$literal":"$bar"}',
-  },
-  {
     file: 'crud/bulkWrite-collation.json',
     test: 'BulkWrite with delete operations and collation',
     reason:
@@ -45,18 +39,6 @@ export const expectedFailures: ExpectedFailure[] = [
     test: 'BulkWrite with update operations and collation',
     reason:
       'operation 0 (collection0.bulkWrite): MongoBulkWriteError (code 2): Field \'locale\' is invalid in: {"locale":"en_US","strength":3}',
-  },
-  {
-    file: 'crud/bulkWrite-replaceOne-sort.json',
-    test: 'BulkWrite replaceOne with sort option unsupported (server-side error)',
-    reason:
-      'expectEvents: MatchError: events of client0: expected 1, got 2 (commandStarted:update, commandSucceeded:update)',
-  },
-  {
-    file: 'crud/bulkWrite-updateOne-sort.json',
-    test: 'BulkWrite updateOne with sort option unsupported (server-side error)',
-    reason:
-      'expectEvents: MatchError: events of client0: expected 1, got 2 (commandStarted:update, commandSucceeded:update)',
   },
   {
     file: 'crud/bypassDocumentValidation.json',
@@ -175,26 +157,10 @@ export const expectedFailures: ExpectedFailure[] = [
     reason: 'operation 1 (collection0.findOneAndUpdate): MatchError: expected an error, but the operation succeeded',
   },
   {
-    file: 'crud/findOneAndUpdate-let.json',
-    test: 'findOneAndUpdate with let option',
-    reason: 'operation 0 (collection0.findOneAndUpdate): MongoServerError (code 2): Use of undefined variable: x',
-  },
-  {
-    file: 'crud/insertOne-dots_and_dollars.json',
-    test: 'Inserting document with dollar-prefixed key in _id yields server-side error',
-    reason: 'operation 0 (collection0.insertOne): MatchError: expected an error, but the operation succeeded',
-  },
-  {
     file: 'crud/replaceOne-collation.json',
     test: 'ReplaceOne when one document matches with collation',
     reason:
       'operation 0 (collection0.replaceOne): MongoServerError (code 2): Field \'locale\' is invalid in: {"locale":"en_US","strength":2}',
-  },
-  {
-    file: 'crud/replaceOne-sort.json',
-    test: 'replaceOne with sort option unsupported (server-side error)',
-    reason:
-      'expectEvents: MatchError: events of client0: expected 1, got 2 (commandStarted:update, commandSucceeded:update)',
   },
   {
     file: 'crud/updateMany-collation.json',
@@ -203,25 +169,9 @@ export const expectedFailures: ExpectedFailure[] = [
       'operation 0 (collection0.updateMany): MongoServerError (code 2): Field \'locale\' is invalid in: {"locale":"en_US","strength":2}',
   },
   {
-    file: 'crud/updateMany-let.json',
-    test: 'updateMany with let option',
-    reason: 'operation 0 (collection0.updateMany): MongoServerError (code 2): Use of undefined variable: x',
-  },
-  {
     file: 'crud/updateOne-collation.json',
     test: 'UpdateOne when one document matches with collation',
     reason:
       'operation 0 (collection0.updateOne): MongoServerError (code 2): Field \'locale\' is invalid in: {"locale":"en_US","strength":2}',
-  },
-  {
-    file: 'crud/updateOne-let.json',
-    test: 'UpdateOne with let option',
-    reason: 'operation 0 (collection0.updateOne): MongoServerError (code 2): Use of undefined variable: x',
-  },
-  {
-    file: 'crud/updateOne-sort.json',
-    test: 'updateOne with sort option unsupported (server-side error)',
-    reason:
-      'expectEvents: MatchError: events of client0: expected 1, got 2 (commandStarted:update, commandSucceeded:update)',
   },
 ];
