@@ -1,8 +1,12 @@
 import { Decimal128, Double, Int32, Long, ObjectId } from 'bson';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bsonTypeOf, CANONICAL_RANK } from '../bsonType.js';
 import { compareValues } from '../compareValues.js';
-import { bsonNumber } from '../testing/bsonArbitraries.js';
+import { bsonNumber, bsonScalar } from '../testing/bsonArbitraries.js';
+
+const rank = (v: unknown) => CANONICAL_RANK[bsonTypeOf(v)];
+
 import { groupKey } from './groupKey.js';
 
 describe('groupKey', () => {
@@ -19,6 +23,15 @@ describe('groupKey', () => {
     const id = new ObjectId();
     expect(groupKey({ a: id })).toBe(groupKey({ a: new ObjectId(id.toHexString()) }));
     expect(groupKey({ a: 1, b: 2 })).not.toBe(groupKey({ b: 2, a: 1 }));
+  });
+
+  it('is equal exactly when scalars of other types compare equal (property)', () => {
+    fc.assert(
+      fc.property(bsonScalar, bsonScalar, (a, b) => {
+        expect(groupKey(a) === groupKey(b)).toBe(compareValues(a, b) === 0 && rank(a) === rank(b));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('is equal exactly when numbers compare equal (property)', () => {

@@ -1,3 +1,4 @@
+import type { Binary, BSONRegExp, Timestamp } from 'bson';
 import { bsonTypeOf, CANONICAL_RANK, isPlainObject } from '../bsonType.js';
 import { exactDecimal } from '../decimal.js';
 import { numericView } from '../numeric.js';
@@ -56,5 +57,20 @@ export function groupKey(v: unknown): string {
   if (v instanceof Date) return `d:${v.getTime()}`;
   if (t === 'objectId') return `i:${(v as { toHexString(): string }).toHexString()}`;
   if (t === 'bool') return `b:${v}`;
-  return `${t}:${String((v as { toString(): string }).toString())}:${JSON.stringify(v)}`;
+  switch (t) {
+    case 'binData': {
+      const b = v as Binary;
+      return ArrayBuffer.isView(v)
+        ? `x:0:${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}`
+        : `x:${b.sub_type}:${Buffer.from(b.buffer.subarray(0, b.position)).toString('hex')}`;
+    }
+    case 'timestamp':
+      return `t:${(v as Timestamp).t}:${(v as Timestamp).i}`;
+    case 'regex': {
+      const r = v instanceof RegExp ? { pattern: v.source, options: v.flags } : (v as BSONRegExp);
+      return `r:${JSON.stringify(r.pattern)}:${r.options}`;
+    }
+    default:
+      return `${t}:${String(v)}`;
+  }
 }

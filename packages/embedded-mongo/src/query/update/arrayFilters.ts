@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import { commandError } from '../../errors.js';
 import { isPlainObject } from '../bsonType.js';
+import { describeValue } from '../describeValue.js';
 import { compileFilter } from '../filter/compileFilter.js';
 import type { ArrayFilterTests } from './updatePath.js';
 
@@ -48,7 +49,7 @@ export function checkArrayFiltersUsed(tests: ArrayFilterTests, used: ReadonlySet
     if (!used.has(id))
       throw commandError(
         'FailedToParse',
-        `The array filter for identifier '${id}' was not used in the update ${JSON.stringify(update)}`,
+        `The array filter for identifier '${id}' was not used in the update ${describeValue(update)}`,
       );
   }
 }

@@ -1,6 +1,6 @@
 import type { Document } from 'bson';
 import { CommandError, commandError } from '../../errors.js';
-import { isPlainObject } from '../bsonType.js';
+import { describeValue } from '../describeValue.js';
 import { arrayIndexOf, getPathValue } from '../fieldPath.js';
 
 /** One component of an update path. */
@@ -122,7 +122,7 @@ export function expandPath(
       const name = prefix[prefix.length - 1] ?? '';
       throw commandError(
         'BadValue',
-        `Cannot apply array updates to non-array element ${name}: ${describeShort(value)}`,
+        `Cannot apply array updates to non-array element ${name}: ${describeValue(value)}`,
       );
     }
     const test = part.kind === 'filtered' ? arrayFilters.get(part.id) : undefined;
@@ -134,10 +134,6 @@ export function expandPath(
   };
   walk(0, []);
   return out;
-}
-
-function describeShort(v: unknown): string {
-  return isPlainObject(v) || Array.isArray(v) ? JSON.stringify(v) : String(v);
 }
 
 /** Order in which MongoDB applies updates to distinct paths: numeric names numerically, others as strings. */
