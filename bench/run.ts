@@ -26,7 +26,11 @@ const print = (text: string) => {
 const ms = (v: number) => Number(v.toFixed(3));
 
 if (want('latency')) {
-  const rates = process.argv.find((a) => a.startsWith('--rates='))?.slice(8).split(',').map(Number) ?? [100, 1000];
+  const rates = process.argv
+    .find((a) => a.startsWith('--rates='))
+    ?.slice(8)
+    .split(',')
+    .map(Number) ?? [100, 1000];
   const result = await measureLatency({ rates, seconds: quick ? 2 : 8 });
   writeResult('latency', result);
   const row = (rate: number, path: string, lost: number | string, sum: Summary) => ({

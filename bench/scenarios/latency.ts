@@ -55,10 +55,12 @@ export async function measureLatency(options: { rates: number[]; seconds: number
       stream.on('change', (e) => {
         if (e.operationType === 'insert') bridge.set(seqOf(e.fullDocument as Document), nowMs());
       });
+      // Concurrent inserts may commit slightly out of `seq` order: a window of 500 is deep enough that
+      // every document enters it (in a window of 20, a late commit can rank below it and never show).
       const query = live
         .db('bench')
         .collection(coll)
-        .liveQuery({}, { sort: { seq: -1 }, limit: 20 });
+        .liveQuery({}, { sort: { seq: -1 }, limit: 500 });
       query.subscribe(() => {
         const t = nowMs();
         for (const doc of query.getSnapshot().docs) {
