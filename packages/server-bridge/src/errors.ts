@@ -1,4 +1,4 @@
-import { type ErrorCode, MONGO_HISTORY_LOST, type WireError } from '@mongo-live/protocol';
+import { type ErrorCode, isErrorCode, MONGO_HISTORY_LOST, type WireError } from '@mongo-live/protocol';
 
 /** An error with a wire code, thrown inside the bridge and turned into an ack error. */
 export class BridgeError extends Error {
@@ -28,8 +28,16 @@ export function toWireError(error: unknown): WireError {
     if (error.mongoCode !== undefined) wire.mongoCode = error.mongoCode;
     return wire;
   }
-  const mongoCode = mongoCodeOf(error);
   const message = error instanceof Error ? error.message : String(error);
+  // Errors of the live-query service (LiveQueryError) and similar carry a wire code already.
+  const code = error !== null && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
+  if (isErrorCode(code)) {
+    const wire: WireError = { code, message };
+    const extra = (error as { mongoCode?: unknown }).mongoCode;
+    if (typeof extra === 'number') wire.mongoCode = extra;
+    return wire;
+  }
+  const mongoCode = mongoCodeOf(error);
   if (mongoCode === MONGO_HISTORY_LOST)
     return { code: 'HISTORY_LOST', message: `change history is gone: ${message}`, mongoCode };
   if (mongoCode !== undefined && INVALIDATING_CODES.has(mongoCode))
