@@ -123,6 +123,38 @@ describe.skipIf(gate.skipReason !== undefined)('the demo app in Chromium', () =>
     await Promise.all([one.close(), two.close()]);
   });
 
+  it('re-runs the live query when the filter, sort and limit change, and keeps it live', async () => {
+    const page = await open(ada, '/');
+    await page.getByRole('button', { name: 'books' }).click();
+    await page.getByTestId('sort').selectOption('desc');
+    await page.getByTestId('limit').selectOption('6');
+    await waitForProduct(page, 'The Art of Computer Programming, Vol. 1');
+    await waitForNoProduct(page, 'Azul');
+    expect(new URL(page.url()).search).toBe('?category=books&order=desc&limit=6');
+    expect(await productNames(page)).toEqual([
+      'The Art of Computer Programming, Vol. 1',
+      'Structure and Interpretation of Computer Programs',
+      'Designing Data-Intensive Applications',
+      'The Pragmatic Programmer',
+      'Clean Architecture',
+    ]);
+    // A new book lands in its sorted place; a new game does not show at all.
+    await mongo.db.collection('products').insertMany([
+      { name: 'Filtered Out Game', category: 'games', price: 70, stock: 1 },
+      { name: 'Refactoring', category: 'books', price: 50, stock: 3 },
+    ]);
+    await waitForProduct(page, 'Refactoring', '$50.00');
+    expect(await productNames(page)).toEqual([
+      'The Art of Computer Programming, Vol. 1',
+      'Structure and Interpretation of Computer Programs',
+      'Refactoring',
+      'Designing Data-Intensive Applications',
+      'The Pragmatic Programmer',
+      'Clean Architecture',
+    ]);
+    await page.close();
+  });
+
   it('shows a write made directly with the driver on both pages', async () => {
     const [one, two] = await Promise.all([open(ada, '/'), open(ada, '/')]);
     const products = mongo.db.collection('products');
