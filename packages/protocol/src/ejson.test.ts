@@ -39,6 +39,13 @@ describe('EJSON codec', () => {
     expect(back.ts.equals(ts)).toBe(true);
   });
 
+  it('keeps a small Timestamp a Timestamp (it is a Long subclass in bson, yet no number)', () => {
+    const back = decode<{ ts: Timestamp }>(overTheWire({ ts: new Timestamp({ t: 5, i: 1 }) }));
+    expect(back.ts).toBeInstanceOf(Timestamp);
+    expect(back.ts.t).toBe(5);
+    expect(back.ts.i).toBe(1);
+  });
+
   it('round-trips Binary with its subtype, and UUID', () => {
     const bin = new Binary(Buffer.from([0, 1, 2, 250, 255]), 0x80);
     const uuid = new UUID('0e3b7f3c-6b8a-4c1e-9b3f-2a1d5c6e7f80');

@@ -1,4 +1,4 @@
-import { Double, EJSON, Int32, Long } from 'bson';
+import { Double, EJSON, Int32, Long, Timestamp } from 'bson';
 
 /**
  * A value as it travels on the wire: the canonical Extended JSON (v2) form of a BSON value,
@@ -40,6 +40,8 @@ export function decodeExact<T = unknown>(value: EJSONValue): T {
 
 function toNativeNumbers(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
+  // Timestamp is a subclass of Long in bson: keep it before the Long check turns it into a number.
+  if (value instanceof Timestamp) return value;
   if (value instanceof Int32 || value instanceof Double) return value.valueOf();
   if (value instanceof Long) {
     const n = value.toNumber();
