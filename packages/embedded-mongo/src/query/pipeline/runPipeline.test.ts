@@ -55,6 +55,24 @@ describe('runPipeline: reshaping', () => {
     expect(runPipeline([{ _id: 1, a: 1, b: 2 }], [{ $unset: ['a'] }])).toEqual([{ _id: 1, b: 2 }]);
   });
 
+  it('adds fields into embedded documents and arrays of documents, evaluating against the input', () => {
+    expect(runPipeline([{ _id: 1, a: [{ x: 1 }, { x: 2 }] }], [{ $addFields: { 'a.b': 1 } }])).toEqual([
+      {
+        _id: 1,
+        a: [
+          { x: 1, b: 1 },
+          { x: 2, b: 1 },
+        ],
+      },
+    ]);
+    expect(runPipeline([{ _id: 1, s: { x: 1 } }], [{ $set: { s: { y: '$s.x' } } }])).toEqual([
+      { _id: 1, s: { x: 1, y: 1 } },
+    ]);
+    const swapped = runPipeline([{ _id: 1, a: 1, b: 2 }], [{ $set: { a: '$b', b: '$a', c: '$$REMOVE' } }]);
+    expect(swapped).toEqual([{ _id: 1, a: 2, b: 1 }]);
+    expect(Object.keys(runPipeline([{ _id: 1, a: 1 }], [{ $set: { z: 1, a: 0 } }])[0]!)).toEqual(['_id', 'a', 'z']);
+  });
+
   it('replaces the root and redacts', () => {
     expect(runPipeline([{ _id: 1, inner: { x: 1 } }], [{ $replaceRoot: { newRoot: '$inner' } }])).toEqual([{ x: 1 }]);
     expect(runPipeline([{ _id: 1, inner: { x: 1 } }], [{ $replaceWith: '$inner' }])).toEqual([{ x: 1 }]);

@@ -7,8 +7,6 @@ import { ownStages } from './stages.js';
 
 /** Stages handed to mingo (with BSON-aware expression operators). */
 const MINGO_STAGES = new Set([
-  '$addFields',
-  '$set',
   '$replaceRoot',
   '$replaceWith',
   '$redact',

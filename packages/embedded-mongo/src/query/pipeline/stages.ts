@@ -7,6 +7,7 @@ import { isRegexValue } from '../filter/regex.js';
 import { toJsNumber } from '../numeric.js';
 import { projectStage } from '../projection/applyProjection.js';
 import { compileSort } from '../sort.js';
+import { addFieldsStage } from './addFieldsStage.js';
 import { withoutPath, withPath } from './documentPath.js';
 import { evaluate, groupStage } from './groupStage.js';
 import type { PipelineContext } from './pipelineContext.js';
@@ -173,6 +174,8 @@ export const ownStages: Readonly<Record<string, Stage>> = {
   $skip: skip,
   $count: count,
   $unset: unset,
+  $addFields: addFieldsStage,
+  $set: addFieldsStage,
   $project: project,
   $unwind: unwind,
   $group: group,
