@@ -1,5 +1,6 @@
 import { createLiveClient, type LiveClient } from '@mongo-live/client';
 import type { LiveQueryUpdate } from '@mongo-live/protocol';
+import { Decimal128, Long, ObjectId } from 'bson';
 import type { Collection, Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LiveServer, startLiveServer } from '../support/liveServer.js';
@@ -148,6 +149,40 @@ describe('live queries through the bridge', () => {
       () => coll.insertOne({ _id: 4, n: 0 }),
     ]);
     expect(query.getSnapshot().docs.map((d) => d._id)).toEqual([4, 3]);
+    query.close();
+  });
+
+  it('handles ObjectId ids and BSON values: sorts Decimal128 and Long by value, matches Dates', async () => {
+    const coll = server.mongo.db.collection('bson');
+    const day = (d: number) => new Date(Date.UTC(2026, 0, d));
+    await coll.insertMany([
+      { price: Decimal128.fromString('10.50'), hits: Long.fromNumber(3), at: day(1) },
+      { price: Decimal128.fromString('9.99'), hits: Long.fromNumber(7), at: day(2) },
+      { price: Decimal128.fromString('100'), hits: Long.fromNumber(1), at: day(3) },
+    ]);
+    const live = connect();
+    const q: TestQuery = { filter: { at: { $gte: day(2) } }, sort: [['price', -1]] };
+    const query = live.db(server.mongo.dbName).collection('bson').liveQuery(q.filter, q);
+    expect(canon(await query.ready())).toBe(canon(await freshFind(coll, q)));
+    const steps = [
+      () => coll.insertOne({ price: Decimal128.fromString('50.25'), hits: Long.fromNumber(2), at: day(5) }),
+      () => coll.updateOne({ hits: Long.fromNumber(3) }, { $set: { at: day(9) } }), // enters by date
+      () => coll.updateOne({ hits: Long.fromNumber(7) }, { $set: { price: Decimal128.fromString('1000') } }),
+    ];
+    for (const step of steps) {
+      await step();
+      const expected = canon(await freshFind(coll, q));
+      await until(query, (s) => canon(s.docs) === expected);
+    }
+    expect(query.getSnapshot().docs.map((d) => String(d.price))).toEqual(['1000', '100', '50.25', '10.50']);
+    const first = query.getSnapshot().docs[0];
+    expect(first?._id).toBeInstanceOf(ObjectId);
+    // Equality on an ObjectId: matched and dispatched by value, whatever bson copy made it.
+    const byId = live.db(server.mongo.dbName).collection('bson').liveQuery({ _id: first?._id });
+    expect((await byId.ready()).map((d) => String(d.price))).toEqual(['1000']);
+    await coll.updateOne({ _id: first?._id }, { $set: { price: Decimal128.fromString('1') } });
+    await until(byId, (s) => String(s.docs[0]?.price) === '1');
+    byId.close();
     query.close();
   });
 

@@ -1,18 +1,16 @@
-import {
-  Binary,
-  BSONRegExp,
-  BSONSymbol,
-  Code,
-  DBRef,
-  Decimal128,
-  Double,
-  Int32,
-  Long,
-  MaxKey,
-  MinKey,
-  ObjectId,
-  Timestamp,
-} from 'bson';
+import type { Binary, BSONRegExp, Code, Decimal128, Long, ObjectId, Timestamp } from 'bson';
+
+/**
+ * The `_bsontype` tag of a bson value, or undefined. Tags, not `instanceof`: the driver (CommonJS)
+ * and this package (ESM) may hold two copies of the bson classes.
+ *
+ * @example
+ * bsonTag(new ObjectId()) // 'ObjectId'
+ */
+export function bsonTag(value: unknown): string | undefined {
+  const tag = (value as { _bsontype?: unknown } | null)?._bsontype;
+  return typeof tag === 'string' ? tag : undefined;
+}
 
 // MongoDB's comparison order of BSON types (https://www.mongodb.com/docs/manual/reference/bson-type-comparison-order/).
 const RANK = {
@@ -49,29 +47,49 @@ export function typeRank(value: unknown): number {
     case 'boolean':
       return RANK.boolean;
   }
-  if (value instanceof Timestamp) return RANK.timestamp; // before Long: a Timestamp is Long-like
-  if (value instanceof Int32 || value instanceof Double || value instanceof Long || value instanceof Decimal128)
-    return RANK.number;
-  if (value instanceof ObjectId) return RANK.objectId;
   if (value instanceof Date) return RANK.date;
   if (Array.isArray(value)) return RANK.array;
-  if (value instanceof Binary || value instanceof Uint8Array) return RANK.binary;
-  if (value instanceof RegExp || value instanceof BSONRegExp) return RANK.regex;
-  if (value instanceof BSONSymbol) return RANK.string;
-  if (value instanceof MinKey) return RANK.minKey;
-  if (value instanceof MaxKey) return RANK.maxKey;
-  if (value instanceof Code) return RANK.code;
-  if (value instanceof DBRef) return RANK.object;
+  if (value instanceof RegExp) return RANK.regex;
+  if (value instanceof Uint8Array) return RANK.binary;
+  switch (bsonTag(value)) {
+    case 'Int32':
+    case 'Double':
+    case 'Long':
+    case 'Decimal128':
+      return RANK.number;
+    case 'Timestamp':
+      return RANK.timestamp;
+    case 'ObjectId':
+      return RANK.objectId;
+    case 'Binary':
+      return RANK.binary;
+    case 'BSONRegExp':
+      return RANK.regex;
+    case 'BSONSymbol':
+      return RANK.string;
+    case 'MinKey':
+      return RANK.minKey;
+    case 'MaxKey':
+      return RANK.maxKey;
+    case 'Code':
+      return RANK.code;
+  }
   return RANK.object;
 }
 
 /** A numeric BSON value as an exact bigint when integral, else as a double. */
 function numeric(value: unknown): number | bigint {
   if (typeof value === 'number' || typeof value === 'bigint') return value;
-  if (value instanceof Long) return value.toBigInt();
-  if (value instanceof Int32 || value instanceof Double) return value.valueOf();
-  // Decimal128 compares through a double: exact for every value a double holds, approximate beyond.
-  if (value instanceof Decimal128) return Number(value.toString());
+  switch (bsonTag(value)) {
+    case 'Long':
+      return (value as Long).toBigInt();
+    case 'Int32':
+    case 'Double':
+      return Number((value as { valueOf(): number }).valueOf());
+    case 'Decimal128':
+      // Through a double: exact for every value a double holds, approximate beyond.
+      return Number((value as Decimal128).toString());
+  }
   return Number.NaN;
 }
 
@@ -170,11 +188,11 @@ export function compareValues(a: unknown, b: unknown): number {
       return ta.t !== tb.t ? (ta.t < tb.t ? -1 : 1) : ta.i === tb.i ? 0 : ta.i < tb.i ? -1 : 1;
     }
     case RANK.binary: {
-      const ba = a instanceof Binary ? a : new Binary(a as Uint8Array);
-      const bb = b instanceof Binary ? b : new Binary(b as Uint8Array);
-      if (ba.position !== bb.position) return ba.position < bb.position ? -1 : 1;
-      if (ba.sub_type !== bb.sub_type) return ba.sub_type < bb.sub_type ? -1 : 1;
-      return compareBytes(ba.value(), bb.value());
+      const [sa, xa] = a instanceof Uint8Array ? [0, a] : [(a as Binary).sub_type, (a as Binary).value()];
+      const [sb, xb] = b instanceof Uint8Array ? [0, b] : [(b as Binary).sub_type, (b as Binary).value()];
+      if (xa.length !== xb.length) return xa.length < xb.length ? -1 : 1;
+      if (sa !== sb) return sa < sb ? -1 : 1;
+      return compareBytes(xa, xb);
     }
     case RANK.regex: {
       const pa = a instanceof RegExp ? [a.source, a.flags] : [(a as BSONRegExp).pattern, (a as BSONRegExp).options];

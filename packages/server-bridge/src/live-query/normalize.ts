@@ -1,8 +1,10 @@
-import { Decimal128, Double, Int32, Long, Timestamp } from 'bson';
+import { Binary, type Decimal128, type Long, ObjectId, Timestamp } from 'bson';
+import { bsonTag } from './bsonOrder.js';
 
 /**
  * Turns bson's numeric wrappers (Int32, Double, Long, Decimal128) into JS numbers, recursively,
- * so mingo — which only knows JS numbers — matches them by value. Longs beyond 2^53 and
+ * so mingo — which only knows JS numbers — matches them by value; ObjectId, Timestamp and Binary
+ * values of another bson copy are rebuilt with this package's. Longs beyond 2^53 and
  * Decimal128 values lose precision; other BSON types (ObjectId, Date...) are kept as they are.
  * Returns the input itself when nothing had to change.
  *
@@ -15,10 +17,25 @@ export function normalizeNumbers<T>(value: T): T {
 
 function walk(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (value instanceof Timestamp) return value; // a Timestamp is a Long subclass, but not a number
-  if (value instanceof Int32 || value instanceof Double) return value.valueOf();
-  if (value instanceof Long) return value.toNumber();
-  if (value instanceof Decimal128) return Number(value.toString());
+  switch (bsonTag(value)) {
+    case 'Int32':
+    case 'Double':
+      return Number((value as { valueOf(): number }).valueOf());
+    case 'Long':
+      return (value as Long).toNumber();
+    case 'Decimal128':
+      return Number((value as Decimal128).toString());
+    // Values made by another copy of bson (the driver's CommonJS one) are rebuilt with ours, so
+    // that mingo, which compares by constructor, sees equal values as equal.
+    case 'ObjectId':
+      return value instanceof ObjectId ? value : new ObjectId((value as ObjectId).toHexString());
+    case 'Timestamp':
+      return value instanceof Timestamp
+        ? value
+        : new Timestamp({ t: (value as Timestamp).t, i: (value as Timestamp).i });
+    case 'Binary':
+      return value instanceof Binary ? value : new Binary((value as Binary).value(), (value as Binary).sub_type);
+  }
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {

@@ -1,4 +1,5 @@
-import { EJSON, ObjectId } from 'bson';
+import { EJSON, type ObjectId } from 'bson';
+import { bsonTag } from './bsonOrder.js';
 import { normalizeNumbers } from './normalize.js';
 
 /**
@@ -20,7 +21,7 @@ export function valueKey(value: unknown): string {
       return 'z';
   }
   if (value === null) return 'z';
-  if (value instanceof ObjectId) return `o${value.toHexString()}`;
+  if (bsonTag(value) === 'ObjectId') return `o${(value as ObjectId).toHexString()}`;
   const normal = normalizeNumbers(value);
   if (typeof normal === 'number') return `n${normal}`;
   return `j${EJSON.stringify(normal, { relaxed: false })}`;
