@@ -135,6 +135,9 @@ describe('insert and find', () => {
     expect(await coll.estimatedDocumentCount()).toBe(4);
     const counted = await client.db(coll.dbName).command({ count: 'tags', query: {}, skip: 1, limit: 2 });
     expect(counted.n).toBe(2);
+    await coll.insertMany([{ word: 'PING' }, { word: 'ping' }, { word: 'pong' }]);
+    expect(await coll.distinct('word', {}, { collation: { locale: 'en', strength: 1 } })).toHaveLength(2);
+    expect(await coll.distinct('word')).toEqual(['PING', 'ping', 'pong']);
   });
 });
 

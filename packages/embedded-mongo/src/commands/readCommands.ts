@@ -93,8 +93,9 @@ export const distinct: CommandHandler = (ctx) => {
   }
   const key = body.key;
   const query = optionalDocument(body, 'query') ?? {};
+  const options = queryOptionsOf(body);
   const seen = new Map<string, unknown>();
-  for (const doc of matchingDocuments(ctx, coll, query, queryOptionsOf(body))) {
+  for (const doc of matchingDocuments(ctx, coll, query, options)) {
     for (const value of valuesAtPath(doc, key)) {
       for (const item of Array.isArray(value) ? value : [value]) {
         const id = valueKey(item);
@@ -102,5 +103,10 @@ export const distinct: CommandHandler = (ctx) => {
       }
     }
   }
-  return { values: [...seen.values()].sort(compareValues) };
+  if (!options.collation) return { values: [...seen.values()].sort(compareValues) };
+  // Under a collation, values the collation calls equal ('PING' and 'ping' at strength 1) are one.
+  const byCollation = compileSort({ v: 1 }, { collation: options.collation });
+  const sorted = [...seen.values()].map((v) => ({ v })).sort(byCollation);
+  const values = sorted.filter((item, i) => i === 0 || byCollation(sorted[i - 1]!, item) !== 0).map((item) => item.v);
+  return { values };
 };

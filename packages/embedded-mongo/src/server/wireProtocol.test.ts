@@ -135,6 +135,24 @@ describe('EmbeddedMongo lifecycle', () => {
     await ownClient.close(true);
   });
 
+  it('keeps oplogCapacity writes of history: resuming before them is ChangeStreamHistoryLost', async () => {
+    const own = await EmbeddedMongo.start({ oplogCapacity: 5 });
+    const ownClient = await new MongoClient(own.uri).connect();
+    const coll = ownClient.db('history').collection('c');
+    const stream = coll.watch([], { maxAwaitTimeMS: 50 });
+    await stream.tryNext();
+    await coll.insertOne({ first: true });
+    const first = await stream.next();
+    await stream.close();
+    await coll.insertMany(Array.from({ length: 10 }, (_, i) => ({ i })));
+    const resumed = coll.watch([], { resumeAfter: first._id });
+    const error = await resumed.next().catch((e) => e);
+    expect(error.code).toBe(286);
+    await resumed.close();
+    await ownClient.close();
+    await own.stop();
+  });
+
   it('honours host, port and replSetName', async () => {
     const own = await EmbeddedMongo.start({ host: '127.0.0.1', replSetName: 'other' });
     expect(own.uri).toBe(`mongodb://127.0.0.1:${own.port}/?replicaSet=other`);
