@@ -135,6 +135,17 @@ if (want('memory')) {
   print(formatTable('Server memory per idle socket and per idle subscription (bytes of bridge heap)', [{ ...result }]));
 }
 
+if (want('renders')) {
+  // Last: it gives the process a DOM (jsdom globals), which the other scenarios must not see.
+  await import('./support/jsdomGlobals.js'); // before react-dom loads
+  const { measureRenders } = await import('./scenarios/renders.js');
+  const result = await measureRenders({ rows: 1000, updates: quick ? 10 : 50 });
+  writeResult('renders', result);
+  print(
+    formatTable('React: memoised rows re-rendered per update of one document (1,000-row useLiveQuery list)', [result]),
+  );
+}
+
 writeFileSync(join(RESULTS_DIR, 'REPORT.md'), `${report.join('\n')}\n`);
 console.log(`\nResults: ${RESULTS_DIR}`);
 process.exit(0);
