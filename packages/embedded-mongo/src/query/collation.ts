@@ -19,7 +19,9 @@ export function collationComparator(collation: Document | undefined): StringComp
   const caseFirst = collation.caseFirst === 'upper' || collation.caseFirst === 'lower' ? collation.caseFirst : 'false';
   let collator: Intl.Collator;
   try {
-    collator = new Intl.Collator(collation.locale, {
+    // MongoDB spells ICU locales with underscores (en_US) and keywords after '@'; Intl wants BCP 47.
+    const locale = collation.locale.split('@')[0]!.replace(/_/g, '-');
+    collator = new Intl.Collator(locale, {
       sensitivity,
       caseFirst,
       numeric: collation.numericOrdering === true,
