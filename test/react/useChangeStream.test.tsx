@@ -197,6 +197,17 @@ describe('useChangeStream', () => {
     await subscriptions(0);
   });
 
+  it('watches a whole database with { db }', async () => {
+    render(wrap(<Feed target={{ db: server.mongo.dbName }} pipeline={[{ $match: { 'ns.coll': /^dbwide/ } }]} />));
+    await screen.findByText('open');
+    await act(async () => {
+      await coll('dbwide1').insertOne({ name: 'one' });
+      await coll('dbwide2').insertOne({ name: 'two' });
+    });
+    await screen.findByText('insert:two');
+    expect(items()).toEqual(['insert:one', 'insert:two']);
+  });
+
   it('unmount closes the stream on the bridge', async () => {
     const { unmount } = render(wrap(<Feed target={target('r7')} />));
     await screen.findByText('open');
