@@ -119,6 +119,15 @@ describe('insert and find', () => {
     expect(gone.code).toBe(43);
   });
 
+  it('sorts by $natural order, forwards and backwards', async () => {
+    const coll = freshDb().collection('natural');
+    await coll.insertMany([{ i: 2 }, { i: 1 }, { i: 3 }]);
+    const forwards = await coll.find({}, { sort: { $natural: 1 } }).toArray();
+    expect(forwards.map((d) => d.i)).toEqual([2, 1, 3]);
+    const backwards = await coll.find({}, { sort: { $natural: -1 } }).toArray();
+    expect(backwards.map((d) => d.i)).toEqual([3, 1, 2]);
+  });
+
   it('answers a negative limit with a single batch and no cursor', async () => {
     const coll = freshDb().collection('neg');
     await coll.insertMany(Array.from({ length: 10 }, (_, i) => ({ i })));

@@ -65,7 +65,12 @@ export const find: CommandHandler = (ctx) => {
   }
   const batchSize = nonNegative(toInteger(body.batchSize, 'batchSize'), 'batchSize');
   let docs = matchingDocuments(ctx, coll, filter, options);
-  if (sort && Object.keys(sort).length > 0) docs = [...docs].sort(compileSort(sort, options));
+  if (sort && '$natural' in sort) {
+    // Natural order is insertion order here; -1 walks it backwards.
+    if (Number(sort.$natural) < 0) docs = [...docs].reverse();
+  } else if (sort && Object.keys(sort).length > 0) {
+    docs = [...docs].sort(compileSort(sort, options));
+  }
   if (skip > 0 || limit > 0) docs = docs.slice(skip, limit > 0 ? skip + limit : undefined);
   if (projection && Object.keys(projection).length > 0) docs = docs.map((doc) => applyProjection(doc, projection));
   const firstBatchSize = limit > 0 && batchSize !== undefined && batchSize > 0 ? Math.min(limit, batchSize) : batchSize;
