@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 
-/** Debian's Chromium, or CHROMIUM_PATH when set; undefined when neither exists. */
+/** CHROMIUM_PATH when set (and only it), else Debian's Chromium; undefined when it does not exist. */
 export function findChromium(): string | undefined {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-  return candidates.find((candidate): candidate is string => Boolean(candidate && existsSync(candidate)));
+  const explicit = process.env.CHROMIUM_PATH;
+  const candidates = explicit ? [explicit] : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  return candidates.find((candidate) => existsSync(candidate));
 }
 
 const ARGS = [
