@@ -1,7 +1,7 @@
 import { createLiveClient, type LiveClient } from '@mongo-live/client';
 import type { LiveQueryUpdate } from '@mongo-live/protocol';
 import { Decimal128, Long, ObjectId } from 'bson';
-import type { Collection, Document } from 'mongodb';
+import type { Collection } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LiveServer, startLiveServer } from '../support/liveServer.js';
 import { canon, freshFind, type TestQuery, until } from './helpers.js';

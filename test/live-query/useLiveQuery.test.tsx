@@ -11,7 +11,6 @@ import {
 import { allowAll } from '@mongo-live/server-bridge';
 import { dehydrate, HydrationBoundary, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
-import type { Document } from 'mongodb';
 import { memo, type ReactNode, StrictMode, Suspense } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 // Until @mongo-live/server-bridge re-exports it from its index:
@@ -170,5 +169,3 @@ describe('SSR', () => {
     expect(renders.get(2)).toBe(1);
   });
 });
-
-export type { Document };
