@@ -53,6 +53,14 @@ describe('collections and databases', () => {
     expect(await names()).not.toContain(db.databaseName);
   });
 
+  it('reports dbStats', async () => {
+    const db = freshDb();
+    await db.collection('x').insertMany([{ a: 1 }, { a: 2 }]);
+    const stats = await db.stats();
+    expect(stats).toMatchObject({ db: db.databaseName, collections: 1, objects: 2, indexes: 1 });
+    expect(stats.dataSize).toBeGreaterThan(0);
+  });
+
   it('lists databases with sizes', async () => {
     const db = freshDb();
     await db.collection('x').insertOne({ a: 1 });

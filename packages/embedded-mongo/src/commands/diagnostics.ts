@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { type Document, Long } from 'bson';
+import { BSON, type Document, Long } from 'bson';
 import { commandError } from '../errors.js';
 import { MAX_BSON_OBJECT_SIZE } from '../wire/opcodes.js';
 import type { CommandHandler } from './CommandContext.js';
@@ -97,3 +97,27 @@ export const replSetGetStatus: CommandHandler = (ctx) => {
 /** getLog: an empty log (startupWarnings is what drivers' test runners ask for). */
 export const getLog: CommandHandler = (ctx) =>
   ctx.body.getLog === '*' ? { names: ['global', 'startupWarnings'] } : { totalLinesWritten: 0, log: [] };
+
+/** dbStats: counts of the database's collections, documents and indexes (sizes are estimates). */
+export const dbStats: CommandHandler = (ctx) => {
+  const collections = ctx.server.store.collections(ctx.db);
+  const objects = collections.reduce((sum, c) => sum + c.size, 0);
+  const indexes = collections.reduce((sum, c) => sum + c.indexes.length, 0);
+  const dataSize = collections.reduce(
+    (sum, c) => sum + c.documents().reduce((bytes, doc) => bytes + BSON.calculateObjectSize(doc), 0),
+    0,
+  );
+  return {
+    db: ctx.db,
+    collections: collections.length,
+    views: 0,
+    objects,
+    avgObjSize: objects === 0 ? 0 : dataSize / objects,
+    dataSize,
+    storageSize: dataSize,
+    indexes,
+    indexSize: 0,
+    totalSize: dataSize,
+    scaleFactor: 1,
+  };
+};

@@ -14,6 +14,7 @@ import { getMore, killCursors } from '../commands/cursorCommands.js';
 import {
   buildInfo,
   connectionStatus,
+  dbStats,
   getCmdLineOpts,
   getLog,
   getParameter,
@@ -46,6 +47,8 @@ export const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map<string, Com
   ['connectionStatus', connectionStatus],
   ['replSetGetStatus', replSetGetStatus],
   ['getLog', getLog],
+  ['dbStats', dbStats],
+  ['dbstats', dbStats],
   ['endSessions', endSessions],
   ['killSessions', killSessions],
   ['killAllSessions', killAllSessions],
