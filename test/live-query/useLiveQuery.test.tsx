@@ -8,13 +8,11 @@ import {
   useLiveQuery,
   useSuspenseLiveQuery,
 } from '@mongo-live/react';
-import { allowAll } from '@mongo-live/server-bridge';
+import { allowAll, prefetchLiveQuery } from '@mongo-live/server-bridge';
 import { dehydrate, HydrationBoundary, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import { memo, type ReactNode, StrictMode, Suspense } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-// Until @mongo-live/server-bridge re-exports it from its index:
-import { prefetchLiveQuery } from '../../packages/server-bridge/src/live-query/index.js';
 import { type LiveServer, startLiveServer } from '../support/liveServer.js';
 
 type Row = { _id: number; name: string; n: number };

@@ -6,4 +6,12 @@ export {
 } from './AccessPolicy.js';
 export { type Bridge, type BridgeOptions, type BridgeStats, createBridge } from './createBridge.js';
 export { type BridgeLimits, DEFAULT_LIMITS } from './limits.js';
+export {
+  type EffectiveQuery,
+  liveQueryKeyOf,
+  type PrefetchContext,
+  type PrefetchSpec,
+  prefetchLiveQuery,
+  type QueryClientLike,
+} from './live-query/index.js';
 export { ALLOWED_STAGES, FORBIDDEN_OPERATORS } from './PipelineGuard.js';
