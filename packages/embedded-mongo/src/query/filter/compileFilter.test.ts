@@ -35,6 +35,20 @@ describe('compileFilter: equality and numbers', () => {
     expect(matches({ a: { $in: [Long.fromNumber(2), 5] } }, { a: Decimal128.fromString('5') })).toBe(true);
   });
 
+  it('looks up long $in lists of ObjectIds and numbers of any type', () => {
+    const ids = Array.from({ length: 500 }, () => new ObjectId());
+    const test = compileFilter({ _id: { $in: ids } });
+    expect(test({ _id: new ObjectId(ids[321]!.toHexString()) })).toBe(true);
+    expect(test({ _id: new ObjectId() })).toBe(false);
+    const nums = compileFilter({ n: { $in: [1, 2.5, 7] } });
+    expect([Long.fromNumber(7), Decimal128.fromString('2.50'), new Int32(1), -0].map((n) => nums({ n }))).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
+  });
+
   it('compares ObjectIds by bytes and dates by time', () => {
     const id = '64b7f0c2a1b2c3d4e5f60718';
     expect(matches({ _id: new ObjectId(id) }, { _id: new ObjectId(id) })).toBe(true);

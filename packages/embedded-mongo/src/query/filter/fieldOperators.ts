@@ -1,6 +1,6 @@
-import type { Document } from 'bson';
+import type { Document, ObjectId } from 'bson';
 import { commandError } from '../../errors.js';
-import { bsonTypeOf, CANONICAL_RANK, isPlainObject } from '../bsonType.js';
+import { bsonTag, bsonTypeOf, CANONICAL_RANK, isNumeric, isPlainObject } from '../bsonType.js';
 import { compareWith } from '../compareValues.js';
 import { someAtPath } from '../fieldPath.js';
 import { numericView, plainNumberOf, toJsNumber } from '../numeric.js';
@@ -84,19 +84,39 @@ function rangePredicate(op: string, constant: unknown, ctx: CompileContext): Val
 
 function inPredicate(op: string, list: unknown, ctx: CompileContext): ValuePredicate {
   if (!Array.isArray(list)) throw commandError('BadValue', `${op} needs an array`);
+  // Hashable constants (strings, JS/int32/double numbers, ObjectIds) are looked up in sets, so a
+  // long $in list (live-query windows, _id lists) costs O(1) per value; the rest is scanned.
   const strings = new Set<string>();
+  const numbers = new Set<number>();
+  const objectIds = new Set<string>();
   const others: ValuePredicate[] = [];
   for (const item of list) {
     if (isPlainObject(item) && Object.keys(item)[0]?.startsWith('$'))
       throw commandError('BadValue', `cannot nest $ under ${op}`);
+    const n = plainNumberOf(item);
     if (typeof item === 'string' && !ctx.collated) strings.add(item);
+    else if (n !== undefined && !Number.isNaN(n)) numbers.add(n === 0 ? 0 : n);
+    else if (bsonTypeOf(item) === 'objectId') objectIds.add((item as ObjectId).toHexString());
     else if (isRegexValue(item)) {
       const r = regexSource(item)!;
       others.push(regexPredicate(toRegExp(r.pattern, r.options)));
     } else others.push(equalityPredicate(item, ctx.strCmp, ctx.collated));
   }
+  const numberTests = [...numbers].map((n) => equalityPredicate(n, ctx.strCmp, ctx.collated));
   return (v) => {
-    if (typeof v === 'string' && strings.has(v)) return true;
+    if (typeof v === 'string') {
+      if (strings.has(v)) return true;
+    } else if (typeof v === 'object' && v !== null && objectIds.size > 0 && bsonTag(v) === 'ObjectId') {
+      if (objectIds.has((v as ObjectId).toHexString())) return true;
+    } else {
+      const n = plainNumberOf(v);
+      if (n !== undefined) {
+        if (numbers.has(n)) return true;
+      } else if (numbers.size > 0 && isNumeric(v)) {
+        // Longs and decimals are compared exactly against each listed number.
+        for (const p of numberTests) if (p(v)) return true;
+      }
+    }
     for (const p of others) if (p(v)) return true;
     return false;
   };

@@ -37,6 +37,18 @@ describe('compileFilter properties', () => {
     );
   });
 
+  it('$in equals an $or of equalities (property)', () => {
+    fc.assert(
+      fc.property(fc.array(bsonScalar, { maxLength: 6 }), bsonScalar, (list, value) => {
+        const constants = list.filter((c) => !isRegex(c));
+        const expected = constants.some((c) => compileFilter({ a: { $eq: c } })({ a: value }));
+        expect(compileFilter({ a: { $in: constants } })({ a: value })).toBe(expected);
+        expect(compileFilter({ a: { $nin: constants } })({ a: value })).toBe(!expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('a scalar condition on an array matches when any element (or the array) matches', () => {
     fc.assert(
       fc.property(fc.array(bsonScalar, { maxLength: 4 }), bsonScalar, (values, constant) => {
