@@ -8,6 +8,7 @@ import { cdfPoints, linePlot } from './lib/svgPlot.js';
 import { formatTable } from './lib/table.js';
 import { measureDiffApply } from './scenarios/diffApply.js';
 import { measureDispatch } from './scenarios/dispatch.js';
+import { measureEmbedded } from './scenarios/embedded.js';
 import { measureFanout } from './scenarios/fanout.js';
 import { measureLatency } from './scenarios/latency.js';
 import { measureMemory } from './scenarios/memory.js';
@@ -24,6 +25,12 @@ const print = (text: string) => {
   report.push('```', text.trim(), '```', '');
 };
 const ms = (v: number) => Number(v.toFixed(3));
+
+if (want('embedded')) {
+  const rows = await measureEmbedded({ quick });
+  writeResult('embedded', rows);
+  print(formatTable('EmbeddedMongo through the mongodb driver (server in this process)', rows));
+}
 
 if (want('latency')) {
   const rates = process.argv
