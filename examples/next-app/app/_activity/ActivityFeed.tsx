@@ -10,7 +10,15 @@ const ICONS = { insert: '+', update: '↻', delete: '−', other: '•' } as con
 const time = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /** Every change in the shop database, as it happens: one change stream over three collections. */
-export function ActivityFeed({ limit = 30, compact = false }: { limit?: number; compact?: boolean }) {
+export function ActivityFeed({
+  limit = 30,
+  compact = false,
+  title = 'Activity',
+}: {
+  limit?: number;
+  compact?: boolean;
+  title?: string;
+}) {
   const { dbName } = useShop();
   const { events, status, error } = useChangeStream({ db: dbName }, PIPELINE, {
     fullDocument: 'updateLookup',
@@ -21,7 +29,7 @@ export function ActivityFeed({ limit = 30, compact = false }: { limit?: number; 
   return (
     <section className={`card ${styles.feed}`} aria-labelledby="activity-title" data-testid="activity-feed">
       <header className={styles.head}>
-        <h2 id="activity-title">Activity</h2>
+        <h2 id="activity-title">{title}</h2>
         <span className={styles.streamStatus} data-status={status} data-testid="feed-status">
           {status === 'open' ? 'watching' : status}
         </span>

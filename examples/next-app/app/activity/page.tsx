@@ -7,7 +7,7 @@ export default function ActivityPage() {
     <main style={{ maxWidth: 760 }}>
       <h1>Activity</h1>
       <p className="lead">A change stream on the whole database, filtered to three collections, newest first.</p>
-      <ActivityFeed limit={100} />
+      <ActivityFeed limit={100} title="Live events" />
     </main>
   );
 }
