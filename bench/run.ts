@@ -117,13 +117,28 @@ if (want('dispatch')) {
   );
   writeSvg(
     'dispatch',
-    linePlot([{ name: 'CPU per write', points: rows.map((r) => [r.liveQueries, r.cpuPerWriteUs]) }], {
-      title: 'Live-query dispatch cost per write',
-      xLabel: 'live queries on the collection',
-      yLabel: 'µs CPU per write',
-      logX: true,
-    }),
+    linePlot(
+      [
+        { name: 'CPU per write', points: rows.map((r) => [r.liveQueries, r.cpuPerWriteUs]) },
+        { name: 'over driver watch()', points: rows.map((r) => [r.liveQueries, r.overDriverWatchUs]) },
+      ],
+      {
+        title: 'Live-query dispatch cost per write',
+        xLabel: 'live queries on the collection',
+        yLabel: 'µs CPU per write',
+        logX: true,
+      },
+    ),
   );
+}
+
+if (want('engine')) {
+  // The live-query engine and the client store alone (no database, no sockets), in a child process.
+  const { spawnSync } = await import('node:child_process');
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/scenarios/engineMicrobench.ts'], {
+    encoding: 'utf8',
+  });
+  print(`\nLive-query engine and client store, in-process microbenchmarks\n${run.stdout}`);
 }
 
 if (want('diff')) {

@@ -1,6 +1,5 @@
 import { MongoClient, type ObjectId } from 'mongodb';
 import { createLiveQueryService } from '../../packages/server-bridge/src/live-query/index.js';
-import { nowMs } from '../lib/stats.js';
 import { startEmbeddedProcess } from '../support/processes.js';
 
 export interface DispatchRow {
@@ -8,8 +7,11 @@ export interface DispatchRow {
   writes: number;
   /** Process CPU (user + system) per write, in µs: change-stream decoding, dispatch, diffing, encoding. */
   cpuPerWriteUs: number;
-  /** The same minus the 1-query run: what the extra live queries cost per write. */
-  extraOverOneUs: number;
+  /**
+   * The same minus the floor: a plain driver `watch({ fullDocument: 'updateLookup' })` consuming the
+   * same writes in this process (writer and event decoding included in both).
+   */
+  overDriverWatchUs: number;
 }
 
 const DOCS = 1000;
@@ -28,7 +30,35 @@ export async function measureDispatch(options: { queries: number[]; writes: numb
   const inserted = await coll.insertMany(Array.from({ length: DOCS }, (_, k) => ({ k, v: 0 })));
   const ids = Object.values(inserted.insertedIds) as ObjectId[];
   const rows: DispatchRow[] = [];
+  const hitIds = (n: number) => ids.slice(0, Math.min(n, DOCS));
+  const cpuPerWrite = async (count: number, targets: ObjectId[], arrivedAfterWrite: () => Promise<void>) => {
+    const cpu0 = process.cpuUsage();
+    for (let w = 0; w < count; w++) {
+      const arrived = arrivedAfterWrite();
+      await coll.updateOne({ _id: targets[w % targets.length]! }, { $inc: { v: 1 } });
+      await arrived;
+    }
+    const cpu = process.cpuUsage(cpu0);
+    return (cpu.user + cpu.system) / count;
+  };
   try {
+    // The floor: the driver's own change stream with the lookup a live query feed does.
+    const watch = mongo.db('bench').collection('dispatch').watch([], { fullDocument: 'updateLookup' });
+    let wakeWatch: (() => void) | undefined;
+    let seen = 0;
+    watch.on('change', () => {
+      seen++;
+      wakeWatch?.();
+    });
+    const nextEvent = () => new Promise<void>((resolve) => (wakeWatch = resolve));
+    // watch() opens lazily: write until its first event shows the cursor is established.
+    while (seen === 0) {
+      await coll.updateOne({ _id: ids[0]! }, { $inc: { v: 1 } });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await cpuPerWrite(options.writes, ids, nextEvent); // warm-up: JIT, connection pools
+    const floor = await cpuPerWrite(options.writes, ids, nextEvent);
+    await watch.close();
     for (const n of options.queries) {
       let updates = 0;
       let wake: (() => void) | undefined;
@@ -46,31 +76,19 @@ export async function measureDispatch(options: { queries: number[]; writes: numb
           batch.map((k) => service.subscribe({ db: 'bench', collection: 'dispatch', filter: { k } }, `bench:${k}`)),
         );
       }
-      const hit = Math.min(n, DOCS);
-      const runWrites = async (count: number) => {
-        for (let w = 0; w < count; w++) {
+      const nextUpdate = () =>
+        new Promise<void>((resolve) => {
           const before = updates;
-          const arrived = new Promise<void>((resolve) => {
-            wake = () => updates > before && resolve();
-          });
-          await coll.updateOne({ _id: ids[w % hit]! }, { $inc: { v: 1 } });
-          await arrived;
-        }
-      };
-      await runWrites(Math.min(50, options.writes)); // warm-up: JIT, connection pools
-      const cpu0 = process.cpuUsage();
-      const t0 = nowMs();
-      await runWrites(options.writes);
-      const cpu = process.cpuUsage(cpu0);
-      const elapsed = nowMs() - t0;
-      const perWrite = (cpu.user + cpu.system) / options.writes;
+          wake = () => updates > before && resolve();
+        });
+      await cpuPerWrite(Math.min(100, options.writes), hitIds(n), nextUpdate); // warm-up
+      const perWrite = await cpuPerWrite(options.writes, hitIds(n), nextUpdate);
       rows.push({
         liveQueries: n,
         writes: options.writes,
         cpuPerWriteUs: Number(perWrite.toFixed(1)),
-        extraOverOneUs: Number((perWrite - (rows[0]?.cpuPerWriteUs ?? perWrite)).toFixed(1)),
+        overDriverWatchUs: Number((perWrite - floor).toFixed(1)),
       });
-      if (elapsed <= 0) throw new Error('bench: no time elapsed');
       await service.close();
     }
   } finally {

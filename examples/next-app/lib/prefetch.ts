@@ -1,7 +1,7 @@
 import { encode } from '@mongo-live/protocol';
+import { type PrefetchSpec, prefetchLiveQuery } from '@mongo-live/server-bridge';
 import { type DehydratedState, dehydrate, QueryClient } from '@tanstack/react-query';
 import { createDemoAuthorize } from '../server/authorize';
-import { type PrefetchSpec, prefetchLiveQuery } from './bridgeSsr';
 import { currentUserId } from './currentUser';
 import { getDemoContext } from './demoContext';
 import { USER_COOKIE } from './session';

@@ -16,5 +16,11 @@ export function useLiveStatus(): ConnectionStatus {
   const client = useLiveClient();
   const subscribe = useCallback((onChange: () => void) => client.onStatus(onChange), [client]);
   const getSnapshot = useCallback(() => client.status, [client]);
-  return useSyncExternalStore(subscribe, getSnapshot, getSnapshot);
+  // The server render knows no socket: it and the hydration pass both say 'connecting', so a socket
+  // that connects before hydration cannot make the markup mismatch; the real status follows at once.
+  return useSyncExternalStore(subscribe, getSnapshot, getServerSnapshot);
+}
+
+function getServerSnapshot(): ConnectionStatus {
+  return 'connecting';
 }

@@ -1,7 +1,6 @@
 'use client';
 import { useLiveStatus } from '@mongo-live/react';
 import styles from './LiveStatus.module.css';
-import { useHydrated } from './useHydrated';
 
 const LABELS = {
   connecting: 'Connecting…',
@@ -12,10 +11,8 @@ const LABELS = {
 
 /** The socket's state, as users see it: a dot and a word. */
 export function LiveStatus() {
-  const live = useLiveStatus();
-  // useLiveStatus reports the socket's current state even while hydrating, and the socket may
-  // connect before this part of the page hydrates: show what the server rendered until then.
-  const status = useHydrated() ? live : 'connecting';
+  // 'connecting' in the server render and while hydrating, then the socket's real state.
+  const status = useLiveStatus();
   return (
     <output className={styles.status} data-status={status} aria-live="polite" data-testid="live-status">
       <span className={styles.dot} aria-hidden />

@@ -1,6 +1,6 @@
 // Quick figures for the live-query hot paths, without a database:
-//   npx tsx test/live-query/bench.ts
-// (bench/ owns the real benchmarks; this is a smoke measurement of the engine and the client store.)
+//   npm run bench -- --only=engine   (or: npx tsx bench/scenarios/engineMicrobench.ts)
+// In-process: the engine and the client store without a database or sockets.
 import { applyDiffs, listOf } from '@mongo-live/client';
 import { type EJSONDocument, encode, type LiveQueryDiff } from '@mongo-live/protocol';
 import type { Document } from 'mongodb';
