@@ -1,7 +1,7 @@
 // Real connection drops (the engine.io transport is closed, server side and client side) while a
 // writer inserts: the consumer sees every event exactly once, in order.
 import { createLiveClient, type LiveClient } from '@mongo-live/client';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { type LiveServer, startLiveServer } from '../support/liveServer.js';
 
 let server: LiveServer;
@@ -38,8 +38,18 @@ it('delivers every event exactly once, in order, across many connection drops', 
     if (seen.length % 12 === 6 && dropped < drops) {
       await stream.ready(); // each drop cuts a live subscription
       dropped++;
+      // Wait until the client has noticed the drop: a server-side close travels to the client
+      // while it may still be reading buffered events, and two drops must not merge into one.
+      const noticed = new Promise<void>((resolve) => {
+        const off = live.transport.onStatus((status) => {
+          if (status === 'connected') return;
+          off();
+          resolve();
+        });
+      });
       if (dropped % 2 === 0) live.transport.socket.io.engine.close();
       else expect(server.dropConnections()).toBe(1);
+      await noticed;
     }
   }
   await writer;
@@ -48,7 +58,9 @@ it('delivers every event exactly once, in order, across many connection drops', 
   // Each drop was noticed and healed by the stream itself.
   expect(statuses.filter((s) => s === 'reconnecting')).toHaveLength(drops);
   await stream.close();
-  expect(server.bridge.stats().subscriptions).toBe(0);
+  // The last drop may still be travelling to the server: it releases the subscription when the
+  // old socket's close reaches it (or, if the client got back first, on the client's unsubscribe).
+  await vi.waitFor(() => expect(server.bridge.stats().subscriptions).toBe(0), { timeout: 10_000 });
 });
 
 it('a stream opened while disconnected subscribes once the connection is back', async () => {
