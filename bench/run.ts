@@ -55,6 +55,7 @@ if (want('latency')) {
         row(r.rate, 'driver watch() (floor)', r.lost.direct, r.direct),
         row(r.rate, 'bridge → ChangeStream', r.lost.bridge, r.bridge),
         row(r.rate, 'bridge → LiveQuery store', r.lost.liveQuery, r.liveQuery),
+        row(r.rate, 'overhead: a 2nd driver watch()', '', r.secondStream),
         row(r.rate, 'overhead: ChangeStream', '', r.bridgeOverhead),
         row(r.rate, 'overhead: LiveQuery', '', r.liveQueryOverhead),
       ]),

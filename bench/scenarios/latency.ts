@@ -12,6 +12,11 @@ export interface LatencyRow {
   liveQuery: Summary;
   /** Events that never arrived, per path (should be 0). */
   lost: { direct: number; bridge: number; liveQuery: number };
+  /**
+   * Per event: arrival at a second plain driver watch() (on the bridge's MongoClient) minus the first:
+   * the share of the overhead that is only "being another change stream of the same server".
+   */
+  secondStream: Summary;
   /** Per event: arrival through the bridge minus arrival at the direct driver watch(). */
   bridgeOverhead: Summary;
   /** Per event: arrival in the live-query store minus arrival at the direct driver watch(). */
@@ -46,6 +51,12 @@ export async function measureLatency(options: { rates: number[]; seconds: number
       const liveQuery = new Map<number, number>();
       const seqOf = (doc: Document | undefined) => (typeof doc?.seq === 'number' ? doc.seq : -1);
 
+      const second = new Map<number, number>();
+      const secondWatch = stack.mongo.db('bench').collection(coll).watch();
+      secondWatch.on('error', () => undefined);
+      secondWatch.on('change', (e) => {
+        if (e.operationType === 'insert') second.set(seqOf(e.fullDocument), nowMs());
+      });
       const baseline = watcher.db('bench').collection(coll).watch();
       baseline.on('error', () => undefined); // closing the client at the end interrupts it
       baseline.on('change', (e) => {
@@ -100,6 +111,7 @@ export async function measureLatency(options: { rates: number[]; seconds: number
       await stream.close();
       query.close();
       await baseline.close();
+      await secondWatch.close();
 
       const lat = (arrivals: Map<number, number>) =>
         [...wrote].filter(([s]) => arrivals.has(s)).map(([s, t]) => arrivals.get(s)! - t);
@@ -116,6 +128,7 @@ export async function measureLatency(options: { rates: number[]; seconds: number
           bridge: total - lat(bridge).length,
           liveQuery: total - lat(liveQuery).length,
         },
+        secondStream: summarize(overhead(second)),
         bridgeOverhead: summarize(overhead(bridge)),
         liveQueryOverhead: summarize(overhead(liveQuery)),
       });
