@@ -1,5 +1,5 @@
-import { decodeExact, PROTOCOL_VERSION } from '@mongo-live/protocol';
-import { Double, Int32, Long, Timestamp } from 'bson';
+import { decode, PROTOCOL_VERSION } from '@mongo-live/protocol';
+import { Timestamp } from 'bson';
 import type { ChangeStreamOptions, Document } from 'mongodb';
 import { z } from 'zod';
 import { BridgeError } from './errors.js';
@@ -191,33 +191,16 @@ export class RequestValidator {
   }
 }
 
+/**
+ * Canonical EJSON in, bson types out, with Int32/Double (and Longs that fit) as JS numbers so that
+ * filters compare like MongoDB in memory (mingo) and read naturally in `authorize`.
+ */
 function decodeEjson(value: unknown, where: string): unknown {
   try {
-    return nativeNumbers(decodeExact(value));
+    return decode(value);
   } catch (error) {
     throw invalid(`${where}: invalid Extended JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-}
-
-/**
- * Int32/Double (and Longs that fit) become JS numbers so filters compare like MongoDB in memory
- * (mingo) and read naturally in `authorize`. Timestamps stay Timestamps: `decode` from the
- * protocol would turn them into numbers, since Timestamp extends Long.
- */
-function nativeNumbers(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (value instanceof Timestamp) return value;
-  if (value instanceof Int32 || value instanceof Double) return value.valueOf();
-  if (value instanceof Long) {
-    const n = value.toNumber();
-    return Number.isSafeInteger(n) ? n : value;
-  }
-  if (Array.isArray(value)) return value.map(nativeNumbers);
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = nativeNumbers(v);
-  return out;
 }
 
 function invalid(message: string): BridgeError {
