@@ -1,5 +1,12 @@
-import { type EJSONDocument, encode, type QuerySpec, type WireSort } from '@mongo-live/protocol';
-import type { Document, Filter, Sort, SortDirection } from 'mongodb';
+import {
+  type EJSONDocument,
+  encode,
+  type QuerySpec,
+  UnsupportedSortError,
+  type WireSort,
+  toWireSort as wireSortOf,
+} from '@mongo-live/protocol';
+import type { Document, Filter, Sort } from 'mongodb';
 import { LiveError } from './LiveError.js';
 
 /**
@@ -40,48 +47,18 @@ export function toQuerySpec<T>(
 }
 
 /**
- * Normalizes every mongodb `Sort` shape to `[field, 1 | -1]` pairs, keeping key order.
- * `{ $meta }` sorts are not supported and throw `INVALID_REQUEST`.
+ * Normalizes every mongodb `Sort` shape to `[field, 1 | -1]` pairs, keeping key order (the
+ * protocol's `toWireSort`). `{ $meta }` sorts and unknown directions throw `INVALID_REQUEST`.
  *
  * @example
  * toWireSort({ a: 1, b: 'desc' }) // [['a', 1], ['b', -1]]
  * toWireSort(['a', -1])           // [['a', -1]]
  */
 export function toWireSort(sort: Sort): WireSort {
-  if (typeof sort === 'string') return [[sort, 1]];
-  if (sort instanceof Map) return [...sort].map(([field, dir]) => [String(field), direction(dir, String(field))]);
-  if (Array.isArray(sort)) {
-    if (isPair(sort)) return [[sort[0], direction(sort[1], sort[0])]];
-    return sort.map((item: unknown) => {
-      if (typeof item === 'string') return [item, 1];
-      if (isPair(item)) return [item[0], direction(item[1], item[0])];
-      throw new LiveError('INVALID_REQUEST', `unsupported sort entry: ${JSON.stringify(item)}`);
-    });
+  try {
+    return wireSortOf(sort);
+  } catch (error) {
+    if (error instanceof UnsupportedSortError) throw new LiveError('INVALID_REQUEST', error.message);
+    throw error;
   }
-  if (sort !== null && typeof sort === 'object') {
-    return Object.entries(sort as Record<string, SortDirection>).map(([field, dir]) => [field, direction(dir, field)]);
-  }
-  throw new LiveError('INVALID_REQUEST', `unsupported sort: ${JSON.stringify(sort)}`);
-}
-
-function isPair(value: unknown): value is [string, SortDirection] {
-  return Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && isDirection(value[1] as unknown);
-}
-
-function isDirection(value: unknown): boolean {
-  return value === 1 || value === -1 || (typeof value === 'string' && directionOf(value) !== undefined);
-}
-
-function directionOf(value: string): 1 | -1 | undefined {
-  const v = value.toLowerCase();
-  if (v === 'asc' || v === 'ascending') return 1;
-  if (v === 'desc' || v === 'descending') return -1;
-  return undefined;
-}
-
-function direction(value: unknown, field: string): 1 | -1 {
-  if (value === 1 || value === -1) return value;
-  const d = typeof value === 'string' ? directionOf(value) : undefined;
-  if (d !== undefined) return d;
-  throw new LiveError('INVALID_REQUEST', `unsupported sort direction for '${field}': ${JSON.stringify(value)}`);
 }

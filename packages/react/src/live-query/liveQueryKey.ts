@@ -1,5 +1,5 @@
 import { toQuerySpec } from '@mongo-live/client';
-import type { QuerySpec } from '@mongo-live/protocol';
+import { liveQueryKeyOf, type QuerySpec } from '@mongo-live/protocol';
 import type { Document, Filter, Sort } from 'mongodb';
 
 /** What a live query asks for, as written in components (JS values and any mongodb `Sort`). */
@@ -40,13 +40,7 @@ export function liveQueryKey<T>(spec: LiveQuerySpec<T>): LiveQueryKey {
   return keyOfWireSpec(toWireSpec(spec));
 }
 
-/** The query key of a wire spec (see {@link liveQueryKey}). */
+/** The query key of a wire spec (see {@link liveQueryKey}); the protocol's `liveQueryKeyOf`. */
 export function keyOfWireSpec(spec: QuerySpec): LiveQueryKey {
-  const params: Record<string, unknown> = {};
-  if (spec.filter !== undefined) params.filter = spec.filter;
-  if (spec.sort !== undefined) params.sort = spec.sort;
-  if (spec.skip !== undefined) params.skip = spec.skip;
-  if (spec.limit !== undefined) params.limit = spec.limit;
-  if (spec.projection !== undefined) params.projection = spec.projection;
-  return ['mongo-live', 'query', spec.db, spec.collection, params];
+  return liveQueryKeyOf(spec);
 }

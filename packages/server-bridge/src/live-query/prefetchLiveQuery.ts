@@ -1,4 +1,11 @@
-import { decode, type EJSONDocument, encode, PROTOCOL_VERSION, type QuerySpec } from '@mongo-live/protocol';
+import {
+  decode,
+  type EJSONDocument,
+  encode,
+  liveQueryKeyOf,
+  PROTOCOL_VERSION,
+  type QuerySpec,
+} from '@mongo-live/protocol';
 import type { Document, MongoClient } from 'mongodb';
 import type { Socket } from 'socket.io';
 import { type Authorize, decide } from '../AccessPolicy.js';
@@ -7,6 +14,9 @@ import { type BridgeLimits, resolveLimits } from '../limits.js';
 import { RequestValidator } from '../RequestValidator.js';
 import { LiveQueryServiceImpl } from './LiveQueryService.js';
 import { toWireSort } from './wireSort.js';
+
+/** The query key of a live query, equal to @mongo-live/react's `liveQueryKey(spec)` (from the protocol). */
+export { liveQueryKeyOf };
 
 /** A live query as components write it (same shape as @mongo-live/react's `LiveQuerySpec`). */
 export interface PrefetchSpec {
@@ -35,22 +45,6 @@ export interface PrefetchContext {
    */
   context?: unknown;
   limits?: Partial<BridgeLimits>;
-}
-
-/**
- * The query key of a live query, equal to @mongo-live/react's `liveQueryKey(spec)`.
- *
- * @example
- * liveQueryKeyOf({ db: 'shop', collection: 'products', sort: [['price', 1]] })
- */
-export function liveQueryKeyOf(spec: QuerySpec): readonly unknown[] {
-  const params: Record<string, unknown> = {};
-  if (spec.filter !== undefined) params.filter = spec.filter;
-  if (spec.sort !== undefined) params.sort = spec.sort;
-  if (spec.skip !== undefined) params.skip = spec.skip;
-  if (spec.limit !== undefined) params.limit = spec.limit;
-  if (spec.projection !== undefined) params.projection = spec.projection;
-  return ['mongo-live', 'query', spec.db, spec.collection, params];
 }
 
 /**
