@@ -1,5 +1,6 @@
-import { type EJSONDocument, encode } from '@mongo-live/protocol';
+import type { EJSONDocument } from '@mongo-live/protocol';
 import type { MongoClient } from 'mongodb';
+import { encode } from '../driverBson.js';
 import { CollectionFeed } from './CollectionFeed.js';
 import { LiveQueryError } from './errors.js';
 import type { EffectiveQuery, LiveQueryService, LiveQueryServiceOptions, LiveQuerySnapshot } from './index.js';
