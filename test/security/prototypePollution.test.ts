@@ -62,21 +62,21 @@ const ATTACKS: Array<[string, string, Document]> = [
   [
     'find',
     'projection __proto__.ssn',
-    { v: 1, db, collection: 'profiles', projection: { '__proto__.ssn': 1, '__proto__.apiKey': 1 } },
+    { v: 1, collection: 'profiles', projection: { '__proto__.ssn': 1, '__proto__.apiKey': 1 } },
   ],
   [
     'query',
     'projection constructor.prototype',
-    { v: 1, subId: 'a1', db, collection: 'profiles', projection: { 'constructor.prototype.ssn': 1 } },
+    { v: 1, subId: 'a1', collection: 'profiles', projection: { 'constructor.prototype.ssn': 1 } },
   ],
   [
     'find',
     'nested __proto__ projection',
-    { v: 1, db, collection: 'profiles', projection: JSON.parse('{"__proto__":{"ssn":1}}') },
+    { v: 1, collection: 'profiles', projection: JSON.parse('{"__proto__":{"ssn":1}}') },
   ],
-  ['find', 'filter on __proto__ path', { v: 1, db, collection: 'profiles', filter: { '__proto__.polluted': 1 } }],
-  ['find', '$__proto__ operator', { v: 1, db, collection: 'profiles', filter: { displayName: { $__proto__: 1 } } }],
-  ['find', 'sort on constructor', { v: 1, db, collection: 'profiles', sort: [['constructor.prototype', 1]] }],
+  ['find', 'filter on __proto__ path', { v: 1, collection: 'profiles', filter: { '__proto__.polluted': 1 } }],
+  ['find', '$__proto__ operator', { v: 1, collection: 'profiles', filter: { displayName: { $__proto__: 1 } } }],
+  ['find', 'sort on constructor', { v: 1, collection: 'profiles', sort: [['constructor.prototype', 1]] }],
   [
     'watch',
     '$addFields into constructor.prototype',

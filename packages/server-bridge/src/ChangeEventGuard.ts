@@ -1,6 +1,6 @@
-import { EJSON } from 'bson';
 import { Aggregator, Query } from 'mingo';
 import type { ChangeStreamOptions, Document } from 'mongodb';
+import { EJSON } from './driverBson.js';
 import { BridgeError } from './errors.js';
 import { setField } from './FieldNames.js';
 import { referencedPaths, updateTouches } from './FilterPaths.js';

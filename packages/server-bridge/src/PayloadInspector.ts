@@ -31,8 +31,7 @@ export function inspectPayload(value: unknown, limits: PayloadLimits): void {
       // A string starting with `$` is a field path or variable in an expression.
       if (v.startsWith('$') && namesForbiddenKey(v)) throw invalid(`forbidden field path at ${where(item.path)}`);
       bytes += v.length + 2;
-    }
-    else if (typeof v === 'object') {
+    } else if (typeof v === 'object') {
       const depth = item.depth + 1;
       if (depth > limits.maxDepth)
         throw new BridgeError('LIMIT_EXCEEDED', `payload nested deeper than ${limits.maxDepth} levels`);

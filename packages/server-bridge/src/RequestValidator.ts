@@ -1,10 +1,10 @@
-import { decode, PROTOCOL_VERSION } from '@mongo-live/protocol';
-import { Timestamp } from 'bson';
+import { PROTOCOL_VERSION } from '@mongo-live/protocol';
 import type { ChangeStreamOptions, Document } from 'mongodb';
 import { z } from 'zod';
+import { decode, Timestamp } from './driverBson.js';
 import { BridgeError } from './errors.js';
-import type { BridgeLimits } from './limits.js';
 import { assertSafeName } from './FieldNames.js';
+import type { BridgeLimits } from './limits.js';
 import { inspectPayload } from './PayloadInspector.js';
 import { guardOperators, guardPipeline } from './PipelineGuard.js';
 

@@ -1,5 +1,6 @@
-import { type EJSONDocument, encode, type LiveQueryDiff } from '@mongo-live/protocol';
+import type { EJSONDocument, LiveQueryDiff } from '@mongo-live/protocol';
 import type { Document } from 'mongodb';
+import { encode } from '../driverBson.js';
 import { Projection } from '../Projection.js';
 import { type EqualityPredicate, equalityPredicateOf } from './equality.js';
 import type { EffectiveQuery } from './index.js';

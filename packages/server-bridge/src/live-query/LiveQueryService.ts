@@ -1,5 +1,6 @@
-import { type EJSONDocument, encode } from '@mongo-live/protocol';
+import type { EJSONDocument } from '@mongo-live/protocol';
 import type { MongoClient } from 'mongodb';
+import { encode } from '../driverBson.js';
 import { BridgeError } from '../errors.js';
 import { Projection } from '../Projection.js';
 import { CollectionFeed } from './CollectionFeed.js';
