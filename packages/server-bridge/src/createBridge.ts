@@ -157,9 +157,7 @@ export function createBridge(options: BridgeOptions): Bridge {
       closing ??= (async () => {
         const drain = Math.max(0, Number(options.drain) || 0);
         closed = true;
-        const message = drain
-          ? 'the bridge node is draining: resume on another node'
-          : 'the bridge is shutting down';
+        const message = drain ? 'the bridge node is draining: resume on another node' : 'the bridge is shutting down';
         nsp.emit('closing', { error: { code: 'CLOSED', message }, graceMs: drain });
         if (drain > 0) {
           // Subscriptions keep flowing while their clients resume elsewhere: nothing falls in between.
