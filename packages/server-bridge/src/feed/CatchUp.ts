@@ -131,7 +131,7 @@ export class CatchUp {
     flush?.();
     this.finished = true;
     this.stream.close();
-    for (const member of this.live()) member.handover(Math.max(member.key, this.current));
+    for (const member of this.live()) member.handover(later(member.key, this.current));
     this.host.done(this, [], []);
     return true;
   }
@@ -157,4 +157,9 @@ export class CatchUp {
     if (error) for (const member of failed) member.failed(error);
     this.host.done(this, failed, retry);
   }
+}
+
+/** The later of two positions. */
+function later(a: PositionKey, b: PositionKey): PositionKey {
+  return a > b ? a : b;
 }

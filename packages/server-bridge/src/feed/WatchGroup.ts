@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type ChangeBatch,
-  type EJSONDocument,
-  encode,
-  type ServerToClientEvents,
-  type WireError,
-} from '@mongo-live/protocol';
+import type { ChangeBatch, EJSONDocument, ServerToClientEvents, WireError } from '@mongo-live/protocol';
 import type { Document } from 'mongodb';
 import type { ChangeEventGuard } from '../ChangeEventGuard.js';
+import { encode } from '../driverBson.js';
 import { toWireError } from '../errors.js';
 import type { Outbox } from '../Outbox.js';
 import type { ChangeFeed, FeedConsumer } from './ChangeFeed.js';

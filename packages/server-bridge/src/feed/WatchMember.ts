@@ -1,6 +1,6 @@
 import type { EJSONDocument, ServerToClientEvents, WireError } from '@mongo-live/protocol';
-import { encode } from '@mongo-live/protocol';
 import type { Document } from 'mongodb';
+import { encode } from '../driverBson.js';
 import type { CatchUpMember } from './CatchUp.js';
 import { type PositionKey, type StartPoint, tokenKey } from './position.js';
 import type { WatchGroup } from './WatchGroup.js';

@@ -1,5 +1,5 @@
-import { Timestamp } from 'bson';
 import type { ChangeStreamOptions } from 'mongodb';
+import { Timestamp } from '../driverBson.js';
 
 /**
  * A position in a change stream as a string that sorts like the stream: the upper-case hex

@@ -1,7 +1,7 @@
 import type { WireError } from '@mongo-live/protocol';
 import type { ChangeStreamDocument, Document, MongoClient, Timestamp } from 'mongodb';
+import { toWireError } from '../errors.js';
 import type { ChangeFeed, FeedConsumer } from '../feed/ChangeFeed.js';
-import { toWireError } from './errors.js';
 import type { MembershipListener } from './LiveQueryEngine.js';
 import { normalizeNumbers } from './normalize.js';
 import { QueryIndex } from './QueryIndex.js';
