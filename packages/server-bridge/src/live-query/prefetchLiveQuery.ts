@@ -1,7 +1,8 @@
-import { decode, liveQueryKeyOf, PROTOCOL_VERSION, toQuerySpec } from '@mongo-live/protocol';
+import { liveQueryKeyOf, PROTOCOL_VERSION, toQuerySpec } from '@mongo-live/protocol';
 import type { Document, MongoClient } from 'mongodb';
 import type { Socket } from 'socket.io';
 import { type Authorize, decide } from '../AccessPolicy.js';
+import { decode, encode } from '../driverBson.js';
 import { buildEffectiveQuery } from '../EffectiveQueryBuilder.js';
 import { type BridgeLimits, resolveLimits } from '../limits.js';
 import { RequestValidator } from '../RequestValidator.js';
@@ -59,8 +60,9 @@ export async function prefetchLiveQuery<T = Document>(
   spec: PrefetchSpec,
 ): Promise<T[]> {
   const { db, collection, filter, ...options } = spec;
-  // The browser's hooks build the same spec, hence the same key, with the same function.
-  const wire = toQuerySpec(db, collection, filter, options);
+  // The browser's hooks build the same spec, hence the same key, with the same function
+  // (here on the driver's BSON, which made the values).
+  const wire = toQuerySpec(db, collection, filter, options, encode);
   const valid = new RequestValidator(resolveLimits(limits)).find({ v: PROTOCOL_VERSION, ...wire });
   const grant = await decide(
     authorize,
