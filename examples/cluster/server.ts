@@ -54,9 +54,7 @@ async function runPrimary(): Promise<void> {
     });
 
   const started = await Promise.all(Array.from({ length: WORKERS }, fork));
-  console.log(
-    `cluster ready: http://127.0.0.1:${started[0]?.port} (${WORKERS} workers, primary ${process.pid})`,
-  );
+  console.log(`cluster ready: http://127.0.0.1:${started[0]?.port} (${WORKERS} workers, primary ${process.pid})`);
 
   let rolling = false;
   process.on('SIGHUP', () => {
