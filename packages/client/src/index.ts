@@ -20,6 +20,7 @@ export {
   type LiveDb,
 } from './LiveClient.js';
 export { LiveError } from './LiveError.js';
+export { type CountSpec, LiveCount, type LiveCountState } from './live-count/LiveCount.js';
 export {
   LiveQuery,
   type LiveQueryOptions,

@@ -4,6 +4,9 @@ import type {
   ChangeBatch,
   ClosingMessage,
   FindRequest,
+  LiveCountAccepted,
+  LiveCountRequest,
+  LiveCountUpdate,
   LiveQueryAccepted,
   LiveQueryRequest,
   LiveQueryUpdate,
@@ -23,6 +26,7 @@ import type {
 export interface ClientToServerEvents {
   watch: (request: WatchRequest, ack: Ack<WatchAccepted>) => void;
   query: (request: LiveQueryRequest, ack: Ack<LiveQueryAccepted>) => void;
+  count: (request: LiveCountRequest, ack: Ack<LiveCountAccepted>) => void;
   find: (request: FindRequest, ack: Ack<{ docs: EJSONDocument[] }>) => void;
   unsubscribe: (request: UnsubscribeRequest, ack: Ack<null>) => void;
 }
@@ -33,11 +37,12 @@ export interface ServerToClientEvents {
   'stream:error': (message: StreamErrorMessage) => void;
   'query:update': (update: LiveQueryUpdate) => void;
   'query:error': (message: QueryErrorMessage) => void;
+  'count:update': (update: LiveCountUpdate) => void;
   'sub:error': (message: SubscriptionErrorMessage) => void;
   closing: (message: ClosingMessage) => void;
 }
 
 /** Names of the client → server events, for validation of unknown events. */
-export const CLIENT_EVENTS = ['watch', 'query', 'find', 'unsubscribe'] as const satisfies ReadonlyArray<
+export const CLIENT_EVENTS = ['watch', 'query', 'count', 'find', 'unsubscribe'] as const satisfies ReadonlyArray<
   keyof ClientToServerEvents
 >;

@@ -6,7 +6,7 @@
  * createBridge({ io, mongo, authorize, limits: { maxSubscriptionsPerSocket: 20, batchSize: 50 } });
  */
 export interface BridgeLimits {
-  /** Open `watch` + `query` subscriptions one socket may hold at once. */
+  /** Open `watch` + `query` + `count` subscriptions one socket may hold at once. */
   maxSubscriptionsPerSocket: number;
   /** Stages a client pipeline may have. */
   maxPipelineStages: number;
@@ -22,6 +22,8 @@ export interface BridgeLimits {
   maxSubIdLength: number;
   /** Largest `limit` a live query or find may ask for. */
   maxQueryLimit: number;
+  /** Documents one live count may track (it keeps their ids, so each write costs O(1)); more is LIMIT_EXCEEDED. */
+  maxCountedDocuments: number;
   /** MongoDB change streams the bridge may hold open at once (feeds and catch-ups), over all users. */
   maxChangeStreams: number;
   /** Recent events each change feed keeps, so resuming subscriptions are served without a stream of their own. */
@@ -40,6 +42,7 @@ export const DEFAULT_LIMITS: Readonly<BridgeLimits> = Object.freeze({
   batchSize: 100,
   maxSubIdLength: 128,
   maxQueryLimit: 10_000,
+  maxCountedDocuments: 100_000,
   maxChangeStreams: 1000,
   replayBufferEvents: 10_000,
   feedLingerMs: 2000,
