@@ -2,6 +2,7 @@ import { DEFAULT_NAMESPACE } from '@mongo-live/protocol';
 import type { Document, Filter, WithId } from 'mongodb';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { ChangeStream } from './ChangeStream.js';
+import type { HeartbeatOptions } from './Heartbeat.js';
 import type { ConnectionStatus } from './LiveTransport.js';
 import { createLiveQuery, findOnce, type LiveQuery } from './live-query/index.js';
 import { type QueryOptions, toQuerySpec } from './querySpec.js';
@@ -26,6 +27,11 @@ export interface LiveClientOptions {
   auth?: Record<string, unknown>;
   /** Extra socket.io-client options (reconnection delays, transports...). Ignored with `socket`. */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
+  /**
+   * Liveness check: after a few seconds without an answer from the bridge the status turns
+   * 'stale' (see {@link HeartbeatOptions}); `false` turns it off. Applies to `socket` too.
+   */
+  heartbeat?: HeartbeatOptions | false;
 }
 
 /**
@@ -88,7 +94,10 @@ export interface LiveCollection<T extends Document = Document> {
 export function createLiveClient(options: LiveClientOptions = {}): LiveClient {
   const owns = options.socket === undefined;
   const socket = (options.socket ?? openSocket(options)) as LiveSocket;
-  const transport = new SocketTransport(socket, { ownsSocket: owns });
+  const transport = new SocketTransport(socket, {
+    ownsSocket: owns,
+    ...(options.heartbeat !== undefined ? { heartbeat: options.heartbeat } : {}),
+  });
   const streams = new Set<ChangeStream<Document>>();
   let closed = false;
 

@@ -5,6 +5,7 @@ import {
   type ServerToClientEvents,
 } from '@mongo-live/protocol';
 import type { Socket } from 'socket.io-client';
+import { Heartbeat, type HeartbeatOptions } from './Heartbeat.js';
 import { LiveError } from './LiveError.js';
 import type { AckData, ConnectionStatus, LiveTransport, RequestPayload } from './LiveTransport.js';
 
@@ -25,6 +26,8 @@ export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export interface SocketTransportOptions {
   /** When true (a socket the client created itself), `close()` disconnects it. Default false. */
   ownsSocket?: boolean;
+  /** Liveness check ('stale' status) settings; `false` turns it off. Default {@link DEFAULT_HEARTBEAT}. */
+  heartbeat?: HeartbeatOptions | false;
 }
 
 /**
@@ -43,6 +46,7 @@ export class SocketTransport implements LiveTransport {
   private everConnected: boolean;
   private closed = false;
   private readonly ownsSocket: boolean;
+  private readonly heartbeat: Heartbeat | undefined;
   private readonly statusListeners = new Set<(status: ConnectionStatus) => void>();
   /** Rejecters of requests sent and not yet acknowledged. */
   private readonly inFlight = new Set<(error: LiveError) => void>();
@@ -56,6 +60,11 @@ export class SocketTransport implements LiveTransport {
     this.ownsSocket = options.ownsSocket ?? false;
     this.everConnected = socket.connected;
     this.current = socket.connected ? 'connected' : 'connecting';
+    if (options.heartbeat !== false)
+      this.heartbeat = new Heartbeat(socket, options.heartbeat ?? {}, (stale) => {
+        if (this.socket.connected) this.setStatus(stale ? 'stale' : 'connected');
+      });
+    if (socket.connected) this.heartbeat?.start();
     socket.on('connect', this.handleConnect);
     socket.on('disconnect', this.handleDisconnect);
     socket.on('connect_error', this.handleConnectError);
@@ -137,6 +146,7 @@ export class SocketTransport implements LiveTransport {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.heartbeat?.stop();
     const error = new LiveError('CLOSED', 'the live client is closed');
     for (const fail of [...this.inFlight]) fail(error);
     for (const entry of [...this.waiting]) entry.fail(error);
@@ -157,11 +167,13 @@ export class SocketTransport implements LiveTransport {
 
   private readonly handleConnect = () => {
     this.everConnected = true;
+    this.heartbeat?.start();
     this.setStatus('connected');
     for (const entry of [...this.waiting]) entry.go();
   };
 
   private readonly handleDisconnect = () => {
+    this.heartbeat?.stop();
     // Status first: streams invalidate their in-flight subscribe before its ack is rejected below.
     this.setStatus(this.socket.active ? this.reconnectingStatus() : 'disconnected');
     const error = new LiveError('DISCONNECTED', 'the connection to the mongo-live server was lost');

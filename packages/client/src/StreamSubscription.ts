@@ -11,16 +11,17 @@ import type {
 import type { Document, ResumeToken } from 'mongodb';
 import { decodeValue } from './decodeValue.js';
 import { LiveError } from './LiveError.js';
-import type { ConnectionStatus, LiveTransport } from './LiveTransport.js';
+import { type ConnectionStatus, isConnectionUp, type LiveTransport } from './LiveTransport.js';
 import { resumeFrom } from './watchOptions.js';
 
 /**
- * Where a change stream is in its life.
+ * Where a change stream is in its life. `'stale'`: open, but the connection has stopped answering
+ * (see ConnectionStatus); it turns back to `'open'` with nothing missed, or to `'reconnecting'`.
  *
  * @example
  * if (stream.status === 'reconnecting') showBanner('offline, catching up soon');
  */
-export type StreamStatus = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'error';
+export type StreamStatus = 'connecting' | 'open' | 'stale' | 'reconnecting' | 'closed' | 'error';
 
 /**
  * What a {@link StreamSubscription} reports to its change stream.
@@ -195,7 +196,7 @@ export class StreamSubscription {
     }
     if (moved) this.sink.position(); // before 'open': whoever sees the stream open sees its token
     this.wasOpen = true;
-    this.setState('open');
+    this.setState(this.transport.status === 'stale' ? 'stale' : 'open');
     // Replay what arrived meanwhile, in arrival order (the ack's promise settles a microtask after
     // socket.io delivered it, so later messages of the same packet may already be here).
     const ours = early.flatMap((m) => (m.kind === 'change' && m.batch.streamId === ack.streamId ? [m.batch] : []));
@@ -239,7 +240,7 @@ export class StreamSubscription {
     const live = error instanceof LiveError ? error : new LiveError('SERVER_ERROR', String(error));
     if (live.code === 'DISCONNECTED') {
       // The status listener re-subscribes when the connection is back.
-      if (this.transport.status === 'connected') this.subscribe();
+      if (isConnectionUp(this.transport.status)) this.subscribe();
       return;
     }
     this.fail(live);
@@ -291,7 +292,7 @@ export class StreamSubscription {
   }
 
   private async unsubscribe(subId: string): Promise<void> {
-    if (this.transport.status !== 'connected') return; // the server forgets subscriptions of a lost socket
+    if (!isConnectionUp(this.transport.status)) return; // the server forgets subscriptions of a lost socket
     await this.transport.request('unsubscribe', { subId }).catch(() => undefined);
   }
 
@@ -322,7 +323,13 @@ export class StreamSubscription {
 
   private readonly handleStatus = (status: ConnectionStatus) => {
     if (this.stopped) return;
+    // Stale is not a loss: the bridge still holds the subscription; only say the data may lag.
+    if (status === 'stale') {
+      if (this.state === 'open') this.setState('stale');
+      return;
+    }
     if (status === 'connected') {
+      if (this.state === 'stale') this.setState('open');
       if (this.streamId === null && this.subscribing === null) this.subscribe();
       return;
     }

@@ -10,6 +10,7 @@ export {
 } from './ChangeStreamObserver.js';
 export { decodeValue } from './decodeValue.js';
 export { Emitter, type EventMap } from './Emitter.js';
+export { DEFAULT_HEARTBEAT, type HeartbeatOptions } from './Heartbeat.js';
 export {
   createLiveClient,
   type LiveClient,
@@ -18,7 +19,13 @@ export {
   type LiveDb,
 } from './LiveClient.js';
 export { LiveError } from './LiveError.js';
-export type { AckData, ConnectionStatus, LiveTransport, RequestPayload } from './LiveTransport.js';
+export {
+  type AckData,
+  type ConnectionStatus,
+  isConnectionUp,
+  type LiveTransport,
+  type RequestPayload,
+} from './LiveTransport.js';
 export * from './live-query/index.js';
 export { type QueryOptions, toQuerySpec, toWireSort } from './querySpec.js';
 export { type LiveSocket, SocketTransport, type SocketTransportOptions } from './SocketTransport.js';

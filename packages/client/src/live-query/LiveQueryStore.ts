@@ -1,7 +1,7 @@
 import type { LiveQueryUpdate, QuerySpec } from '@mongo-live/protocol';
 import type { Document, WithId } from 'mongodb';
 import { LiveError } from '../LiveError.js';
-import type { ConnectionStatus, LiveTransport } from '../LiveTransport.js';
+import { type ConnectionStatus, isConnectionUp, type LiveTransport } from '../LiveTransport.js';
 import { applyDiffs, type DocList, EMPTY_LIST, listOf, reconcile } from './DocList.js';
 import type { LiveQuery, LiveQueryState } from './index.js';
 
@@ -100,7 +100,7 @@ export class LiveQueryStore<T = Document> implements LiveQuery<T> {
     const subId = this.subId;
     this.subId = undefined;
     this.queryId = undefined;
-    if (subId && this.transport.status === 'connected')
+    if (subId && isConnectionUp(this.transport.status))
       this.transport.request('unsubscribe', { subId }).catch(() => undefined);
   }
 
@@ -122,7 +122,7 @@ export class LiveQueryStore<T = Document> implements LiveQuery<T> {
       this.list = reconcile(this.list, accepted.docs);
       for (const update of buffered) this.onUpdate(update);
       if (attempt !== this.attempt) return; // a buffered update found a gap and resubscribed
-      this.setList(this.list, 'live');
+      this.setList(this.list, this.transport.status === 'stale' ? 'stale' : 'live');
       this.settleFirst.resolve(this.list.docs as WithId<T>[]);
     } catch (error) {
       if (attempt !== this.attempt || this.ended) return;
@@ -153,7 +153,13 @@ export class LiveQueryStore<T = Document> implements LiveQuery<T> {
 
   private onStatus(status: ConnectionStatus): void {
     if (this.ended) return;
+    // Stale is not a loss: the bridge keeps the subscription; the result may just be lagging.
+    if (status === 'stale') {
+      if (this.state.status === 'live') this.setState({ docs: this.state.docs, status: 'stale' });
+      return;
+    }
     if (status === 'connected') {
+      if (this.state.status === 'stale') this.setState({ docs: this.state.docs, status: 'live' });
       if (this.state.status === 'reconnecting' || this.subId === undefined) void this.subscribeRemote();
       return;
     }

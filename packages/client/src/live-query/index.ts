@@ -5,10 +5,13 @@ import type { LiveError } from '../LiveError.js';
 import type { LiveTransport } from '../LiveTransport.js';
 import { LiveQueryStore, type LiveQueryStoreOptions } from './LiveQueryStore.js';
 
-/** State of a live query, read through `getSnapshot()`. */
+/**
+ * State of a live query, read through `getSnapshot()`. `'stale'`: subscribed, but the connection
+ * stopped answering (see ConnectionStatus); back to `'live'` with nothing missed, or `'reconnecting'`.
+ */
 export interface LiveQueryState<T> {
   docs: WithId<T>[];
-  status: 'loading' | 'live' | 'reconnecting' | 'error' | 'closed';
+  status: 'loading' | 'live' | 'stale' | 'reconnecting' | 'error' | 'closed';
   error?: LiveError;
 }
 
