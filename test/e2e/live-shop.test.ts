@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestMongo, type TestMongo } from '../support/mongo.js';
+import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.js';
 import { type Browser, launchBrowser } from './support/browser.js';
 import { chromiumOrSkip } from './support/chromiumGate.js';
 import { type DemoProcess, startDemoProcess } from './support/demoProcess.js';
@@ -16,7 +17,6 @@ import {
   waitForProduct,
   waitForStatus,
 } from './support/page.js';
-import { startTcpProxy, type TcpProxy } from './support/tcpProxy.js';
 
 const gate = chromiumOrSkip();
 
