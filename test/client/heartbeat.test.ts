@@ -110,3 +110,33 @@ it('stays connected while the bridge answers, and with the heartbeat off never s
     await quiet.close();
   }
 });
+
+it("takes the browser's offline event at once, and the bridge's next answer over it", async () => {
+  // The browser's window, as far as the heartbeat uses it: its online/offline events.
+  const browserWindow = new EventTarget();
+  (globalThis as { window?: EventTarget }).window = browserWindow;
+  try {
+    live = connectThroughProxy({ intervalMs: 60_000, timeoutMs: 60_000 });
+    await until(live, 'connected');
+    const seen: string[] = [];
+    live.onStatus((s) => seen.push(s));
+    // Offline while packets still flow: stale at once, connected again as soon as the bridge answers.
+    browserWindow.dispatchEvent(new Event('offline'));
+    expect(live.status).toBe('stale');
+    await until(live, 'connected');
+    expect(seen).toEqual(['stale', 'connected']);
+
+    // Offline for real: no answer, stale stays (the long heartbeat would not have noticed yet)...
+    proxy.stall();
+    browserWindow.dispatchEvent(new Event('offline'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(live.status).toBe('stale');
+    // ...until the network is back and the answer to the ping sent on 'online' arrives.
+    proxy.restore();
+    browserWindow.dispatchEvent(new Event('online'));
+    await until(live, 'connected');
+    expect(seen).toEqual(['stale', 'connected', 'stale', 'connected']);
+  } finally {
+    delete (globalThis as { window?: EventTarget }).window;
+  }
+});
