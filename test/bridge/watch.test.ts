@@ -1,7 +1,7 @@
 import { encode } from '@mongo-live/protocol';
 import { allowAll } from '@mongo-live/server-bridge';
-import { Timestamp } from 'bson';
 import type { Document } from 'mongodb';
+import { Timestamp } from 'mongodb'; // the bridge hands the driver its own BSON classes
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, Recorder, request, startHarness, until, watch } from './harness.js';
 

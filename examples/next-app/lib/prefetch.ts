@@ -1,5 +1,4 @@
-import { encode } from '@mongo-live/protocol';
-import { type PrefetchSpec, prefetchLiveQuery } from '@mongo-live/server-bridge';
+import { liveDehydrateOptions, type PrefetchSpec, prefetchLiveQuery } from '@mongo-live/server-bridge';
 import { type DehydratedState, dehydrate, QueryClient } from '@tanstack/react-query';
 import { createDemoAuthorize } from '../server/authorize';
 import { currentUserId } from './currentUser';
@@ -23,6 +22,6 @@ export async function prefetchLiveQueries(specs: PrefetchSpec[]): Promise<Dehydr
       prefetchLiveQuery(queryClient, { mongo, authorize: createDemoAuthorize(dbName), context }, spec),
     ),
   );
-  // Same encoding as @mongo-live/react's `liveDehydrateOptions` (that module is client-only).
-  return dehydrate(queryClient, { serializeData: encode });
+  // Extended JSON written with the driver's own BSON; <LiveHydration> reads it back.
+  return dehydrate(queryClient, liveDehydrateOptions);
 }

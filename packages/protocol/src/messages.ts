@@ -143,9 +143,18 @@ export interface SubscriptionErrorMessage {
   subId: string;
   error: WireError;
 }
-/** The bridge is shutting down; every subscription of this socket is over. */
+/**
+ * The bridge node is shutting down or draining (a rolling restart): leave it and resume every
+ * subscription on another node, from the last position, as after a lost connection.
+ */
 export interface ClosingMessage {
   error: WireError;
+  /**
+   * How long (ms) the node keeps serving this socket's subscriptions before it closes the
+   * connection, so a client that resumes elsewhere first loses nothing. 0 or absent: it stopped
+   * serving them already.
+   */
+  graceMs?: number;
 }
 
 /** Result of a request, passed to its socket.io acknowledgement callback. */

@@ -1,7 +1,8 @@
-import { EJSON } from 'bson';
 import { Aggregator, Query } from 'mingo';
 import type { ChangeStreamOptions, Document } from 'mongodb';
+import { EJSON } from './driverBson.js';
 import { BridgeError } from './errors.js';
+import { setField } from './FieldNames.js';
 import { referencedPaths, updateTouches } from './FilterPaths.js';
 import type { Projection } from './Projection.js';
 
@@ -128,7 +129,7 @@ export class ChangeEventGuard {
       const updated: Document = {};
       for (const [path, value] of Object.entries((ud.updatedFields ?? {}) as Document)) {
         const v = p.applyAt(path.split('.'), value);
-        if (v !== undefined) updated[path] = v;
+        if (v !== undefined) setField(updated, path, v);
       }
       guarded.updatedFields = updated;
       guarded.removedFields = ((ud.removedFields ?? []) as unknown[]).filter(
@@ -141,7 +142,7 @@ export class ChangeEventGuard {
       if (ud.disambiguatedPaths !== undefined) {
         const paths: Document = {};
         for (const [path, segs] of Object.entries(ud.disambiguatedPaths as Document))
-          if (p.visibility(path.split('.')).kind !== 'none') paths[path] = segs;
+          if (p.visibility(path.split('.')).kind !== 'none') setField(paths, path, segs);
         guarded.disambiguatedPaths = paths;
       }
       out.updateDescription = guarded;

@@ -23,6 +23,29 @@ describe('inspectPayload', () => {
     expect(() => inspectPayload(payload, limits)).toThrow(new RegExp(`forbidden key '${key}' at a\\[0\\]\\.b`));
   });
 
+  it.each(['__proto__.ssn', 'a.constructor.prototype.polluted', '$__proto__', '$$constructor', 'x.prototype'])(
+    'refuses the dotted or $-prefixed key %s',
+    (key) => {
+      expect(codeOf(() => inspectPayload({ p: { [key]: 1 } }, limits))).toBe('INVALID_REQUEST');
+    },
+  );
+
+  it.each(['$constructor', '$a.__proto__.b', '$$ROOT.constructor.prototype'])(
+    'refuses the field path %s as a value',
+    (path) => {
+      expect(codeOf(() => inspectPayload({ $addFields: { x: path } }, limits))).toBe('INVALID_REQUEST');
+    },
+  );
+
+  it('accepts keys and strings that merely contain the words', () => {
+    expect(() =>
+      inspectPayload(
+        { protocol: 'constructor', constructors: 1, 'a.prototypes': '$prototyped', s: 'x.__proto__' },
+        limits,
+      ),
+    ).not.toThrow();
+  });
+
   it('refuses payloads nested deeper than maxDepth', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 6; i++) deep = { d: deep };

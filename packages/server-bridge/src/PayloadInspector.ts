@@ -1,7 +1,7 @@
 import { BridgeError } from './errors.js';
+import { namesForbiddenKey } from './FieldNames.js';
 
-/** Keys that could reach `Object.prototype` through naive merges downstream; refused anywhere. */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+export { FORBIDDEN_KEYS } from './FieldNames.js';
 
 export interface PayloadLimits {
   maxPayloadBytes: number;
@@ -9,8 +9,9 @@ export interface PayloadLimits {
 }
 
 /**
- * Checks a raw incoming value before any schema sees it: only JSON types, no forbidden keys,
- * bounded size (an estimate of its JSON length) and nesting depth. Walks iteratively and stops
+ * Checks a raw incoming value before any schema sees it: only JSON types, no forbidden keys (as a
+ * key, a segment of a dotted key such as `'__proto__.ssn'`, a `$`-prefixed key, or a segment of a
+ * `$`-string field path such as `'$constructor.prototype'`), bounded size (an estimate of its JSON length) and nesting depth. Walks iteratively and stops
  * at the first violation, so a hostile payload costs at most `maxPayloadBytes` of work.
  *
  * @example
@@ -26,8 +27,11 @@ export function inspectPayload(value: unknown, limits: PayloadLimits): void {
     else if (typeof v === 'number') {
       if (!Number.isFinite(v)) throw invalid(`non-finite number at ${where(item.path)}`);
       bytes += 8;
-    } else if (typeof v === 'string') bytes += v.length + 2;
-    else if (typeof v === 'object') {
+    } else if (typeof v === 'string') {
+      // A string starting with `$` is a field path or variable in an expression.
+      if (v.startsWith('$') && namesForbiddenKey(v)) throw invalid(`forbidden field path at ${where(item.path)}`);
+      bytes += v.length + 2;
+    } else if (typeof v === 'object') {
       const depth = item.depth + 1;
       if (depth > limits.maxDepth)
         throw new BridgeError('LIMIT_EXCEEDED', `payload nested deeper than ${limits.maxDepth} levels`);
@@ -41,7 +45,7 @@ export function inspectPayload(value: unknown, limits: PayloadLimits): void {
         bytes += 2;
         for (const key of Object.keys(v)) {
           const path = item.path ? `${item.path}.${key}` : key;
-          if (FORBIDDEN_KEYS.has(key)) throw invalid(`forbidden key '${key}' at ${path}`);
+          if (namesForbiddenKey(key)) throw invalid(`forbidden key '${key.slice(0, 100)}' at ${path.slice(0, 200)}`);
           bytes += key.length + 4;
           stack.push({ value: (v as Record<string, unknown>)[key], depth, path });
         }

@@ -105,3 +105,64 @@ describe('intersectProjections', () => {
     }
   });
 });
+
+// Cases of the former live-query projection (one engine serves every path now).
+describe('Projection.compile', () => {
+  const doc = { _id: 1, a: 1, b: { c: 2, d: 3 }, arr: [{ x: 1, y: 2 }, 5], s: 'secret' };
+
+  it('includes paths (and _id unless excluded), through arrays', () => {
+    expect(Projection.compile({ a: 1, 'b.c': 1, 'arr.x': 1 }).apply(doc)).toEqual({
+      _id: 1,
+      a: 1,
+      b: { c: 2 },
+      arr: [{ x: 1 }],
+    });
+    expect(Projection.compile({ a: 1, _id: 0 }).apply(doc)).toEqual({ a: 1 });
+  });
+
+  it('excludes paths', () => {
+    expect(Projection.compile({ s: 0, 'b.d': 0, 'arr.y': false }).apply(doc)).toEqual({
+      _id: 1,
+      a: 1,
+      b: { c: 2 },
+      arr: [{ x: 1 }, 5],
+    });
+    expect(Projection.compile({ _id: 0 }).apply(doc)).not.toHaveProperty('_id');
+    expect(Projection.compile({ _id: 1 }).apply(doc)).toEqual({ _id: 1 });
+  });
+
+  it('treats nested and dotted projections alike', () => {
+    const nested = Projection.compile({ b: { d: 0 }, arr: { y: 0 } });
+    expect(nested.apply(doc)).toEqual(Projection.compile({ 'b.d': 0, 'arr.y': 0 }).apply(doc));
+    expect(nested.toDocument()).toEqual({ 'b.d': 0, 'arr.y': 0 });
+  });
+
+  it('is the identity for undefined and {}', () => {
+    expect(Projection.compile(undefined).apply(doc)).toBe(doc);
+    expect(Projection.compile({}).isIdentity).toBe(true);
+  });
+
+  it('refuses operators and mixed modes', () => {
+    expect(() => Projection.compile({ arr: { $slice: 1 } })).toThrow(/operators are not supported/);
+    expect(() => Projection.compile({ a: 1, s: 0 })).toThrow(/mixes/);
+  });
+
+  it.each([
+    { '__proto__.ssn': 1 },
+    { 'a.constructor.prototype.x': 1 },
+    JSON.parse('{"__proto__":{"ssn":1}}'),
+    { a: { constructor: 0 } },
+    { prototype: 1 },
+  ])('refuses paths through __proto__, constructor or prototype: %j', (spec) => {
+    expect(() => Projection.compile(spec)).toThrow(/invalid path/);
+    expect(({} as Record<string, unknown>).ssn).toBeUndefined();
+  });
+
+  it('keeps a stored field named __proto__ as data, never as a prototype', () => {
+    const stored = JSON.parse('{"_id":1,"__proto__":{"polluted":true},"n":1}');
+    const out = Projection.compile({ n: 0 }).apply(stored);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(['_id', '__proto__']);
+    expect((out as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+});

@@ -1,4 +1,5 @@
 import type { Document } from 'mongodb';
+import { FORBIDDEN_KEYS, setField } from './FieldNames.js';
 
 /** A projection as a tree of path segments; `true` marks a whole included/excluded subtree. */
 export type PathTree = Map<string, PathTree | true>;
@@ -10,10 +11,14 @@ export type Visibility = { kind: 'all' } | { kind: 'none' } | { kind: 'partial';
 export const NOTHING_FIELD = '__mongoLiveNothing__';
 
 /**
- * A MongoDB find-style projection of 0/1 flags (dotted or nested paths), applied in memory with
- * MongoDB's semantics: inclusion keeps only the named paths (and `_id` unless `_id: 0`), exclusion
- * drops them; sub-paths reach into arrays of documents. Operator projections ($slice, $elemMatch,
- * expressions) are refused: field-level security must be a plain list of paths.
+ * The one projection engine of the bridge: access policies, change-event guards, live queries,
+ * finds and SSR prefetches all use it. A MongoDB find-style projection of 0/1 flags (dotted or
+ * nested paths, `{ 'audit.ip': 0 }` ≡ `{ audit: { ip: 0 } }`), applied in memory with MongoDB's
+ * semantics: inclusion keeps only the named paths (and `_id` unless `_id: 0`), exclusion drops
+ * them; sub-paths reach into arrays of documents. Operator projections ($slice, $elemMatch,
+ * expressions) are refused: field-level security must be a plain list of paths. Paths naming
+ * `__proto__`, `constructor` or `prototype` are refused, and the tree is a `Map`, so no path can
+ * reach an object's prototype.
  *
  * @example
  * Projection.parse({ name: 1, 'address.city': 1 }).apply({ _id: 1, name: 'a', address: { city: 'x', zip: 'y' }, ssn: 1 })
@@ -47,6 +52,14 @@ export class Projection {
     return new Projection(mode, tree);
   }
 
+  /** The projection everything passes through unchanged (`{}`). */
+  static readonly identity: Projection = new Projection('exclude', new Map());
+
+  /** {@link Projection.parse}, with `undefined` or `{}` meaning {@link Projection.identity}. */
+  static compile(spec: Document | undefined): Projection {
+    return spec === undefined || Object.keys(spec).length === 0 ? Projection.identity : Projection.parse(spec);
+  }
+
   /** True when the projection lets everything through (`{}`). */
   get isIdentity(): boolean {
     return this.mode === 'exclude' && this.tree.size === 0;
@@ -54,6 +67,7 @@ export class Projection {
 
   /** A new document with the projection applied (the input is not modified). */
   apply(doc: Document): Document {
+    if (this.isIdentity) return doc;
     return (this.mode === 'include' ? includeValue(doc, this.tree) : excludeValue(doc, this.tree)) as Document;
   }
 
@@ -163,7 +177,8 @@ function flatten(spec: Document, prefix: string[], out: Array<[string[], boolean
   for (const [key, value] of Object.entries(spec)) {
     if (key.startsWith('$') || key === '') throw new TypeError(`projection: invalid field name '${key}'`);
     const path = [...prefix, ...key.split('.')];
-    if (path.some((s) => s === '' || s.startsWith('$'))) throw new TypeError(`projection: invalid path '${key}'`);
+    if (path.some((s) => s === '' || s.startsWith('$') || FORBIDDEN_KEYS.has(s)))
+      throw new TypeError(`projection: invalid path '${key.slice(0, 100)}'`);
     const flag = toFlag(value);
     if (flag !== undefined) out.push([path, flag]);
     else if (
@@ -234,8 +249,8 @@ function includeValue(value: Document | unknown[], tree: PathTree): unknown {
   for (const [key, v] of Object.entries(value)) {
     const node = tree.get(key);
     if (node === undefined) continue;
-    if (node === true) out[key] = v;
-    else if (isContainer(v)) out[key] = includeValue(v, node);
+    if (node === true) setField(out, key, v);
+    else if (isContainer(v)) setField(out, key, includeValue(v, node));
   }
   return out;
 }
@@ -246,7 +261,7 @@ function excludeValue(value: Document | unknown[], tree: PathTree): unknown {
   for (const [key, v] of Object.entries(value)) {
     const node = tree.get(key);
     if (node === true) continue;
-    out[key] = node !== undefined && isContainer(v) ? excludeValue(v, node) : v;
+    setField(out, key, node !== undefined && isContainer(v) ? excludeValue(v, node) : v);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { encode } from '@mongo-live/protocol';
-import { Long, ObjectId, Timestamp } from 'bson';
+// The validator decodes into the driver's BSON classes, so the expectations use the driver's too.
+import { Long, ObjectId, Timestamp } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { BridgeError } from './errors.js';
 import { resolveLimits } from './limits.js';

@@ -1,8 +1,9 @@
-import { decode, PROTOCOL_VERSION } from '@mongo-live/protocol';
-import { Timestamp } from 'bson';
+import { PROTOCOL_VERSION } from '@mongo-live/protocol';
 import type { ChangeStreamOptions, Document } from 'mongodb';
 import { z } from 'zod';
+import { decode, Timestamp } from './driverBson.js';
 import { BridgeError } from './errors.js';
+import { assertSafeName } from './FieldNames.js';
 import type { BridgeLimits } from './limits.js';
 import { inspectPayload } from './PayloadInspector.js';
 import { guardOperators, guardPipeline } from './PipelineGuard.js';
@@ -164,7 +165,10 @@ export class RequestValidator {
       guardOperators(req.projection, 'projection');
       q.projection = decodeEjson(req.projection, 'projection') as Document;
     }
-    if (req.sort !== undefined) q.sort = req.sort;
+    if (req.sort !== undefined) {
+      for (const [field] of req.sort) assertSafeName(field, 'sort');
+      q.sort = req.sort;
+    }
     if (req.limit !== undefined) q.limit = req.limit;
     if (req.skip !== undefined) q.skip = req.skip;
     return q;

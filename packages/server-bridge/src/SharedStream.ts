@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
-import { type ChangeBatch, type EJSONDocument, encode, type WireError } from '@mongo-live/protocol';
-import { EJSON } from 'bson';
+import type { ChangeBatch, EJSONDocument, WireError } from '@mongo-live/protocol';
 import type { ChangeStream, ChangeStreamOptions, Document, MongoClient } from 'mongodb';
 import type { ChangeEventGuard } from './ChangeEventGuard.js';
+import { EJSON, encode } from './driverBson.js';
 import { toWireError } from './errors.js';
 
 /** What one MongoDB change stream watches, with which stages and options. */

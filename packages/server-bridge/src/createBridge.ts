@@ -35,9 +35,29 @@ export interface BridgeStats {
   liveQueries: number;
 }
 
+/**
+ * Options of {@link Bridge.close}.
+ *
+ * @example
+ * await bridge.close({ drain: 10_000 }); // a rolling restart: clients move, then the node closes
+ */
+export interface CloseOptions {
+  /**
+   * Drain for up to this many milliseconds first: every socket is told `closing` with `graceMs`,
+   * keeps being served while its client resumes on another node, and the bridge waits until all
+   * have left; sockets still here at the deadline have their connection closed. New requests and
+   * new sockets are refused with CLOSED from the start. Default 0: close at once.
+   */
+  drain?: number;
+}
+
 export interface Bridge {
-  /** Tells every socket the bridge is closing (`closing`), then closes every stream and live query. */
-  close(): Promise<void>;
+  /**
+   * Tells every socket the bridge is closing (`closing`), then closes every stream and live query.
+   * With `drain`, waits first for the clients to move to another node (a rolling restart).
+   * Idempotent: a second call returns the first one's promise.
+   */
+  close(options?: CloseOptions): Promise<void>;
   stats(): BridgeStats;
 }
 
@@ -68,6 +88,9 @@ export function createBridge(options: BridgeOptions): Bridge {
   >;
   const sessions = new Map<string, SocketSession>();
   let closed = false;
+  let closing: Promise<void> | undefined;
+  /** Wakes a draining close() when a socket leaves. */
+  let onSessionGone: (() => void) | undefined;
   const queryRoom = (queryId: string) => `mongo-live:query:${queryId}`;
 
   const streams = new ChangeStreamMultiplexer({
@@ -100,7 +123,7 @@ export function createBridge(options: BridgeOptions): Bridge {
     if (closed) {
       // Still answer: a request without an ack would otherwise hang forever.
       const error = { code: 'CLOSED', message: 'the bridge is closed' } as const;
-      socket.emit('closing', { error });
+      socket.emit('closing', { error, graceMs: 0 });
       socket.onAny((...args: unknown[]) => {
         const ack = args.at(-1);
         if (typeof ack === 'function') ack({ ok: false, error });
@@ -108,17 +131,45 @@ export function createBridge(options: BridgeOptions): Bridge {
       return;
     }
     sessions.set(socket.id, new SocketSession(socket, context));
-    socket.on('disconnect', () => sessions.delete(socket.id));
+    socket.on('disconnect', () => {
+      sessions.delete(socket.id);
+      onSessionGone?.();
+    });
   };
+
+  /** Resolves once every socket has left, or after `ms`. */
+  const drained = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        onSessionGone = undefined;
+        resolve();
+      }
+      onSessionGone = () => {
+        if (sessions.size === 0) done();
+      };
+      onSessionGone();
+    });
   nsp.on('connection', onConnection);
 
   return {
-    async close() {
-      if (closed) return;
-      closed = true;
-      nsp.emit('closing', { error: { code: 'CLOSED', message: 'the bridge is shutting down' } });
-      for (const session of sessions.values()) session.dispose();
-      await Promise.all([streams.closeAll(), liveQueries.close()]);
+    close(options = {}) {
+      closing ??= (async () => {
+        const drain = Math.max(0, Number(options.drain) || 0);
+        closed = true;
+        const message = drain ? 'the bridge node is draining: resume on another node' : 'the bridge is shutting down';
+        nsp.emit('closing', { error: { code: 'CLOSED', message }, graceMs: drain });
+        if (drain > 0) {
+          // Subscriptions keep flowing while their clients resume elsewhere: nothing falls in between.
+          await drained(drain);
+          // Closing the connection (not a socket.io disconnect) makes any client reconnect by itself.
+          for (const session of sessions.values()) session.socket.conn.close();
+        }
+        for (const session of sessions.values()) session.dispose();
+        await Promise.all([streams.closeAll(), liveQueries.close()]);
+      })();
+      return closing;
     },
     stats() {
       let subscriptions = 0;

@@ -1,6 +1,13 @@
-import { type ErrorCode, isErrorCode, MONGO_HISTORY_LOST, type WireError } from '@mongo-live/protocol';
+import { type ErrorCode, MONGO_HISTORY_LOST, type WireError } from '@mongo-live/protocol';
 
-/** An error with a wire code, thrown inside the bridge and turned into an ack error. */
+/**
+ * The one error type of the bridge: validation, authorization, limits, evaluation and the
+ * live-query service all throw it, and {@link toWireError} turns it into the ack or stream error.
+ * Its message is written for the client, so it must never contain another user's data.
+ *
+ * @example
+ * throw new BridgeError('LIMIT_EXCEEDED', 'at most 100 subscriptions per socket (maxSubscriptionsPerSocket)');
+ */
 export class BridgeError extends Error {
   readonly code: ErrorCode;
   readonly mongoCode: number | undefined;
@@ -19,25 +26,34 @@ const INVALIDATING_CODES = new Set<number>([
 ]);
 
 /**
+ * MongoDB errors whose message quotes stored values (a failed conversion of another user's field
+ * in `$expr`, a duplicate key, a validation failure): only their code and name are sent.
+ */
+const VALUE_BEARING_CODES = new Set<number>([
+  // ConversionFailure, DuplicateKey (two codes), DocumentValidationFailure
+  241, 11000, 11001, 121,
+]);
+
+/** Longest message sent to a client; server messages can be long and are rarely useful past this. */
+const MAX_MESSAGE_LENGTH = 500;
+
+/**
  * Maps anything thrown (our errors, driver errors, bugs) to a {@link WireError}. Driver errors keep
- * their numeric code in `mongoCode`; bugs become SERVER_ERROR without leaking stack traces.
+ * their numeric code in `mongoCode`; messages never carry stack traces, connection strings or
+ * host:port addresses, and database messages that quote stored values are replaced by the error's
+ * code name.
+ *
+ * @example
+ * reply(ack, { ok: false, error: toWireError(error) });
  */
 export function toWireError(error: unknown): WireError {
   if (error instanceof BridgeError) {
-    const wire: WireError = { code: error.code, message: error.message };
+    const wire: WireError = { code: error.code, message: sanitizeMessage(error.message) };
     if (error.mongoCode !== undefined) wire.mongoCode = error.mongoCode;
     return wire;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  // Errors of the live-query service (LiveQueryError) and similar carry a wire code already.
-  const code = error !== null && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
-  if (isErrorCode(code)) {
-    const wire: WireError = { code, message };
-    const extra = (error as { mongoCode?: unknown }).mongoCode;
-    if (typeof extra === 'number') wire.mongoCode = extra;
-    return wire;
-  }
   const mongoCode = mongoCodeOf(error);
+  const message = messageOf(error, mongoCode);
   if (mongoCode === MONGO_HISTORY_LOST)
     return { code: 'HISTORY_LOST', message: `change history is gone: ${message}`, mongoCode };
   if (mongoCode !== undefined && INVALIDATING_CODES.has(mongoCode))
@@ -52,4 +68,28 @@ export function mongoCodeOf(error: unknown): number | undefined {
   if (error === null || typeof error !== 'object') return undefined;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'number' ? code : undefined;
+}
+
+function messageOf(error: unknown, mongoCode: number | undefined): string {
+  if (mongoCode !== undefined && VALUE_BEARING_CODES.has(mongoCode)) {
+    const name = (error as { codeName?: unknown }).codeName;
+    return `the database refused the operation (${typeof name === 'string' ? `${name}, ` : ''}code ${mongoCode})`;
+  }
+  return sanitizeMessage(error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * Removes what a message must not tell a browser: connection strings, host:port pairs and IP
+ * addresses (the driver names the server it talked to), and anything past a few hundred characters.
+ *
+ * @example
+ * sanitizeMessage('connection 3 to 10.0.0.7:27017 closed') // 'connection 3 to <address> closed'
+ */
+export function sanitizeMessage(message: string): string {
+  const clean = message
+    .replace(/mongodb(?:\+srv)?:\/\/\S+/gi, '<uri>')
+    .replace(/\[[0-9a-f:.]*:[0-9a-f:.]*\](?::\d+)?/gi, '<address>')
+    .replace(/\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b/g, '<address>')
+    .replace(/\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*:\d{2,5}\b/gi, '<address>');
+  return clean.length > MAX_MESSAGE_LENGTH ? `${clean.slice(0, MAX_MESSAGE_LENGTH)}…` : clean;
 }

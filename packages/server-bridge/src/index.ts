@@ -5,6 +5,7 @@ export {
   allowAll,
 } from './AccessPolicy.js';
 export { type Bridge, type BridgeOptions, type BridgeStats, createBridge } from './createBridge.js';
+export { liveDehydrateOptions } from './driverBson.js';
 export { RECOMMENDED_SERVER_HEARTBEAT } from './heartbeat.js';
 export { type BridgeLimits, DEFAULT_LIMITS } from './limits.js';
 export {

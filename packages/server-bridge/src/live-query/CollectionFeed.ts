@@ -1,5 +1,5 @@
 import type { ChangeStream, ChangeStreamDocument, Document, MongoClient, Timestamp } from 'mongodb';
-import { toWireError } from './errors.js';
+import { toWireError } from '../errors.js';
 import type { MembershipListener } from './LiveQueryEngine.js';
 import { normalizeNumbers } from './normalize.js';
 import { QueryIndex } from './QueryIndex.js';

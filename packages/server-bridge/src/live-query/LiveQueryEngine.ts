@@ -1,10 +1,11 @@
-import { type EJSONDocument, encode, type LiveQueryDiff } from '@mongo-live/protocol';
+import type { EJSONDocument, LiveQueryDiff } from '@mongo-live/protocol';
 import type { Document } from 'mongodb';
+import { encode } from '../driverBson.js';
+import { Projection } from '../Projection.js';
 import { type EqualityPredicate, equalityPredicateOf } from './equality.js';
 import type { EffectiveQuery } from './index.js';
 import { listDiff } from './listDiff.js';
 import { compileMatcher, type Matcher } from './matcher.js';
-import { compileProjection, type Projector } from './projection.js';
 import { ResultWindow, type WindowEntry } from './ResultWindow.js';
 import { SortOrder } from './SortOrder.js';
 import { valueKey } from './valueKey.js';
@@ -39,7 +40,7 @@ export class LiveQueryEngine {
   readonly capacity: number;
   readonly predicate: EqualityPredicate | undefined;
   private readonly matcher: Matcher;
-  private readonly project: Projector;
+  private readonly projection: Projection;
   private readonly window: ResultWindow;
 
   constructor(
@@ -52,7 +53,7 @@ export class LiveQueryEngine {
     this.capacity = query.limit ? this.skip + Math.abs(query.limit) : Number.POSITIVE_INFINITY;
     this.predicate = equalityPredicateOf(query.filter);
     this.matcher = compileMatcher(query.filter);
-    this.project = compileProjection(query.projection);
+    this.projection = Projection.compile(query.projection);
     this.window = new ResultWindow(this.order, this.capacity);
   }
 
@@ -124,7 +125,7 @@ export class LiveQueryEngine {
   }
 
   private entry(doc: Document): WindowEntry {
-    const view = encode(this.project(doc)) as EJSONDocument;
+    const view = encode(this.projection.apply(doc)) as EJSONDocument;
     return { id: valueKey(doc._id), doc, keys: this.order.keysOf(doc), view, viewJson: JSON.stringify(view) };
   }
 

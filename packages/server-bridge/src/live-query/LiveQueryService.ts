@@ -1,10 +1,11 @@
-import { type EJSONDocument, encode } from '@mongo-live/protocol';
+import type { EJSONDocument } from '@mongo-live/protocol';
 import type { MongoClient } from 'mongodb';
+import { encode } from '../driverBson.js';
+import { BridgeError } from '../errors.js';
+import { Projection } from '../Projection.js';
 import { CollectionFeed } from './CollectionFeed.js';
-import { LiveQueryError } from './errors.js';
 import type { EffectiveQuery, LiveQueryService, LiveQueryServiceOptions, LiveQuerySnapshot } from './index.js';
 import { LiveQueryEngine } from './LiveQueryEngine.js';
-import { compileProjection } from './projection.js';
 import { queryIdOf } from './queryId.js';
 import { SharedLiveQuery } from './SharedLiveQuery.js';
 
@@ -19,7 +20,7 @@ function validate(query: EffectiveQuery): void {
   try {
     new LiveQueryEngine(query);
   } catch (error) {
-    throw new LiveQueryError('INVALID_REQUEST', (error as Error).message);
+    throw new BridgeError('INVALID_REQUEST', (error as Error).message);
   }
 }
 
@@ -66,7 +67,7 @@ export class LiveQueryServiceImpl implements LiveQueryService {
     }
     // Read on the feed's queue, so the docs and the version belong together.
     return feed.enqueue(() => {
-      if (shared.closed) throw new LiveQueryError('CLOSED', 'the live query ended');
+      if (shared.closed) throw new BridgeError('CLOSED', 'the live query ended');
       return shared.snapshot();
     });
   }
@@ -80,7 +81,7 @@ export class LiveQueryServiceImpl implements LiveQueryService {
   async find(query: EffectiveQuery): Promise<EJSONDocument[]> {
     validate(query);
     const engine = new LiveQueryEngine(query);
-    const project = compileProjection(query.projection);
+    const projection = Projection.compile(query.projection);
     let cursor = this.mongo
       .db(query.db)
       .collection(query.collection)
@@ -88,7 +89,7 @@ export class LiveQueryServiceImpl implements LiveQueryService {
     if (query.skip) cursor = cursor.skip(query.skip);
     if (query.limit) cursor = cursor.limit(Math.abs(query.limit));
     const docs = await cursor.toArray();
-    return docs.map((d) => encode(project(d)) as EJSONDocument);
+    return docs.map((d) => encode(projection.apply(d)) as EJSONDocument);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
-import { encode, type LiveQueryDiff, type LiveQueryUpdate, type WireError } from '@mongo-live/protocol';
+import type { LiveQueryDiff, LiveQueryUpdate, WireError } from '@mongo-live/protocol';
 import type { Timestamp } from 'mongodb';
+import { encode } from '../driverBson.js';
 import { compareValues } from './bsonOrder.js';
 import type { EffectiveQuery, LiveQuerySnapshot } from './index.js';
 import { LiveQueryEngine, type MembershipListener } from './LiveQueryEngine.js';

@@ -1,4 +1,4 @@
-import type { Binary, BSONRegExp, Code, Decimal128, Long, ObjectId, Timestamp } from 'bson';
+import type { Binary, BSONRegExp, Code, Decimal128, Long, ObjectId, Timestamp } from 'mongodb';
 
 /**
  * The `_bsontype` tag of a bson value, or undefined. Tags, not `instanceof`: the driver (CommonJS)

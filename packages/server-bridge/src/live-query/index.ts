@@ -62,7 +62,6 @@ export function createLiveQueryService(options: LiveQueryServiceOptions): LiveQu
 }
 
 export { compareValues } from './bsonOrder.js';
-export { LiveQueryError, toWireError } from './errors.js';
 export { LiveQueryEngine } from './LiveQueryEngine.js';
 export {
   liveQueryKeyOf,

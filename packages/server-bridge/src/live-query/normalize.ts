@@ -1,4 +1,4 @@
-import { Binary, type Decimal128, type Long, ObjectId, Timestamp } from 'bson';
+import { Binary, type Decimal128, type Long, ObjectId, Timestamp } from '../driverBson.js';
 import { bsonTag } from './bsonOrder.js';
 
 /**

@@ -1,14 +1,8 @@
-import {
-  decode,
-  type EJSONDocument,
-  encode,
-  liveQueryKeyOf,
-  PROTOCOL_VERSION,
-  type QuerySpec,
-} from '@mongo-live/protocol';
+import { type EJSONDocument, liveQueryKeyOf, PROTOCOL_VERSION, type QuerySpec } from '@mongo-live/protocol';
 import type { Document, MongoClient } from 'mongodb';
 import type { Socket } from 'socket.io';
 import { type Authorize, decide } from '../AccessPolicy.js';
+import { decode, encode } from '../driverBson.js';
 import { buildEffectiveQuery } from '../EffectiveQueryBuilder.js';
 import { type BridgeLimits, resolveLimits } from '../limits.js';
 import { RequestValidator } from '../RequestValidator.js';

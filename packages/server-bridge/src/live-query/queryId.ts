@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { EJSON } from 'bson';
+import { EJSON } from '../driverBson.js';
 import type { EffectiveQuery } from './index.js';
 
 /**

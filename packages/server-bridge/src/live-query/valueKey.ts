@@ -1,4 +1,4 @@
-import { EJSON, type ObjectId } from 'bson';
+import { EJSON, type ObjectId } from '../driverBson.js';
 import { bsonTag } from './bsonOrder.js';
 import { normalizeNumbers } from './normalize.js';
 
