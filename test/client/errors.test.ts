@@ -1,10 +1,10 @@
 // Failures surface as LiveError on next() and on 'error', never as silence; the stream is then closed.
-import { createLiveClient, type LiveClient, LiveError } from '@mongo-live/client';
+import { createLiveClient, LiveError } from '@mongo-live/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LiveServer, startLiveServer } from '../support/liveServer.js';
 
 let server: LiveServer;
-let live: LiveClient;
+let live: ReturnType<typeof createLiveClient>;
 beforeAll(async () => {
   server = await startLiveServer({
     authorize: (req) => req.db !== undefined && req.collection !== 'secret',

@@ -8,7 +8,7 @@ import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.js';
 
 let server: LiveServer;
 let proxy: TcpProxy;
-let live: LiveClient | undefined;
+let live: ReturnType<typeof createLiveClient> | undefined;
 beforeAll(async () => {
   server = await startLiveServer();
   proxy = await startTcpProxy(Number(new URL(server.url).port));
@@ -34,7 +34,9 @@ function until(live: LiveClient, status: string): Promise<void> {
   });
 }
 
-function connectThroughProxy(heartbeat: { intervalMs: number; timeoutMs: number } | false): LiveClient {
+function connectThroughProxy(
+  heartbeat: { intervalMs: number; timeoutMs: number } | false,
+): ReturnType<typeof createLiveClient> {
   return createLiveClient({
     url: `http://127.0.0.1:${proxy.port}`,
     heartbeat,

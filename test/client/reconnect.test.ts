@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { type LiveServer, startLiveServer } from '../support/liveServer.js';
 
 let server: LiveServer;
-let live: LiveClient;
+let live: ReturnType<typeof createLiveClient>;
 beforeAll(async () => {
   server = await startLiveServer();
   live = createLiveClient({ url: server.url, socketOptions: { reconnectionDelay: 10, reconnectionDelayMax: 50 } });

@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type LiveServer, startLiveServer } from '../support/liveServer.js';
 
 let server: LiveServer;
-let live: LiveClient;
+let live: ReturnType<typeof createLiveClient>;
 const requests = { watch: 0, unsubscribe: 0 };
 
 beforeAll(async () => {

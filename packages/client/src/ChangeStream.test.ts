@@ -5,7 +5,7 @@ import { createLiveClient, type LiveClient } from './LiveClient.js';
 import { LiveError } from './LiveError.js';
 
 let bridge: ScriptedBridge;
-let live: LiveClient;
+let live: ReturnType<typeof createLiveClient>;
 
 beforeEach(async () => {
   bridge = await startScriptedBridge();

@@ -3,7 +3,7 @@ import type { Document, Filter, WithId } from 'mongodb';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { ChangeStream } from './ChangeStream.js';
 import type { HeartbeatOptions } from './Heartbeat.js';
-import type { ConnectionStatus } from './LiveTransport.js';
+import type { ConnectionStatus, LiveTransport } from './LiveTransport.js';
 import { createLiveQuery, findOnce, type LiveQuery } from './live-query/index.js';
 import { type QueryOptions, toQuerySpec } from './querySpec.js';
 import { type LiveSocket, SocketTransport } from './SocketTransport.js';
@@ -41,7 +41,7 @@ export interface LiveClientOptions {
  * const live = createLiveClient();
  * const stream = live.db('shop').collection('orders').watch();
  */
-export interface LiveClient {
+export interface LiveClient<Transport extends LiveTransport = LiveTransport> {
   db(name: string): LiveDb;
   /** Watches the whole deployment (the bridge's `authorize` must allow it). */
   watch<T extends Document = Document>(pipeline?: Document[], options?: WatchOptions): ChangeStream<T>;
@@ -51,7 +51,7 @@ export interface LiveClient {
   /** Closes every stream of this client and the socket (unless it was brought in `options.socket`). */
   close(): Promise<void>;
   /** The underlying transport (for live queries and diagnostics). */
-  readonly transport: SocketTransport;
+  readonly transport: Transport;
 }
 
 /**
@@ -91,13 +91,27 @@ export interface LiveCollection<T extends Document = Document> {
  * const live = createLiveClient({ url: 'http://localhost:3000' });
  * for await (const change of live.db('shop').collection('orders').watch()) console.log(change);
  */
-export function createLiveClient(options: LiveClientOptions = {}): LiveClient {
+export function createLiveClient(options: LiveClientOptions = {}): LiveClient<SocketTransport> {
   const owns = options.socket === undefined;
   const socket = (options.socket ?? openSocket(options)) as LiveSocket;
   const transport = new SocketTransport(socket, {
     ownsSocket: owns,
     ...(options.heartbeat !== undefined ? { heartbeat: options.heartbeat } : {}),
   });
+  return liveClientOver(transport, () => transport.close());
+}
+
+/**
+ * A LiveClient over any transport: the socket one of {@link createLiveClient}, or the in-memory
+ * bridge of `@mongo-live/client/testing`. `closeTransport` runs once, after every stream closed.
+ *
+ * @example
+ * const live = liveClientOver(transport, () => transport.close());
+ */
+export function liveClientOver<Transport extends LiveTransport>(
+  transport: Transport,
+  closeTransport: () => void,
+): LiveClient<Transport> {
   const streams = new Set<ChangeStream<Document>>();
   let closed = false;
 
@@ -145,7 +159,7 @@ export function createLiveClient(options: LiveClientOptions = {}): LiveClient {
       if (closed) return;
       closed = true;
       await Promise.all([...streams].map((s) => s.close()));
-      transport.close();
+      closeTransport();
     },
   };
 }

@@ -17,6 +17,7 @@ export {
   type LiveClientOptions,
   type LiveCollection,
   type LiveDb,
+  liveClientOver,
 } from './LiveClient.js';
 export { LiveError } from './LiveError.js';
 export {

@@ -142,7 +142,7 @@ export class MemoryDatabase {
         {
           operationType: 'update',
           documentKey: { _id: before._id },
-          updateDescription: describeUpdate(before, next, paths),
+          updateDescription: describeUpdate(next, paths),
         },
         next,
       );
@@ -207,7 +207,7 @@ export function seqOfToken(token: unknown): number | undefined {
 }
 
 /** MongoDB-style `updateDescription` for the top-level fields of the modified paths. */
-function describeUpdate(before: Document, after: Document, paths: string[]): Document {
+function describeUpdate(after: Document, paths: string[]): Document {
   const updatedFields: Document = {};
   const removedFields: string[] = [];
   for (const path of new Set(paths)) {
@@ -215,7 +215,6 @@ function describeUpdate(before: Document, after: Document, paths: string[]): Doc
     if (value === undefined) removedFields.push(path);
     else updatedFields[path] = copy({ v: value }).v;
   }
-  void before;
   return { updatedFields, removedFields, truncatedArrays: [] };
 }
 
@@ -232,9 +231,12 @@ function withObjectId(doc: Document): WithId<Document> {
   return (doc._id === undefined ? { _id: new ObjectId(), ...doc } : doc) as WithId<Document>;
 }
 
-/** A deep copy that keeps BSON types (ObjectId, Date, Long...): stored documents never alias the caller's. */
+/**
+ * A deep copy that keeps BSON types (ObjectId, Date, Binary...), so stored documents never alias
+ * the caller's. Numbers come back as JS numbers, as the driver returns them by default.
+ */
 function copy<T extends Document>(doc: T): T {
-  return EJSON.parse(EJSON.stringify(doc, { relaxed: false }), { relaxed: false }) as T;
+  return EJSON.parse(EJSON.stringify(doc, { relaxed: false }), { relaxed: true }) as T;
 }
 
 function duplicateKey(id: unknown): Error {
