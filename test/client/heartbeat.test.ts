@@ -3,12 +3,13 @@
 // its server's ping interval + timeout (45 s by default).
 import { createLiveClient, type LiveClient } from '@mongo-live/client';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { socketOf } from '../../packages/client/src/__tests__/socketOf.js';
 import { type LiveServer, startLiveServer } from '../support/liveServer.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.js';
 
 let server: LiveServer;
 let proxy: TcpProxy;
-let live: ReturnType<typeof createLiveClient> | undefined;
+let live: LiveClient | undefined;
 beforeAll(async () => {
   server = await startLiveServer();
   proxy = await startTcpProxy(Number(new URL(server.url).port));
@@ -34,9 +35,7 @@ function until(live: LiveClient, status: string): Promise<void> {
   });
 }
 
-function connectThroughProxy(
-  heartbeat: { intervalMs: number; timeoutMs: number } | false,
-): ReturnType<typeof createLiveClient> {
+function connectThroughProxy(heartbeat: { intervalMs: number; timeoutMs: number } | false): LiveClient {
   return createLiveClient({
     url: `http://127.0.0.1:${proxy.port}`,
     heartbeat,
@@ -61,7 +60,7 @@ it('turns stale on a silent stall, with the socket still open, and back with not
   proxy.stall();
   await until(live, 'stale');
   // socket.io has not noticed anything: the connection is open, just silent.
-  expect(live.transport.socket.connected).toBe(true);
+  expect(socketOf(live).connected).toBe(true);
   expect(query.getSnapshot().status).toBe('stale');
   expect(stream.status).toBe('stale');
   await server.mongo.db.collection('beat').insertOne({ n: 1 });

@@ -1,7 +1,7 @@
 import type { WireError } from '@mongo-live/protocol';
 import type { Document, Filter, OptionalId, UpdateFilter, WithId } from 'mongodb';
 import { type LiveClient, liveClientOver } from '../LiveClient.js';
-import type { ConnectionStatus } from '../LiveTransport.js';
+import type { ConnectionStatus } from '../transport/LiveTransport.js';
 import { MemoryDatabase, type SeedData } from './MemoryDatabase.js';
 import { MemoryTransport } from './MemoryTransport.js';
 
@@ -53,7 +53,7 @@ export interface TestServer {
 }
 
 /** A LiveClient whose bridge and database live in memory, with `server` to drive them. */
-export type TestLiveClient = LiveClient<MemoryTransport> & { readonly server: TestServer };
+export type TestLiveClient = LiveClient & { readonly server: TestServer };
 
 /**
  * An in-memory LiveClient for component tests and stories: the same interface as

@@ -1,6 +1,5 @@
 import type { Document } from 'bson';
 import type { ServerState } from '../server/ServerState.js';
-import type { WriteOrigin } from '../storage/Store.js';
 
 /** What a connection knows about its client (from the handshake). */
 export interface ConnectionInfo {
@@ -24,8 +23,8 @@ export interface CommandContext {
   /** The command's name as sent (first field of the body). */
   readonly name: string;
   readonly connection: ConnectionInfo;
-  /** Session fields to record on the oplog entries of writes. */
-  readonly origin: WriteOrigin;
+  /** The client session (`lsid`) the command ran in, if any. */
+  readonly lsid: Document | undefined;
 }
 
 /** A command implementation: returns the reply (without ok, $clusterTime, operationTime) or throws CommandError. */

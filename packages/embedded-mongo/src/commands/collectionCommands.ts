@@ -38,7 +38,7 @@ export const create: CommandHandler = (ctx) => {
       throw commandError('InvalidOptions', `BSON field 'create.${key}' is an unknown field.`);
     }
   }
-  ctx.server.store.createCollection(ctx.db, coll, deepCopy(options), ctx.origin);
+  ctx.server.store.createCollection(ctx.db, coll, deepCopy(options));
   return {};
 };
 
@@ -48,13 +48,13 @@ export const drop: CommandHandler = (ctx) => {
   const collection = ctx.server.store.collection(ctx.db, coll);
   if (!collection) return {};
   const nIndexesWas = collection.indexes.length;
-  ctx.server.store.dropCollection(collection, ctx.origin);
+  ctx.server.store.dropCollection(collection);
   return { nIndexesWas, ns: collection.ns };
 };
 
 export const dropDatabase: CommandHandler = (ctx) => {
   validateDatabaseName(ctx.db);
-  ctx.server.store.dropDatabase(ctx.db, ctx.origin);
+  ctx.server.store.dropDatabase(ctx.db);
   return { dropped: ctx.db };
 };
 
@@ -86,7 +86,7 @@ export const collMod: CommandHandler = (ctx) => {
   }
   // mongod logs a collMod even when it changes nothing; change streams report it as 'modify'.
   const { index: _index, ...optionChanges } = changes;
-  ctx.server.store.modify(collection, optionChanges, ctx.origin);
+  ctx.server.store.modify(collection, optionChanges);
   return {};
 };
 
@@ -106,7 +106,7 @@ export const renameCollection: CommandHandler = (ctx) => {
   if (target && !(optionalBoolean(body, 'dropTarget') ?? false)) {
     throw commandError('NamespaceExists', 'target namespace exists');
   }
-  server.store.rename(source, to.db, to.coll, target, ctx.origin);
+  server.store.rename(source, to.db, to.coll, target);
   return {};
 };
 

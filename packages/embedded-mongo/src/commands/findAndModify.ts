@@ -42,7 +42,7 @@ export const findAndModify: CommandHandler = (ctx) => {
 
   if (remove) {
     if (!target) return { lastErrorObject: { n: 0 }, value: null };
-    server.store.delete(collection!, target, ctx.origin);
+    server.store.delete(collection!, target);
     return { lastErrorObject: { n: 1 }, value: project(target) };
   }
   const update = updateSpecOf(body.update);

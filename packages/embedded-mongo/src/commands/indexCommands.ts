@@ -73,7 +73,7 @@ export const createIndexes: CommandHandler = (ctx) => {
   const specs = ctx.body.indexes.map(parseIndexSpec);
   const store = ctx.server.store;
   const existed = store.collection(ctx.db, coll) !== undefined;
-  const collection = store.ensureCollection(ctx.db, coll, ctx.origin);
+  const collection = store.ensureCollection(ctx.db, coll);
   const numIndexesBefore = collection.indexes.length;
   for (const spec of specs) {
     const sameName = collection.indexes.find((index) => index.name === spec.name);
@@ -98,7 +98,7 @@ export const createIndexes: CommandHandler = (ctx) => {
     }
     const partial = spec.partialFilterExpression as Document | undefined;
     const covers = partial ? compileFilter(partial) : undefined;
-    store.createIndex(collection, new Index(spec, () => collection.ns, covers), ctx.origin);
+    store.createIndex(collection, new Index(spec, () => collection.ns, covers));
   }
   const numIndexesAfter = collection.indexes.length;
   return {
@@ -145,6 +145,6 @@ export const dropIndexes: CommandHandler = (ctx) => {
       return found;
     });
   }
-  for (const index of victims) ctx.server.store.dropIndex(collection, index, ctx.origin);
+  for (const index of victims) ctx.server.store.dropIndex(collection, index);
   return { nIndexesWas };
 };

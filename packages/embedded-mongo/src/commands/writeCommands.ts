@@ -63,7 +63,7 @@ function runStatements(
 export const insert: CommandHandler = (ctx: CommandContext) => {
   const coll = collectionNameOf(ctx.body, 'insert');
   const documents = statementsOf(ctx.body, 'documents', 'insert');
-  const collection = ctx.server.store.ensureCollection(ctx.db, coll, ctx.origin);
+  const collection = ctx.server.store.ensureCollection(ctx.db, coll);
   let n = 0;
   const writeErrors = runStatements(ctx.body, documents, (doc) => {
     insertDocument(ctx, collection, doc);
@@ -143,7 +143,7 @@ export const remove: CommandHandler = (ctx: CommandContext) => {
     }
     const collection = ctx.server.store.collection(ctx.db, coll);
     for (const doc of findMatches(collection, q, limit === 1, withCollation(commandLet, statement))) {
-      ctx.server.store.delete(collection!, doc, ctx.origin);
+      ctx.server.store.delete(collection!, doc);
       n++;
     }
   });

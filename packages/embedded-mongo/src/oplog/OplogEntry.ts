@@ -12,7 +12,9 @@ export type OplogOp =
   | 'modify'
   | 'drop'
   | 'rename'
-  | 'dropDatabase';
+  | 'dropDatabase'
+  /** The periodic no-op an idle replica set writes: no stream reports it, but it advances their position. */
+  | 'noop';
 
 /**
  * One committed change, in commit order. Documents are deep, frozen-by-convention copies:
@@ -38,6 +40,8 @@ export interface OplogEntry {
   update?: Document | Document[];
   /** For op 'rename': the new namespace. */
   to?: { db: string; coll: string };
+  /** For op 'modify': `{ collectionOptions }` as they were before (the event's stateBeforeChange). */
+  stateBeforeChange?: Document;
   /** For DDL events with showExpandedEvents (create options, index specs...). */
   operationDescription?: Document;
   /**
@@ -46,7 +50,7 @@ export interface OplogEntry {
    * post-image for `fullDocument: 'whenAvailable' | 'required'`.
    */
   imagesRecorded?: boolean;
-  /** Session / transaction the write belonged to. */
+  /** Session / transaction of a multi-document transaction's writes (never set on ordinary writes). */
   lsid?: Document;
   txnNumber?: Long;
 }

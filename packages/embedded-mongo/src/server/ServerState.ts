@@ -36,7 +36,7 @@ export class ServerState {
     readonly identity: ServerIdentity,
     oplogCapacity = 100_000,
   ) {
-    this.oplog = new Oplog(oplogCapacity);
+    this.oplog = new Oplog(oplogCapacity, this.clock.now());
     this.store = new Store(this.oplog, this.clock);
     this.changeStreamContext = {
       oplog: this.oplog,
@@ -48,6 +48,28 @@ export class ServerState {
       newCursorId: () => this.cursors.newId(),
       collectionUUID: (db, coll) => this.store.collection(db, coll)?.uuid,
     };
+  }
+
+  private noopTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * Like a replica set's periodic no-op writer: every `intervalMS` without a write, appends a
+   * no-op to the oplog, so that idle change streams' postBatchResumeToken and the cluster time
+   * move on. 0 turns it off.
+   */
+  startNoopWriter(intervalMS: number): void {
+    this.stopNoopWriter();
+    if (!(intervalMS > 0)) return;
+    this.noopTimer = setInterval(() => {
+      const newest = this.oplog.newest();
+      if (!newest || Date.now() - newest.wall.getTime() >= intervalMS) this.store.noop();
+    }, intervalMS);
+    this.noopTimer.unref();
+  }
+
+  stopNoopWriter(): void {
+    if (this.noopTimer) clearInterval(this.noopTimer);
+    this.noopTimer = undefined;
   }
 
   nextConnectionId(): number {

@@ -4,7 +4,6 @@ import { clusterTimeDocument } from '../commands/hello.js';
 import { CommandError, codeNameOf, commandError, errorReply } from '../errors.js';
 import { RETRYABLE_WRITE_CODES } from '../failpoints/errorLabels.js';
 import type { FailCommandAction } from '../failpoints/FailCommandPoint.js';
-import type { WriteOrigin } from '../storage/Store.js';
 import { COMMANDS } from './commandTable.js';
 import type { ServerState } from './ServerState.js';
 
@@ -51,10 +50,10 @@ async function run(server: ServerState, connection: ConnectionInfo, db: string, 
   }
   const handler = COMMANDS.get(name);
   if (!handler) throw commandError('CommandNotFound', `no such command: '${name}'`);
-  const origin: WriteOrigin = {};
-  if (body.lsid && typeof body.lsid === 'object') origin.lsid = body.lsid as Document;
-  if (body.txnNumber !== undefined && typeof body.txnNumber === 'object') origin.txnNumber = body.txnNumber;
-  const ctx: CommandContext = { server, db, body, name, connection, origin };
+  // lsid/txnNumber of ordinary writes are not recorded: MongoDB puts them on change events of
+  // multi-document transactions only.
+  const lsid = body.lsid && typeof body.lsid === 'object' ? (body.lsid as Document) : undefined;
+  const ctx: CommandContext = { server, db, body, name, connection, lsid };
   return handler(ctx);
 }
 

@@ -110,7 +110,13 @@ export class Store {
     collection.options = { ...before, ...deepCopy(changes) };
     return this.record('modify', collection, origin, {
       operationDescription: deepCopy(changes),
+      stateBeforeChange: { collectionOptions: { uuid: collection.uuid, ...deepCopy(before) } },
     });
+  }
+
+  /** The periodic no-op of an idle replica set: moves the cluster time and idle streams' tokens on. */
+  noop(): Timestamp {
+    return this.append({ ts: this.clock.tick(), wall: new Date(), op: 'noop', db: 'admin' });
   }
 
   dropCollection(collection: Collection, origin: WriteOrigin = {}): Timestamp {

@@ -71,4 +71,3 @@ export {
   type QueryClientLike,
 } from './prefetchLiveQuery.js';
 export { queryIdOf } from './queryId.js';
-export { toWireSort } from './wireSort.js';

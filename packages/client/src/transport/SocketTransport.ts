@@ -5,8 +5,9 @@ import {
   type ServerToClientEvents,
 } from '@mongo-live/protocol';
 import type { Socket } from 'socket.io-client';
+import { LiveError } from '../LiveError.js';
+import { Subscribable } from '../Subscribable.js';
 import { Heartbeat, type HeartbeatOptions } from './Heartbeat.js';
-import { LiveError } from './LiveError.js';
 import type { AckData, ConnectionStatus, LiveTransport, RequestPayload } from './LiveTransport.js';
 
 /**
@@ -34,20 +35,25 @@ export interface SocketTransportOptions {
  * {@link LiveTransport} over one socket.io-client socket: adds the protocol version to every
  * request, turns acks into promises, waits for the connection before sending, and rejects
  * requests that were in flight when the connection dropped with `DISCONNECTED` (socket.io
- * never calls the ack of a packet lost with its connection).
+ * never calls the ack of a packet lost with its connection). When the bridge says it is
+ * `closing` (a graceful shutdown or a rolling restart), the transport leaves that node: it drops
+ * the connection and lets socket.io reconnect with its backoff, to whichever node the load
+ * balancer picks; every subscription then resumes there, as after any connection loss.
+ * Internal: `LiveClient.transport` is typed as the {@link LiveTransport} interface.
  *
  * @example
  * const transport = new SocketTransport(io('http://localhost:3000/mongo-live'), { ownsSocket: true });
  * const { streamId } = await transport.request('watch', { subId: transport.newSubId(), target: { db: 'shop' } });
  */
-export class SocketTransport implements LiveTransport {
+export class SocketTransport extends Subscribable<(status: ConnectionStatus) => void> implements LiveTransport {
   readonly socket: LiveSocket;
   private current: ConnectionStatus;
   private everConnected: boolean;
   private closed = false;
   private readonly ownsSocket: boolean;
   private readonly heartbeat: Heartbeat | undefined;
-  private readonly statusListeners = new Set<(status: ConnectionStatus) => void>();
+  /** The bridge said `closing`: a server-side disconnect that follows must not end the client. */
+  private leaving = false;
   /** Rejecters of requests sent and not yet acknowledged. */
   private readonly inFlight = new Set<(error: LiveError) => void>();
   /** Requests waiting for the connection. */
@@ -56,6 +62,7 @@ export class SocketTransport implements LiveTransport {
   private idCounter = 0;
 
   constructor(socket: LiveSocket, options: SocketTransportOptions = {}) {
+    super();
     this.socket = socket;
     this.ownsSocket = options.ownsSocket ?? false;
     this.everConnected = socket.connected;
@@ -68,6 +75,7 @@ export class SocketTransport implements LiveTransport {
     socket.on('connect', this.handleConnect);
     socket.on('disconnect', this.handleDisconnect);
     socket.on('connect_error', this.handleConnectError);
+    socket.on('closing', this.handleClosing);
     socket.io.on('reconnect_failed', this.handleReconnectFailed);
     // A socket created with `autoConnect: false` is connected here: one socket per client, used at once.
     if (!socket.connected && !socket.active) socket.connect();
@@ -78,10 +86,7 @@ export class SocketTransport implements LiveTransport {
   }
 
   onStatus(listener: (status: ConnectionStatus) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => {
-      this.statusListeners.delete(listener);
-    };
+    return this.subscribe(listener);
   }
 
   request<E extends keyof ClientToServerEvents>(event: E, payload: RequestPayload<E>): Promise<AckData<E>> {
@@ -134,11 +139,6 @@ export class SocketTransport implements LiveTransport {
     return `${this.idPrefix}-${this.idCounter}`;
   }
 
-  /** Number of status listeners (for leak checks in tests and diagnostics). */
-  get statusListenerCount(): number {
-    return this.statusListeners.size;
-  }
-
   /**
    * Stops the transport: pending requests reject with `CLOSED`, listeners are removed, and the
    * socket is disconnected when the transport owns it.
@@ -153,32 +153,44 @@ export class SocketTransport implements LiveTransport {
     this.socket.off('connect', this.handleConnect);
     this.socket.off('disconnect', this.handleDisconnect);
     this.socket.off('connect_error', this.handleConnectError);
+    this.socket.off('closing', this.handleClosing);
     this.socket.io.off('reconnect_failed', this.handleReconnectFailed);
     if (this.ownsSocket) this.socket.disconnect();
     this.setStatus('disconnected');
-    this.statusListeners.clear();
+    this.listeners.clear();
   }
 
   private setStatus(status: ConnectionStatus): void {
     if (status === this.current) return;
     this.current = status;
-    for (const listener of [...this.statusListeners]) listener(status);
+    this.notify(status);
   }
 
   private readonly handleConnect = () => {
     this.everConnected = true;
+    this.leaving = false;
     this.heartbeat?.start();
     this.setStatus('connected');
     for (const entry of [...this.waiting]) entry.go();
   };
 
-  private readonly handleDisconnect = () => {
+  private readonly handleDisconnect = (reason: Socket.DisconnectReason) => {
     this.heartbeat?.stop();
+    // A node that said `closing` may also disconnect us; socket.io does not reconnect after a
+    // server-side disconnect by itself, but here another node is the way on.
+    if (reason === 'io server disconnect' && this.leaving && !this.closed) this.socket.connect();
     // Status first: streams invalidate their in-flight subscribe before its ack is rejected below.
     this.setStatus(this.socket.active ? this.reconnectingStatus() : 'disconnected');
     const error = new LiveError('DISCONNECTED', 'the connection to the mongo-live server was lost');
     for (const fail of [...this.inFlight]) fail(error);
     if (!this.socket.active) for (const entry of [...this.waiting]) entry.fail(error);
+  };
+
+  private readonly handleClosing = () => {
+    if (this.closed || !this.socket.connected) return;
+    this.leaving = true;
+    // Drop the connection (the engine, not the socket): socket.io's manager reconnects with its backoff.
+    this.socket.io.engine.close();
   };
 
   private readonly handleConnectError = (error: Error) => {

@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { insertEvent, type ScriptedBridge, startScriptedBridge, token, wireError } from './__tests__/scriptedBridge.js';
+import {
+  insertEvent,
+  type ScriptedBridge,
+  startScriptedBridge,
+  token,
+  wireError,
+} from '../__tests__/scriptedBridge.js';
+import { createLiveClient, type LiveClient } from '../LiveClient.js';
 import { ChangeStreamObserver, type ChangeStreamState } from './ChangeStreamObserver.js';
-import { createLiveClient, type LiveClient } from './LiveClient.js';
 
 let bridge: ScriptedBridge;
 let live: LiveClient;

@@ -1,20 +1,10 @@
+import type { WatchTarget } from '@mongo-live/protocol';
 import type { ChangeStreamDocument, Document, ResumeToken } from 'mongodb';
-import type { ChangeStream } from './ChangeStream.js';
-import type { LiveClient } from './LiveClient.js';
-import type { LiveError } from './LiveError.js';
-import type { StreamStatus } from './StreamSubscription.js';
+import type { LiveClient } from '../LiveClient.js';
+import type { LiveError } from '../LiveError.js';
+import { Subscribable } from '../Subscribable.js';
+import type { ChangeStream, StreamStatus } from './ChangeStream.js';
 import type { WatchOptions } from './watchOptions.js';
-
-/**
- * What to watch: `{}` the deployment, `{ db }` a database, `{ db, collection }` a collection.
- *
- * @example
- * new ChangeStreamObserver(live, { db: 'shop', collection: 'orders' });
- */
-export interface ChangeStreamTarget {
-  db?: string;
-  collection?: string;
-}
 
 /**
  * State of a watched change stream, as read by UIs. A new object whenever something changes,
@@ -64,21 +54,21 @@ export const DEFAULT_MAX_EVENTS = 100;
  * const observer = new ChangeStreamObserver(live, { db: 'shop', collection: 'orders' }, [], { maxEvents: 20 });
  * const off = observer.subscribe(() => render(observer.getSnapshot().events));
  */
-export class ChangeStreamObserver<T extends Document = Document> {
+export class ChangeStreamObserver<T extends Document = Document> extends Subscribable {
   private readonly client: LiveClient;
-  private readonly target: ChangeStreamTarget;
+  private readonly target: WatchTarget;
   private readonly pipeline: Document[] | undefined;
   private readonly options: ChangeStreamObserverOptions<T>;
-  private readonly listeners = new Set<() => void>();
   private stream: ChangeStream<T> | undefined;
   private state: ChangeStreamState<T>;
 
   constructor(
     client: LiveClient,
-    target: ChangeStreamTarget,
+    target: WatchTarget,
     pipeline?: Document[],
     options: ChangeStreamObserverOptions<T> = {},
   ) {
+    super();
     this.client = client;
     this.target = target;
     this.pipeline = pipeline;
@@ -92,15 +82,15 @@ export class ChangeStreamObserver<T extends Document = Document> {
     };
   }
 
-  /** Adds a listener, opening the stream for the first one; returns the function that removes it. */
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    if (this.listeners.size === 1) this.open();
-    return () => {
-      if (!this.listeners.delete(listener)) return;
-      if (this.listeners.size === 0) this.shut();
-    };
-  };
+  /** The first subscriber opens the stream. */
+  protected override onSubscribe(): void {
+    this.open();
+  }
+
+  /** The last one leaving closes it. */
+  protected override onUnsubscribe(): void {
+    this.shut();
+  }
 
   /** The current state; the same object until something changes. */
   readonly getSnapshot = (): ChangeStreamState<T> => this.state;
@@ -153,6 +143,6 @@ export class ChangeStreamObserver<T extends Document = Document> {
 
   private set(patch: Partial<ChangeStreamState<T>>): void {
     this.state = { ...this.state, ...patch };
-    for (const listener of [...this.listeners]) listener();
+    this.notify();
   }
 }

@@ -6,8 +6,8 @@ import {
 } from '@mongo-live/protocol';
 import { describe, expect, it } from 'vitest';
 import { LiveError } from '../LiveError.js';
-import type { ConnectionStatus, LiveTransport } from '../LiveTransport.js';
-import { LiveQueryStore } from './LiveQueryStore.js';
+import type { ConnectionStatus, LiveTransport } from '../transport/LiveTransport.js';
+import { LiveQuery } from './LiveQuery.js';
 
 /**
  * A scripted LiveTransport (our own interface, no socket.io): the test answers each request and
@@ -63,10 +63,10 @@ const update = (version: number, diffs: LiveQueryUpdate['diffs']): LiveQueryUpda
   diffs,
 });
 
-describe('LiveQueryStore', () => {
+describe('LiveQuery', () => {
   it('applies updates that arrive before the ack, in order, and ignores old versions', async () => {
     const t = new ScriptedTransport();
-    const store = new LiveQueryStore(t, spec);
+    const store = new LiveQuery(t, spec);
     expect(store.getSnapshot().status).toBe('loading');
     t.emit('query:update', update(5, [{ op: 'added', index: 0, doc: doc(0) }])); // already in the snapshot
     t.emit('query:update', update(6, [{ op: 'added', index: 2, doc: doc(3) }]));
@@ -81,7 +81,7 @@ describe('LiveQueryStore', () => {
 
   it('resubscribes on a version gap, keeping documents and identities', async () => {
     const t = new ScriptedTransport();
-    const store = new LiveQueryStore(t, spec);
+    const store = new LiveQuery(t, spec);
     t.last('query')?.answer({ subId: 's1', queryId: 'q1', docs: [doc(1), doc(2)], version: 1 });
     const [first, second] = await store.ready();
     t.emit('query:update', update(3, [{ op: 'removed', index: 0 }])); // 2 is missing
@@ -98,7 +98,7 @@ describe('LiveQueryStore', () => {
 
   it('shows reconnecting with the old documents, then replaces them with the new snapshot', async () => {
     const t = new ScriptedTransport();
-    const store = new LiveQueryStore(t, spec);
+    const store = new LiveQuery(t, spec);
     t.last('query')?.answer({ subId: 's1', queryId: 'q1', docs: [doc(1)], version: 0 });
     const docs = await store.ready();
     t.setStatus('reconnecting');
@@ -112,17 +112,17 @@ describe('LiveQueryStore', () => {
 
   it('fails with the server error, and closes with an unsubscribe', async () => {
     const t = new ScriptedTransport();
-    const failing = new LiveQueryStore(t, spec);
+    const failing = new LiveQuery(t, spec);
     t.last('query')?.fail(new LiveError('UNAUTHORIZED', 'no'));
     await expect(failing.ready()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     expect(failing.getSnapshot().status).toBe('error');
 
-    const store = new LiveQueryStore(t, spec);
+    const store = new LiveQuery(t, spec);
     t.last('query')?.answer({ subId: 's2', queryId: 'q1', docs: [], version: 0 });
     await store.ready();
     t.emit('query:error', { queryId: 'q1', error: { code: 'STREAM_INVALIDATED', message: 'gone' } });
     expect(store.getSnapshot().error?.code).toBe('STREAM_INVALIDATED');
-    const third = new LiveQueryStore(t, spec);
+    const third = new LiveQuery(t, spec);
     t.last('query')?.answer({ subId: 's3', queryId: 'q1', docs: [], version: 0 });
     await third.ready();
     third.close();

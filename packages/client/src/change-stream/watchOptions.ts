@@ -50,18 +50,6 @@ export function toWireWatchOptions(options: WatchOptions = {}): WireWatchOptions
 }
 
 /**
- * The same options, resuming after `token` instead of their original starting point: what a
- * stream sends when it re-subscribes (after a reconnect, or when the bridge dropped it).
- *
- * @example
- * resumeFrom({ startAtOperationTime: ts, batchSize: 10 }, token) // { batchSize: 10, resumeAfter: token }
- */
-export function resumeFrom(wire: WireWatchOptions, token: EJSONDocument): WireWatchOptions {
-  const { resumeAfter: _r, startAfter: _s, startAtOperationTime: _t, ...rest } = wire;
-  return { ...rest, resumeAfter: token };
-}
-
-/**
  * Encodes a pipeline for the wire.
  *
  * @example
@@ -70,15 +58,4 @@ export function resumeFrom(wire: WireWatchOptions, token: EJSONDocument): WireWa
 export function toWirePipeline(pipeline: Document[] | undefined): EJSONDocument[] | undefined {
   if (pipeline === undefined) return undefined;
   return pipeline.map((stage) => encode(stage) as EJSONDocument);
-}
-
-/**
- * A stable string for a resume token, to compare tokens (JSON of canonical EJSON: tokens are
- * `{ _data: string }` documents, so equal tokens give equal strings).
- *
- * @example
- * tokenKey(a) === tokenKey(b) // same resume token
- */
-export function tokenKey(token: unknown): string {
-  return JSON.stringify(encode(token));
 }

@@ -1,16 +1,21 @@
-import type { WatchTarget } from '@mongo-live/protocol';
+import type { ChangeBatch, WatchAccepted, WatchTarget } from '@mongo-live/protocol';
 import type { ChangeStreamDocument, Document, ResumeToken } from 'mongodb';
-import { Emitter } from './Emitter.js';
-import { LiveError } from './LiveError.js';
-import type { LiveTransport } from './LiveTransport.js';
-import { type StreamStatus, StreamSubscription } from './StreamSubscription.js';
-import {
-  DEFAULT_MAX_AWAIT_TIME_MS,
-  tokenKey,
-  toWirePipeline,
-  toWireWatchOptions,
-  type WatchOptions,
-} from './watchOptions.js';
+import { LiveError } from '../LiveError.js';
+import { Topic } from '../Subscribable.js';
+import { RemoteSubscription, type SubscriptionPhase } from '../subscription/RemoteSubscription.js';
+import type { LiveTransport } from '../transport/LiveTransport.js';
+import { ChangeStreamCursor } from './ChangeStreamCursor.js';
+import { DEFAULT_MAX_AWAIT_TIME_MS, toWirePipeline, toWireWatchOptions, type WatchOptions } from './watchOptions.js';
+
+/**
+ * Where a change stream is in its life: 'connecting' until the bridge accepts, 'open',
+ * 'stale' while the connection stops answering (nothing is lost; it turns 'open' again or 'reconnecting'),
+ * 'reconnecting' while it resumes (connection lost, or the bridge node is closing), then 'closed' or 'error'.
+ *
+ * @example
+ * if (stream.status === 'reconnecting') showBanner('offline, catching up soon');
+ */
+export type StreamStatus = SubscriptionPhase;
 
 /**
  * Events of a {@link ChangeStream}, for `on`/`off`.
@@ -54,12 +59,17 @@ const asyncDispose: typeof Symbol.asyncDispose = Symbol.asyncDispose ?? (Symbol.
  * for await (const change of stream) console.log(change.operationType, change.documentKey);
  */
 export class ChangeStream<T extends Document = Document> implements AsyncIterable<ChangeStreamDocument<T>> {
-  private readonly sub: StreamSubscription;
-  private readonly emitter = new Emitter<ChangeStreamEvents<T>>();
-  private readonly buffer: ChangeStreamDocument<T>[] = [];
+  private readonly cursor: ChangeStreamCursor;
+  private readonly subscription: RemoteSubscription<WatchAccepted, ChangeBatch>;
+  private readonly topics: { [K in keyof ChangeStreamEvents<T>]: Topic<ChangeStreamEvents<T>[K]> } = {
+    change: new Topic(),
+    error: new Topic(),
+    close: new Topic(),
+    resumeTokenChanged: new Topic(),
+    status: new Topic(),
+  };
   private readonly waiters: Waiter<T>[] = [];
   private readonly maxAwaitTimeMS: number;
-  private token: ResumeToken | null;
   private failure: LiveError | undefined;
   private isClosed = false;
   private eventMode = false;
@@ -73,24 +83,26 @@ export class ChangeStream<T extends Document = Document> implements AsyncIterabl
    */
   constructor(transport: LiveTransport, target: WatchTarget, pipeline?: Document[], options: WatchOptions = {}) {
     this.maxAwaitTimeMS = options.maxAwaitTimeMS ?? DEFAULT_MAX_AWAIT_TIME_MS;
-    this.sub = new StreamSubscription(transport, target, toWirePipeline(pipeline), toWireWatchOptions(options), {
-      events: (events) => this.received(events as ChangeStreamDocument<T>[]),
-      position: () => {
-        if (this.buffer.length === 0) this.setToken(this.sub.position);
-      },
-      status: (status) => this.emitter.emit('status', status),
-      fail: (error) => this.failed(error),
+    this.cursor = new ChangeStreamCursor(target, toWirePipeline(pipeline), toWireWatchOptions(options), {
+      events: () => this.deliver(),
+      tokenChanged: (token) => this.topics.resumeTokenChanged.emit(token),
     });
-    this.token = this.sub.position;
-    this.sub.start();
+    this.subscription = new RemoteSubscription(transport, this.cursor, {
+      phase: (status) => this.topics.status.emit(status),
+      failed: (error) => this.failed(error),
+    });
+    this.subscription.start();
   }
 
   /** Token after the last event handed out: pass it as `resumeAfter` to continue from there. */
   get resumeToken(): ResumeToken | null {
-    return this.token;
+    return this.cursor.resumeToken;
   }
 
-  /** True until the stream is closed or has failed. */
+  /**
+   * True until the stream is closed or has failed: `!closed`, kept because the API contract
+   * (and the driver's older `isClosed()` users) name it.
+   */
   get alive(): boolean {
     return !this.isClosed;
   }
@@ -102,7 +114,7 @@ export class ChangeStream<T extends Document = Document> implements AsyncIterabl
 
   /** 'connecting' until the bridge accepts, 'open', 'reconnecting' while the socket is down, then 'closed' or 'error'. */
   get status(): StreamStatus {
-    return this.sub.status;
+    return this.subscription.phase;
   }
 
   /** The error the stream failed with, if it did. */
@@ -120,7 +132,7 @@ export class ChangeStream<T extends Document = Document> implements AsyncIterabl
    * await insertOrder(); // certainly seen by the stream
    */
   async ready(): Promise<void> {
-    while (this.status !== 'open') {
+    while (this.status !== 'open' && this.status !== 'stale') {
       if (this.failure) throw this.failure;
       if (this.isClosed) throw new LiveError('CLOSED', 'the change stream is closed');
       await new Promise<void>((resolve) => {
@@ -151,10 +163,10 @@ export class ChangeStream<T extends Document = Document> implements AsyncIterabl
     if (this.closing) return this.closing;
     if (this.isClosed) return Promise.resolve();
     this.isClosed = true;
-    this.buffer.length = 0;
+    this.cursor.clear();
     this.rejectWaiters(new LiveError('CLOSED', 'the change stream is closed'));
-    this.closing = this.sub.close();
-    this.emitter.emit('close');
+    this.closing = this.subscription.close();
+    this.topics.close.emit();
     return this.closing;
   }
 
@@ -184,7 +196,7 @@ export class ChangeStream<T extends Document = Document> implements AsyncIterabl
 
   /** Listens to 'change', 'error', 'close', 'resumeTokenChanged' or 'status'. */
   on<K extends keyof ChangeStreamEvents<T>>(event: K, listener: ChangeStreamEvents<T>[K]): this {
-    this.emitter.on(event, listener);
+    this.topics[event].subscribe(listener);
     if (event === 'change' && !this.eventMode) {
       this.eventMode = true;
       this.deliver();
@@ -194,7 +206,7 @@ export class ChangeStream<T extends Document = Document> implements AsyncIterabl
 
   /** Removes a listener added with `on`. */
   off<K extends keyof ChangeStreamEvents<T>>(event: K, listener: ChangeStreamEvents<T>[K]): this {
-    this.emitter.off(event, listener);
+    this.topics[event].unsubscribe(listener);
     return this;
   }
 
@@ -204,7 +216,7 @@ export class ChangeStream<T extends Document = Document> implements AsyncIterabl
         new LiveError('INVALID_REQUEST', "cannot read a change stream that has 'change' listeners"),
       );
     }
-    if (this.buffer.length > 0) return Promise.resolve(this.take());
+    if (this.cursor.buffered > 0) return Promise.resolve(this.take());
     if (this.failure) return Promise.reject(this.failure);
     if (this.isClosed) return Promise.reject(new LiveError('CLOSED', 'the change stream is closed'));
     return new Promise((resolve, reject) => {
@@ -221,24 +233,15 @@ export class ChangeStream<T extends Document = Document> implements AsyncIterabl
   }
 
   private take(): ChangeStreamDocument<T> {
-    const change = this.buffer.shift() as ChangeStreamDocument<T>;
-    // Once everything received is handed out, the position may be past the event (postBatchResumeToken).
-    this.setToken(this.buffer.length === 0 ? (this.sub.position ?? change._id) : change._id);
-    return change;
-  }
-
-  private received(events: ChangeStreamDocument<T>[]): void {
-    if (this.isClosed && !this.failure) return;
-    this.buffer.push(...events);
-    this.deliver();
+    return this.cursor.take() as ChangeStreamDocument<T>;
   }
 
   private deliver(): void {
     if (this.eventMode) {
-      while (this.buffer.length > 0) this.emitter.emit('change', this.take());
+      while (this.cursor.buffered > 0) this.topics.change.emit(this.take());
       return;
     }
-    while (this.waiters.length > 0 && this.buffer.length > 0) {
+    while (this.waiters.length > 0 && this.cursor.buffered > 0) {
       const waiter = this.waiters.shift() as Waiter<T>;
       clearTimeout(waiter.timer);
       waiter.resolve(this.take());
@@ -251,8 +254,8 @@ export class ChangeStream<T extends Document = Document> implements AsyncIterabl
     this.isClosed = true;
     this.deliver();
     this.rejectWaiters(error);
-    this.emitter.emit('error', error);
-    this.emitter.emit('close');
+    this.topics.error.emit(error);
+    this.topics.close.emit();
   }
 
   private rejectWaiters(error: LiveError): void {
@@ -260,11 +263,5 @@ export class ChangeStream<T extends Document = Document> implements AsyncIterabl
       clearTimeout(waiter.timer);
       waiter.reject(error);
     }
-  }
-
-  private setToken(token: ResumeToken | null): void {
-    if (token === null || (this.token !== null && tokenKey(token) === tokenKey(this.token))) return;
-    this.token = token;
-    this.emitter.emit('resumeTokenChanged', token);
   }
 }

@@ -1,11 +1,18 @@
 import { ObjectId, Timestamp } from 'bson';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { insertEvent, type ScriptedBridge, startScriptedBridge, token, wireError } from './__tests__/scriptedBridge.js';
-import { createLiveClient, type LiveClient } from './LiveClient.js';
-import { LiveError } from './LiveError.js';
+import {
+  insertEvent,
+  type ScriptedBridge,
+  startScriptedBridge,
+  token,
+  wireError,
+} from '../__tests__/scriptedBridge.js';
+import { socketOf, socketTransportOf } from '../__tests__/socketOf.js';
+import { createLiveClient, type LiveClient } from '../LiveClient.js';
+import { LiveError } from '../LiveError.js';
 
 let bridge: ScriptedBridge;
-let live: ReturnType<typeof createLiveClient>;
+let live: LiveClient;
 
 beforeEach(async () => {
   bridge = await startScriptedBridge();
@@ -211,12 +218,12 @@ describe('ChangeStream', () => {
   });
 
   it('closing frees every listener, over many open/close cycles', async () => {
-    const socket = live.transport.socket;
+    const socket = socketOf(live);
     const count = () =>
       ['change', 'stream:error', 'sub:error', 'closing', 'connect', 'disconnect'].reduce(
         (sum, e) => sum + socket.listeners(e as 'connect').length,
         0,
-      ) + live.transport.statusListenerCount;
+      ) + socketTransportOf(live).listenerCount;
     const baseline = count();
     for (let i = 0; i < 50; i++) {
       const stream = coll().watch();
