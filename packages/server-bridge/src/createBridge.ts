@@ -7,9 +7,10 @@ import {
 import type { MongoClient } from 'mongodb';
 import type { Namespace, Server } from 'socket.io';
 import type { Authorize } from './AccessPolicy.js';
-import { type BridgeSocket, ChangeStreamMultiplexer } from './ChangeStreamMultiplexer.js';
+import { ChangeFeeds } from './feed/ChangeFeeds.js';
 import { type BridgeLimits, resolveLimits } from './limits.js';
 import { createLiveQueryService } from './live-query/index.js';
+import { type BridgeSocket, Outbox } from './Outbox.js';
 import { RequestValidator } from './RequestValidator.js';
 import { SocketSession } from './SocketSession.js';
 
@@ -28,8 +29,12 @@ export interface BridgeStats {
   sockets: number;
   /** Open watch + live-query subscriptions, over all sockets. */
   subscriptions: number;
-  /** MongoDB change streams open for `watch` subscriptions. */
+  /** MongoDB change streams open (change feeds and catch-ups), for watch subscriptions and live queries. */
   mongoStreams: number;
+  /** Change feeds running: one per watched scope and option family. */
+  feeds: number;
+  /** Distinct watch specs served (each evaluated once per event for all its subscribers). */
+  watchGroups: number;
   /** Live queries running. */
   liveQueries: number;
 }
@@ -92,18 +97,22 @@ export function createBridge(options: BridgeOptions): Bridge {
   let onSessionGone: (() => void) | undefined;
   const queryRoom = (queryId: string) => `mongo-live:query:${queryId}`;
 
-  const streams = new ChangeStreamMultiplexer({
+  const outbox = new Outbox(nsp, limits.maxQueueBytesPerSocket);
+  const feeds = new ChangeFeeds({
     mongo,
-    nsp,
-    batchSize: limits.batchSize,
-    maxQueueBytesPerSocket: limits.maxQueueBytesPerSocket,
+    outbox,
+    limits,
     onSubscriptionEnded: (socketId, subId) => sessions.get(socketId)?.forget(subId),
   });
   const liveQueries = createLiveQueryService({
     mongo,
-    emitUpdate: (queryId, update) => nsp.to(queryRoom(queryId)).emit('query:update', update),
+    feeds,
+    emitUpdate: (queryId, update) =>
+      outbox.toRoom(queryRoom(queryId), 'query:update', update, (socketId) =>
+        sessions.get(socketId)?.queryOverflow(queryId),
+      ),
     emitError: (queryId, error: WireError) => {
-      nsp.to(queryRoom(queryId)).emit('query:error', { queryId, error });
+      outbox.toRoom(queryRoom(queryId), 'query:error', { queryId, error });
       for (const session of sessions.values()) session.queryEnded(queryId);
     },
   });
@@ -112,7 +121,8 @@ export function createBridge(options: BridgeOptions): Bridge {
     authorize,
     validator,
     limits,
-    streams,
+    feeds,
+    outbox,
     liveQueries,
     queryRoom,
     isClosed: () => closed,
@@ -166,14 +176,22 @@ export function createBridge(options: BridgeOptions): Bridge {
           for (const session of sessions.values()) session.socket.conn.close();
         }
         for (const session of sessions.values()) session.dispose();
-        await Promise.all([streams.closeAll(), liveQueries.close()]);
+        await liveQueries.close();
+        feeds.closeAll();
       })();
       return closing;
     },
     stats() {
       let subscriptions = 0;
       for (const session of sessions.values()) subscriptions += session.subscriptionCount;
-      return { sockets: sessions.size, subscriptions, mongoStreams: streams.size, liveQueries: liveQueries.size };
+      return {
+        sockets: sessions.size,
+        subscriptions,
+        mongoStreams: feeds.streams,
+        feeds: feeds.size,
+        watchGroups: feeds.groupCount,
+        liveQueries: liveQueries.size,
+      };
     },
   };
 }

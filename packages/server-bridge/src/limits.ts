@@ -22,6 +22,12 @@ export interface BridgeLimits {
   maxSubIdLength: number;
   /** Largest `limit` a live query or find may ask for. */
   maxQueryLimit: number;
+  /** MongoDB change streams the bridge may hold open at once (feeds and catch-ups), over all users. */
+  maxChangeStreams: number;
+  /** Recent events each change feed keeps, so resuming subscriptions are served without a stream of their own. */
+  replayBufferEvents: number;
+  /** How long a feed without subscribers stays open, so clients reconnecting after a blip find it running. */
+  feedLingerMs: number;
 }
 
 /** The defaults: generous for apps, small enough that one socket cannot exhaust the server. */
@@ -34,6 +40,9 @@ export const DEFAULT_LIMITS: Readonly<BridgeLimits> = Object.freeze({
   batchSize: 100,
   maxSubIdLength: 128,
   maxQueryLimit: 10_000,
+  maxChangeStreams: 1000,
+  replayBufferEvents: 10_000,
+  feedLingerMs: 2000,
 });
 
 /** Fills in defaults and rejects nonsense (non-positive or non-integer limits). */
