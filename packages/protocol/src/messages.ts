@@ -123,6 +123,7 @@ export interface StreamErrorMessage {
   streamId: string;
   error: WireError;
 }
+/** A live query failed for good; every subscriber of it is ended with `error`. */
 export interface QueryErrorMessage {
   queryId: string;
   error: WireError;
@@ -148,4 +149,5 @@ export interface ClosingMessage {
 
 /** Result of a request, passed to its socket.io acknowledgement callback. */
 export type AckResult<T> = { ok: true; data: T } | { ok: false; error: WireError };
+/** The socket.io acknowledgement callback of a request. */
 export type Ack<T> = (result: AckResult<T>) => void;
