@@ -96,6 +96,31 @@ describe('LiveQuery', () => {
     expect(docs.map((d) => d._id)).toEqual([2, 4]);
   });
 
+  it('is not live while it re-snapshots after a missed update or an overflow on the bridge', async () => {
+    const t = new ScriptedTransport();
+    const query = new LiveQuery(t, spec);
+    t.last('query')?.answer({ subId: 's1', queryId: 'q1', docs: [doc(1)], version: 1 });
+    await query.ready();
+    const statuses: string[] = [];
+    query.subscribe(() => statuses.push(query.getSnapshot().status));
+    t.emit('query:update', update(3, [{ op: 'removed', index: 0 }])); // 2 is missing: known behind
+    expect(query.getSnapshot().status).toBe('reconnecting');
+    t.emit('query:update', { ...update(4, []), queryId: 'q1' }); // of the dropped subscription: ignored
+    t.last('query')?.answer({ subId: 's2', queryId: 'q1', docs: [doc(1), doc(2)], version: 4 });
+    await Promise.resolve();
+    expect(query.getSnapshot().status).toBe('live');
+    // The bridge drops the subscription of a socket whose queue overflowed: a fresh snapshot, no unsubscribe.
+    const unsubscribes = t.requests.filter((r) => r.event === 'unsubscribe').length;
+    t.emit('sub:error', { subId: 's2', error: { code: 'LIMIT_EXCEEDED', message: 'slow' } });
+    expect(query.getSnapshot().status).toBe('reconnecting');
+    expect(t.requests.filter((r) => r.event === 'unsubscribe')).toHaveLength(unsubscribes);
+    t.last('query')?.answer({ subId: 's3', queryId: 'q1', docs: [doc(2)], version: 9 });
+    await Promise.resolve();
+    expect(query.getSnapshot().docs.map((d) => d._id)).toEqual([2]);
+    expect(statuses).toEqual(['reconnecting', 'live', 'reconnecting', 'live']);
+    query.close();
+  });
+
   it('shows reconnecting with the old documents, then replaces them with the new snapshot', async () => {
     const t = new ScriptedTransport();
     const store = new LiveQuery(t, spec);
