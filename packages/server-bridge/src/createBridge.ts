@@ -15,6 +15,7 @@ import { RequestValidator } from './RequestValidator.js';
 import { SocketSession } from './SocketSession.js';
 
 export interface BridgeOptions {
+  /** The socket.io server; give it {@link RECOMMENDED_SERVER_HEARTBEAT} so dead connections end within 15 s. */
   io: Server;
   mongo: MongoClient;
   /** Required: decides every request. Use `allowAll` explicitly for demos. */
@@ -71,7 +72,7 @@ export interface Bridge {
  * enforces row filters and projections from `authorize`, and applies {@link BridgeLimits}.
  *
  * @example
- * const io = new Server(httpServer);
+ * const io = new Server(httpServer, { ...RECOMMENDED_SERVER_HEARTBEAT });
  * const mongo = await new MongoClient(process.env.MONGODB_URI!).connect();
  * const bridge = createBridge({ io, mongo, authorize: (req, socket) => req.db === 'shop' });
  * // later: await bridge.close();
