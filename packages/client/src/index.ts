@@ -2,8 +2,8 @@
 // (test/client/exports.test.ts compares the two).
 
 export type { WatchTarget } from '@mongo-live/protocol';
-export { EJSON, ObjectId, Timestamp } from 'bson';
 export type { ChangeStreamDocument, Document, Filter, ResumeToken, Sort, WithId } from 'mongodb';
+export { EJSON, ObjectId, Timestamp } from './bsonValues.js';
 export { ChangeStream, type ChangeStreamEvents, type StreamStatus } from './change-stream/ChangeStream.js';
 export {
   ChangeStreamObserver,
