@@ -204,6 +204,8 @@ if (want('renders')) {
   );
 }
 
-writeFileSync(join(RESULTS_DIR, 'REPORT.md'), `${report.join('\n')}\n`);
+// A partial run (--only) must not replace the full report: it gets a report of its own.
+const reportName = only ? `REPORT-${only.join('-')}.md` : 'REPORT.md';
+writeFileSync(join(RESULTS_DIR, reportName), `${report.join('\n')}\n`);
 console.log(`\nResults: ${RESULTS_DIR}`);
 process.exit(0);

@@ -6,6 +6,7 @@ import type { WatchOptions } from './change-stream/watchOptions.js';
 import { LiveCount } from './live-count/LiveCount.js';
 import { LiveQuery } from './live-query/LiveQuery.js';
 import { type QueryOptions, querySpecOf } from './querySpec.js';
+import type { HeartbeatOptions } from './transport/Heartbeat.js';
 import type { ConnectionStatus, LiveTransport } from './transport/LiveTransport.js';
 import { type LiveSocket, SocketTransport } from './transport/SocketTransport.js';
 
@@ -27,6 +28,11 @@ export interface LiveClientOptions {
   auth?: Record<string, unknown>;
   /** Extra socket.io-client options (reconnection delays, transports...). Ignored with `socket`. */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
+  /**
+   * Liveness check: after a few seconds without an answer from the bridge the status turns
+   * 'stale' (see {@link HeartbeatOptions}); `false` turns it off. Applies to `socket` too.
+   */
+  heartbeat?: HeartbeatOptions | false;
 }
 
 /**
@@ -100,7 +106,21 @@ export interface LiveCollection<T extends Document = Document> {
 export function createLiveClient(options: LiveClientOptions = {}): LiveClient {
   const owns = options.socket === undefined;
   const socket = (options.socket ?? openSocket(options)) as LiveSocket;
-  const transport = new SocketTransport(socket, { ownsSocket: owns });
+  const transport = new SocketTransport(socket, {
+    ownsSocket: owns,
+    ...(options.heartbeat !== undefined ? { heartbeat: options.heartbeat } : {}),
+  });
+  return liveClientOver(transport, () => transport.close());
+}
+
+/**
+ * A LiveClient over any transport: the socket one of {@link createLiveClient}, or the in-memory
+ * bridge of `@mongo-live/client/testing`. `closeTransport` runs once, after every stream closed.
+ *
+ * @example
+ * const live = liveClientOver(transport, () => transport.close());
+ */
+export function liveClientOver(transport: LiveTransport, closeTransport: () => void): LiveClient {
   const streams = new Set<ChangeStream<Document>>();
   let closed = false;
 
@@ -148,7 +168,7 @@ export function createLiveClient(options: LiveClientOptions = {}): LiveClient {
       if (closed) return;
       closed = true;
       await Promise.all([...streams].map((s) => s.close()));
-      transport.close();
+      closeTransport();
     },
   };
 }

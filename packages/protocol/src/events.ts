@@ -10,6 +10,7 @@ import type {
   LiveQueryAccepted,
   LiveQueryRequest,
   LiveQueryUpdate,
+  PingRequest,
   QueryErrorMessage,
   StreamErrorMessage,
   SubscriptionErrorMessage,
@@ -29,6 +30,8 @@ export interface ClientToServerEvents {
   count: (request: LiveCountRequest, ack: Ack<LiveCountAccepted>) => void;
   find: (request: FindRequest, ack: Ack<{ docs: EJSONDocument[] }>) => void;
   unsubscribe: (request: UnsubscribeRequest, ack: Ack<null>) => void;
+  /** Liveness check: answered at once with `null`, whatever the request holds. */
+  ping: (request: PingRequest, ack: Ack<null>) => void;
 }
 
 /** Events the bridge emits. */
@@ -43,6 +46,6 @@ export interface ServerToClientEvents {
 }
 
 /** Names of the client → server events, for validation of unknown events. */
-export const CLIENT_EVENTS = ['watch', 'query', 'count', 'find', 'unsubscribe'] as const satisfies ReadonlyArray<
+export const CLIENT_EVENTS = ['watch', 'query', 'count', 'find', 'unsubscribe', 'ping'] as const satisfies ReadonlyArray<
   keyof ClientToServerEvents
 >;

@@ -147,12 +147,23 @@ export interface UnsubscribeRequest {
   subId: string;
 }
 
+/**
+ * `ping`: a client's liveness check. The bridge answers at once with `null`; a client that gets no
+ * answer within a few seconds knows its connection is silently gone (see the client's heartbeat).
+ *
+ * @example
+ * socket.emit('ping', { v: PROTOCOL_VERSION }, (ack) => markAlive());
+ */
+export interface PingRequest {
+  v: typeof PROTOCOL_VERSION;
+}
+
 /** A stream or query failed for good; every subscriber of it is ended with `error`. */
 export interface StreamErrorMessage {
   streamId: string;
   error: WireError;
 }
-/** A live query or live count failed for good (`queryId` is its queryId or countId). */
+/** A live query or live count failed for good (`queryId` is its queryId or countId); every subscriber of it is ended with `error`. */
 export interface QueryErrorMessage {
   queryId: string;
   error: WireError;
@@ -178,4 +189,5 @@ export interface ClosingMessage {
 
 /** Result of a request, passed to its socket.io acknowledgement callback. */
 export type AckResult<T> = { ok: true; data: T } | { ok: false; error: WireError };
+/** The socket.io acknowledgement callback of a request. */
 export type Ack<T> = (result: AckResult<T>) => void;

@@ -1,7 +1,12 @@
 import { encode as bsonEncode, type EJSONDocument, type EJSONValue } from './ejson.js';
 import type { QuerySpec, WireSort } from './messages.js';
 
-/** A sort the wire cannot express (e.g. `{ $meta: 'textScore' }`, or an unknown direction). */
+/**
+ * A sort the wire cannot express (e.g. `{ $meta: 'textScore' }`, or an unknown direction).
+ *
+ * @example
+ * try { toWireSort({ s: { $meta: 'textScore' } }); } catch (e) { e instanceof UnsupportedSortError; } // true
+ */
 export class UnsupportedSortError extends TypeError {
   constructor(message: string) {
     super(message);

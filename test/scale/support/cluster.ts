@@ -7,12 +7,15 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const NODE_SCRIPT = 'test/scale/support/bridgeNode.ts';
 
 /** A child process run with tsx from the repo root, read line by line. */
-class LineProcess {
+export class LineProcess {
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
   private readonly lines: string[] = [];
   private readonly waiters = new Set<() => void>();
   private output = '';
+
+  /** Every stdout line so far (the ones `line()` took included). */
+  readonly all: string[] = [];
 
   constructor(args: string[], env: NodeJS.ProcessEnv) {
     this.child = spawn(process.execPath, ['--import', 'tsx', ...args], {
@@ -24,6 +27,7 @@ class LineProcess {
     void this.exited.then(() => this.wake());
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
       this.lines.push(line);
+      this.all.push(line);
       this.wake();
     });
     this.child.stderr!.on('data', (chunk: Buffer) => {

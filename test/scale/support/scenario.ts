@@ -27,12 +27,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function runDisruption(options: DisruptionOptions): Promise<{ writes: number; moved: number }> {
   const { driver, dbName, nodes, mode } = options;
   const coll: Collection<Document> = driver.db(dbName).collection(options.collection);
-  await coll.insertMany(Array.from({ length: 30 }, (_, n) => ({ n, group: n % 3 })));
-  // What really happened, in MongoDB's order: a driver change stream opened before the clients.
-  const truth: string[] = [];
-  const reference = coll.watch();
-  reference.on('change', (change) => truth.push(tokenData(change._id)));
-  await new Promise<void>((resolve) => reference.once('resumeTokenChanged', () => resolve()));
+  const reference = await seedAndWatch(coll);
+  const { truth } = reference;
   const balancer = await startBalancer({ mode, backends: () => nodes.map((n) => n.port) });
   const fleet = openFleet({
     url: `http://127.0.0.1:${balancer.port}`,
@@ -64,36 +60,54 @@ export async function runDisruption(options: DisruptionOptions): Promise<{ write
     }
     expect(moved.size).toBe(options.clients);
 
-    await eventually(
-      () => fleet.every((c) => c.events.length >= truth.length || c.errors.length > 0),
-      30_000,
-      () => fleet.map((c) => `${c.id}: ${c.events.length}/${truth.length} events`).join(', '),
-    );
-    for (const client of fleet) {
-      expect(client.errors, `${client.id}: its stream must not end`).toEqual([]);
-      expect(client.events, `${client.id}: every event once, in order`).toEqual(truth);
-    }
-    for (const client of fleet)
-      for (const q of client.queries) {
-        let expected: string[] = [];
-        await eventually(
-          async () => {
-            expected = await freshFind(coll, q);
-            return q.query.getSnapshot().status === 'live' && JSON.stringify(shown(q)) === JSON.stringify(expected);
-          },
-          15_000,
-          () => describeQuery(client, q, expected),
-        );
-        expect(q.liveWhileDisconnected, `${client.id}: 'live' while disconnected`).toBe(0);
-        // It was on a node that went away: it must have said so, then come back.
-        expect(q.statuses.slice(2), `${client.id} ${JSON.stringify(q.filter)}`).toContain('reconnecting');
-      }
+    await verifyFleet(coll, fleet, truth);
     return { writes, moved: moved.size };
   } finally {
     await Promise.all(fleet.map((c) => c.live.close()));
     await reference.close();
     await balancer.close();
   }
+}
+
+/** Seeds 30 documents and opens a driver change stream on them: what really happened, in order. */
+export async function seedAndWatch(coll: Collection<Document>): Promise<{ truth: string[]; close(): Promise<void> }> {
+  await coll.insertMany(Array.from({ length: 30 }, (_, n) => ({ n, group: n % 3 })));
+  const truth: string[] = [];
+  const reference = coll.watch();
+  reference.on('change', (change) => truth.push(tokenData(change._id)));
+  await new Promise<void>((resolve) => reference.once('resumeTokenChanged', () => resolve()));
+  return { truth, close: () => reference.close() };
+}
+
+/**
+ * Once the writes stopped: every client's watch() holds `truth` exactly and did not end; every live
+ * query says 'live' and equals a fresh find(), never said 'live' while its socket was down, and
+ * went through 'reconnecting' (every client here was on a node that went away).
+ */
+export async function verifyFleet(coll: Collection<Document>, fleet: FleetClient[], truth: string[]): Promise<void> {
+  await eventually(
+    () => fleet.every((c) => c.events.length >= truth.length || c.errors.length > 0),
+    30_000,
+    () => fleet.map((c) => `${c.id}: ${c.events.length}/${truth.length} events`).join(', '),
+  );
+  for (const client of fleet) {
+    expect(client.errors, `${client.id}: its stream must not end`).toEqual([]);
+    expect(client.events, `${client.id}: every event once, in order`).toEqual(truth);
+  }
+  for (const client of fleet)
+    for (const q of client.queries) {
+      let expected: string[] = [];
+      await eventually(
+        async () => {
+          expected = await freshFind(coll, q);
+          return q.query.getSnapshot().status === 'live' && JSON.stringify(shown(q)) === JSON.stringify(expected);
+        },
+        15_000,
+        () => describeQuery(client, q, expected),
+      );
+      expect(q.liveWhileDisconnected, `${client.id}: 'live' while disconnected`).toBe(0);
+      expect(q.statuses.slice(2), `${client.id} ${JSON.stringify(q.filter)}`).toContain('reconnecting');
+    }
 }
 
 function describeQuery(client: FleetClient, q: FleetClient['queries'][number], expected: string[]) {

@@ -1,26 +1,16 @@
 import { ObjectId, Timestamp } from 'bson';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  insertEvent,
-  type ScriptedBridge,
-  startScriptedBridge,
-  token,
-  wireError,
-} from '../__tests__/scriptedBridge.js';
+import { describe, expect, it } from 'vitest';
+import { insertEvent, type ScriptedBridge, token, wireError, withScriptedBridge } from '../__tests__/scriptedBridge.js';
 import { socketOf, socketTransportOf } from '../__tests__/socketOf.js';
-import { createLiveClient, type LiveClient } from '../LiveClient.js';
+import type { LiveClient } from '../LiveClient.js';
 import { LiveError } from '../LiveError.js';
 
 let bridge: ScriptedBridge;
 let live: LiveClient;
 
-beforeEach(async () => {
-  bridge = await startScriptedBridge();
-  live = createLiveClient({ url: bridge.url });
-});
-afterEach(async () => {
-  await live.close();
-  await bridge.close();
+withScriptedBridge((b, l) => {
+  bridge = b;
+  live = l;
 });
 
 const coll = () => live.db('db').collection('c');

@@ -9,6 +9,7 @@ import { DEFAULT_MAX_AWAIT_TIME_MS, toWirePipeline, toWireWatchOptions, type Wat
 
 /**
  * Where a change stream is in its life: 'connecting' until the bridge accepts, 'open',
+ * 'stale' while the connection stops answering (nothing is lost; it turns 'open' again or 'reconnecting'),
  * 'reconnecting' while it resumes (connection lost, or the bridge node is closing), then 'closed' or 'error'.
  *
  * @example
@@ -131,7 +132,7 @@ export class ChangeStream<T extends Document = Document> implements AsyncIterabl
    * await insertOrder(); // certainly seen by the stream
    */
   async ready(): Promise<void> {
-    while (this.status !== 'open') {
+    while (this.status !== 'open' && this.status !== 'stale') {
       if (this.failure) throw this.failure;
       if (this.isClosed) throw new LiveError('CLOSED', 'the change stream is closed');
       await new Promise<void>((resolve) => {

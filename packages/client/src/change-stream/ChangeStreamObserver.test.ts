@@ -1,23 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  insertEvent,
-  type ScriptedBridge,
-  startScriptedBridge,
-  token,
-  wireError,
-} from '../__tests__/scriptedBridge.js';
-import { createLiveClient, type LiveClient } from '../LiveClient.js';
+import { describe, expect, it } from 'vitest';
+import { insertEvent, type ScriptedBridge, token, wireError, withScriptedBridge } from '../__tests__/scriptedBridge.js';
+import type { LiveClient } from '../LiveClient.js';
 import { ChangeStreamObserver, type ChangeStreamState } from './ChangeStreamObserver.js';
 
 let bridge: ScriptedBridge;
 let live: LiveClient;
-beforeEach(async () => {
-  bridge = await startScriptedBridge();
-  live = createLiveClient({ url: bridge.url });
-});
-afterEach(async () => {
-  await live.close();
-  await bridge.close();
+withScriptedBridge((b, l) => {
+  bridge = b;
+  live = l;
 });
 
 /** Resolves with the first snapshot that satisfies `test`. */

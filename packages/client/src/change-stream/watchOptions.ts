@@ -2,23 +2,20 @@ import { type EJSONDocument, encode, type WireWatchOptions } from '@mongo-live/p
 import type { CollationOptions, Document, ResumeToken, Timestamp } from 'mongodb';
 
 /**
- * Options of `watch()`, as in the mongodb driver. Resume tokens and `startAtOperationTime`
- * are real bson values; they are EJSON-encoded on the wire.
+ * Options of `watch()`, as in the mongodb driver: the protocol's `WireWatchOptions` with real
+ * bson values for resume tokens, `startAtOperationTime` and the collation (EJSON on the wire).
  *
  * @example
  * coll.watch([], { fullDocument: 'updateLookup', maxAwaitTimeMS: 500, batchSize: 10 });
  */
-export interface WatchOptions {
-  fullDocument?: 'default' | 'updateLookup' | 'whenAvailable' | 'required';
-  fullDocumentBeforeChange?: 'off' | 'whenAvailable' | 'required';
+export interface WatchOptions
+  extends Omit<WireWatchOptions, 'resumeAfter' | 'startAfter' | 'startAtOperationTime' | 'collation'> {
   resumeAfter?: ResumeToken;
   startAfter?: ResumeToken;
   startAtOperationTime?: Timestamp;
   /** Also how long `tryNext()` waits before resolving with null. Default 1000. */
   maxAwaitTimeMS?: number;
-  batchSize?: number;
   collation?: CollationOptions;
-  showExpandedEvents?: boolean;
 }
 
 /**

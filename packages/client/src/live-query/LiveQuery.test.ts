@@ -1,59 +1,8 @@
-import {
-  type ClientToServerEvents,
-  encode,
-  type LiveQueryUpdate,
-  type ServerToClientEvents,
-} from '@mongo-live/protocol';
+import { encode, type LiveQueryUpdate } from '@mongo-live/protocol';
 import { describe, expect, it } from 'vitest';
+import { ScriptedTransport } from '../__tests__/scriptedTransport.js';
 import { LiveError } from '../LiveError.js';
-import type { ConnectionStatus, LiveTransport } from '../transport/LiveTransport.js';
 import { LiveQuery } from './LiveQuery.js';
-
-/**
- * A scripted LiveTransport (our own interface, no socket.io): the test answers each request and
- * emits server events by hand, to reach orderings a real server rarely produces.
- */
-class ScriptedTransport implements LiveTransport {
-  status: ConnectionStatus = 'connected';
-  readonly requests: Array<{
-    event: string;
-    payload: Record<string, unknown>;
-    answer(data: unknown): void;
-    fail(e: LiveError): void;
-  }> = [];
-  private readonly listeners = new Map<string, Set<(arg: never) => void>>();
-  private readonly statusListeners = new Set<(s: ConnectionStatus) => void>();
-  private ids = 0;
-
-  onStatus(listener: (s: ConnectionStatus) => void) {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
-  }
-  setStatus(status: ConnectionStatus) {
-    this.status = status;
-    for (const l of [...this.statusListeners]) l(status);
-  }
-  request<E extends keyof ClientToServerEvents>(event: E, payload: never): Promise<never> {
-    return new Promise((resolve, reject) => {
-      this.requests.push({ event, payload, answer: resolve as (d: unknown) => void, fail: reject });
-    });
-  }
-  on<E extends keyof ServerToClientEvents>(event: E, listener: ServerToClientEvents[E]) {
-    const set = this.listeners.get(event) ?? new Set();
-    this.listeners.set(event, set);
-    set.add(listener as (arg: never) => void);
-    return () => set.delete(listener as (arg: never) => void);
-  }
-  emit(event: keyof ServerToClientEvents, arg: unknown) {
-    for (const l of [...(this.listeners.get(event) ?? [])]) (l as (a: unknown) => void)(arg);
-  }
-  newSubId() {
-    return `s${++this.ids}`;
-  }
-  last(event: string) {
-    return [...this.requests].reverse().find((r) => r.event === event);
-  }
-}
 
 const spec = { db: 'd', collection: 'c' };
 const doc = (id: number, n = id) => encode({ _id: id, n }) as Record<string, unknown>;
@@ -94,6 +43,31 @@ describe('LiveQuery', () => {
     const docs = store.getSnapshot().docs;
     expect(docs[0]).toBe(second);
     expect(docs.map((d) => d._id)).toEqual([2, 4]);
+  });
+
+  it('is not live while it re-snapshots after a missed update or an overflow on the bridge', async () => {
+    const t = new ScriptedTransport();
+    const query = new LiveQuery(t, spec);
+    t.last('query')?.answer({ subId: 's1', queryId: 'q1', docs: [doc(1)], version: 1 });
+    await query.ready();
+    const statuses: string[] = [];
+    query.subscribe(() => statuses.push(query.getSnapshot().status));
+    t.emit('query:update', update(3, [{ op: 'removed', index: 0 }])); // 2 is missing: known behind
+    expect(query.getSnapshot().status).toBe('reconnecting');
+    t.emit('query:update', { ...update(4, []), queryId: 'q1' }); // of the dropped subscription: ignored
+    t.last('query')?.answer({ subId: 's2', queryId: 'q1', docs: [doc(1), doc(2)], version: 4 });
+    await Promise.resolve();
+    expect(query.getSnapshot().status).toBe('live');
+    // The bridge drops the subscription of a socket whose queue overflowed: a fresh snapshot, no unsubscribe.
+    const unsubscribes = t.requests.filter((r) => r.event === 'unsubscribe').length;
+    t.emit('sub:error', { subId: 's2', error: { code: 'LIMIT_EXCEEDED', message: 'slow' } });
+    expect(query.getSnapshot().status).toBe('reconnecting');
+    expect(t.requests.filter((r) => r.event === 'unsubscribe')).toHaveLength(unsubscribes);
+    t.last('query')?.answer({ subId: 's3', queryId: 'q1', docs: [doc(2)], version: 9 });
+    await Promise.resolve();
+    expect(query.getSnapshot().docs.map((d) => d._id)).toEqual([2]);
+    expect(statuses).toEqual(['reconnecting', 'live', 'reconnecting', 'live']);
+    query.close();
   });
 
   it('shows reconnecting with the old documents, then replaces them with the new snapshot', async () => {

@@ -80,6 +80,24 @@ describe('SocketTransport', () => {
     transport.close();
   });
 
+  it("leaves a node that says 'closing' and reconnects, also when the node then disconnects it", async () => {
+    let connections = 0;
+    server.of('/mongo-live').on('connection', (socket) => {
+      connections++;
+      if (connections === 1) socket.emit('closing', { error: { code: 'CLOSED', message: 'draining' } });
+      if (connections === 2) {
+        socket.emit('closing', { error: { code: 'CLOSED', message: 'restarting' }, graceMs: 0 });
+        socket.disconnect(true); // a server-side disconnect: socket.io alone would not reconnect
+      }
+    });
+    const transport = open();
+    const statuses: ConnectionStatus[] = [];
+    transport.onStatus((s) => statuses.push(s));
+    while (connections < 3 || transport.status !== 'connected') await new Promise((r) => transport.onStatus(r));
+    expect(statuses).toEqual(['connected', 'reconnecting', 'connected', 'reconnecting', 'connected']);
+    transport.close();
+  });
+
   it('gives unique subscription ids', () => {
     const transport = open(false);
     const ids = new Set(Array.from({ length: 100 }, () => transport.newSubId()));

@@ -130,10 +130,25 @@ function buildEvent(
  * invalidate (step 1) when the entry ends the stream. Empty when the entry is not in its scope.
  */
 export function eventsForEntry(entry: OplogEntry, spec: ChangeStreamSpec, ctx: ChangeStreamContext): PendingEvent[] {
+  const scopeColl = spec.scope.kind === 'collection' ? spec.scope.coll : undefined;
+  if (entry.op === 'applyOps') {
+    // A committed transaction: one event per write in scope, all at the commit's cluster time,
+    // the write's index in the transaction as step (MongoDB's txnOpIndex).
+    const events: PendingEvent[] = [];
+    (entry.ops ?? []).forEach((op, index) => {
+      const operationType = scopeEntry(op, spec.scope, spec.showExpandedEvents).operationType;
+      if (operationType === undefined) return;
+      events.push({
+        step: index,
+        invalidate: false,
+        build: () => buildEvent(op, operationType, spec, ctx, scopeColl, index),
+      });
+    });
+    return events;
+  }
   const scoped = scopeEntry(entry, spec.scope, spec.showExpandedEvents);
   if (scoped.operationType === undefined) return [];
   const operationType = scoped.operationType;
-  const scopeColl = spec.scope.kind === 'collection' ? spec.scope.coll : undefined;
   const events: PendingEvent[] = [
     {
       step: EVENT_STEP,

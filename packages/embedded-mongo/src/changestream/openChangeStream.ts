@@ -6,7 +6,7 @@ import { compileEventPipeline } from './eventPipeline.js';
 import { type ChangeStreamSpec, parseChangeStreamSpec } from './parseChangeStreamSpec.js';
 import {
   encodeResumeToken,
-  entryHash,
+  entryHashAt,
   HIGH_WATER_MARK_STEP,
   highWaterMarkToken,
   INVALIDATE_STEP,
@@ -36,7 +36,7 @@ function checkToken(ctx: ChangeStreamContext, spec: ChangeStreamSpec, token: Res
   const atToken = next?.ts.equals(token.ts) ? next : undefined;
   // Without the entry (the very last one dropped from the history) there is nothing to check against.
   const known = atToken
-    ? entryHash(atToken) === token.entryHash &&
+    ? entryHashAt(atToken, token.step) === token.entryHash &&
       eventsForEntry(atToken, spec, ctx).some((event) => event.step === token.step)
     : oplog.isLost(previousTimestamp(token.ts));
   if (!known) {

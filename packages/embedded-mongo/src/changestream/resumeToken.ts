@@ -54,6 +54,12 @@ export function entryHash(entry: OplogEntry): number {
   return fnv1a(`${entry.op}|${entry.db}|${entry.coll ?? ''}|${key}`);
 }
 
+/** Fingerprint of what a token at `step` of `entry` names: for a transaction, its write at that index. */
+export function entryHashAt(entry: OplogEntry, step: number): number {
+  const op = entry.op === 'applyOps' ? entry.ops?.[step] : entry;
+  return op ? entryHash(op) : 0;
+}
+
 /** The `{ _data }` resume token for a position. */
 export function encodeResumeToken(data: ResumeTokenData): Document {
   // A whole event sorts after its fragments: fragment k is k, a whole event 0xffff.

@@ -37,6 +37,12 @@ export const aggregate: CommandHandler = async (ctx) => {
   const letSpec = optionalDocument(body, 'let');
   const variables = letSpec ? evaluateLet(letSpec) : undefined;
   if (first && typeof first === 'object' && '$changeStream' in first) {
+    if (ctx.inTransaction) {
+      throw commandError(
+        'OperationNotSupportedInTransaction',
+        "Cannot run '$changeStream' in a multi-document transaction.",
+      );
+    }
     checkChangeStreamReadConcern(body);
     return openChangeStreamReply(ctx, {
       db: ctx.db,
@@ -49,11 +55,17 @@ export const aggregate: CommandHandler = async (ctx) => {
     });
   }
   const writeStage = writeStageOf(pipeline);
+  if (writeStage && ctx.inTransaction) {
+    throw commandError(
+      'OperationNotSupportedInTransaction',
+      `Cannot run '${Object.keys(writeStage)[0]}' in a multi-document transaction.`,
+    );
+  }
   if (writeStage && (body.readConcern as Document | undefined)?.level === 'linearizable') {
     throw commandError('InvalidOptions', "readConcern level 'linearizable' is not allowed with $out or $merge");
   }
   let stages = writeStage ? pipeline.slice(0, -1) : pipeline;
-  let source = coll === undefined ? [] : (ctx.server.store.collection(ctx.db, coll)?.documents() ?? []);
+  let source = coll === undefined ? [] : (ctx.store.collection(ctx.db, coll)?.documents() ?? []);
   const sessions = coll === undefined ? sessionSource(ctx, stages[0]) : undefined;
   if (sessions) {
     source = sessions;
@@ -62,7 +74,7 @@ export const aggregate: CommandHandler = async (ctx) => {
   const results = runPipeline(source, stages, {
     ...(collation ? { collation } : {}),
     ...(variables ? { variables } : {}),
-    resolveCollection: (db, name) => ctx.server.store.collection(db ?? ctx.db, name)?.documents() ?? [],
+    resolveCollection: (db, name) => ctx.store.collection(db ?? ctx.db, name)?.documents() ?? [],
   });
   const ns = coll === undefined ? `${ctx.db}.$cmd.aggregate` : `${ctx.db}.${coll}`;
   if (writeStage) {

@@ -41,7 +41,7 @@ function targetOf(ctx: CommandContext, spec: unknown, stage: string): { db: stri
  */
 function writeOut(ctx: CommandContext, spec: unknown, results: Document[]): void {
   const { db, coll } = targetOf(ctx, spec, '$out');
-  const { store } = ctx.server;
+  const { store } = ctx;
   const target = store.collection(db, coll);
   const temp = store.createCollection(db, `tmp.agg_out.${randomUUID()}`, { ...(target?.options ?? {}) });
   try {
@@ -65,7 +65,7 @@ function writeMerge(ctx: CommandContext, spec: unknown, results: Document[]): vo
   if (typeof whenMatched !== 'string') {
     throw commandError('NotImplemented', '$merge with a whenMatched pipeline is not supported by the embedded server');
   }
-  const { store } = ctx.server;
+  const { store } = ctx;
   const target = store.ensureCollection(db, coll);
   const keyOf = (doc: Document) => valueKey(on.map((field) => valuesAtPath(doc, field)[0] ?? null));
   const byKey = new Map<string, Document>();

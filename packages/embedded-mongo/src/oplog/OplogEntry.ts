@@ -14,7 +14,9 @@ export type OplogOp =
   | 'rename'
   | 'dropDatabase'
   /** The periodic no-op an idle replica set writes: no stream reports it, but it advances their position. */
-  | 'noop';
+  | 'noop'
+  /** A committed multi-document transaction: its writes in `ops`, all at this entry's ts. */
+  | 'applyOps';
 
 /**
  * One committed change, in commit order. Documents are deep, frozen-by-convention copies:
@@ -38,6 +40,8 @@ export interface OplogEntry {
   after?: Document;
   /** For op 'update': the update as given, when it was an operator or pipeline update. */
   update?: Document | Document[];
+  /** For op 'applyOps': the transaction's writes, in order (each with this entry's ts, lsid, txnNumber). */
+  ops?: OplogEntry[];
   /** For op 'rename': the new namespace. */
   to?: { db: string; coll: string };
   /** For op 'modify': `{ collectionOptions }` as they were before (the event's stateBeforeChange). */

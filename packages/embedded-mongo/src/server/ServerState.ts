@@ -5,6 +5,7 @@ import { FailCommandPoint } from '../failpoints/FailCommandPoint.js';
 import { Oplog } from '../oplog/Oplog.js';
 import { deepCopy } from '../storage/deepCopy.js';
 import { Store } from '../storage/Store.js';
+import { Transactions } from '../transactions/Transactions.js';
 import { ClusterClock } from './ClusterClock.js';
 
 /** Settings fixed when the server starts. */
@@ -19,6 +20,8 @@ export class ServerState {
   readonly clock = new ClusterClock();
   readonly oplog: Oplog;
   readonly store: Store;
+  /** Open multi-document transactions, by session. */
+  readonly transactions: Transactions;
   readonly cursors = new CursorRegistry();
   readonly failCommand = new FailCommandPoint();
   /** `failGetMoreAfterCursorCheckout`: fails getMore like a real error (labelled when resumable). */
@@ -38,6 +41,7 @@ export class ServerState {
   ) {
     this.oplog = new Oplog(oplogCapacity, this.clock.now());
     this.store = new Store(this.oplog, this.clock);
+    this.transactions = new Transactions(this.store);
     this.changeStreamContext = {
       oplog: this.oplog,
       clusterTime: () => this.clock.now(),
