@@ -46,6 +46,11 @@ export interface ServerToClientEvents {
 }
 
 /** Names of the client → server events, for validation of unknown events. */
-export const CLIENT_EVENTS = ['watch', 'query', 'count', 'find', 'unsubscribe', 'ping'] as const satisfies ReadonlyArray<
-  keyof ClientToServerEvents
->;
+export const CLIENT_EVENTS = [
+  'watch',
+  'query',
+  'count',
+  'find',
+  'unsubscribe',
+  'ping',
+] as const satisfies ReadonlyArray<keyof ClientToServerEvents>;

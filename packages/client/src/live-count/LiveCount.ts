@@ -7,7 +7,7 @@ import type { LiveTransport } from '../transport/LiveTransport.js';
 
 /**
  * State of a live count, read through `getSnapshot()`: a new object whenever something changes.
- * `count` is 0 while 'loading'; during 'reconnecting' it is the last known count.
+ * `count` is 0 while 'loading'; while 'stale' or 'reconnecting' it is the last known count.
  *
  * @example
  * const { count, status } = orders.liveCount({ status: 'open' }).getSnapshot();
@@ -28,6 +28,7 @@ export interface CountSpec {
 const STATUS_OF: Record<SubscriptionPhase, LiveQueryStatus> = {
   connecting: 'loading',
   open: 'live',
+  stale: 'stale',
   reconnecting: 'reconnecting',
   closed: 'closed',
   error: 'error',
@@ -86,7 +87,7 @@ export class LiveCount extends Subscribable {
         phase: (phase) => {
           if (phase === 'error') return;
           this.set(STATUS_OF[phase]);
-          if (phase === 'open') this.settleFirst.resolve(this.count);
+          if (phase === 'open' || phase === 'stale') this.settleFirst.resolve(this.count);
         },
         failed: (error) => {
           this.settleFirst.reject(error);
@@ -124,7 +125,8 @@ export class LiveCount extends Subscribable {
     if (typeof update.count !== 'number' || update.count < 0) throw new Error('invalid count');
     this.version = update.version;
     this.count = update.count;
-    if (this.subscription.phase === 'open') this.set(this.state.status);
+    const phase = this.subscription.phase;
+    if (phase === 'open' || phase === 'stale') this.set(this.state.status);
   }
 
   private set(status: LiveQueryStatus): void {
