@@ -25,8 +25,8 @@ export interface CatchUpHost {
   canHandOver(key: PositionKey): boolean;
   /** True when `key` is beyond the live feed's position: wait for the feed instead of reading on. */
   isAhead(key: PositionKey): boolean;
-  /** The catch-up is over (handed over, failed, or abandoned). */
-  done(catchUp: CatchUp, failedMembers: CatchUpMember[], retry: CatchUpMember[]): void;
+  /** The catch-up is over (handed over, failed, or abandoned); `retry` members go to another catch-up. */
+  done(catchUp: CatchUp, failedMembers: CatchUpMember[], retry: CatchUpMember[], error?: WireError): void;
 }
 
 /**
@@ -155,7 +155,7 @@ export class CatchUp {
     this.finished = true;
     this.stream.close();
     if (error) for (const member of failed) member.failed(error);
-    this.host.done(this, failed, retry);
+    this.host.done(this, failed, retry, error);
   }
 }
 
