@@ -127,6 +127,7 @@ export class SocketSession {
           ...(grant.projection ? { projection: grant.projection } : {}),
           clientOptions: req.options,
           clientPipeline: req.pipeline,
+          limits: this.ctx.limits,
         });
         spec = { key, ...target, pipeline: [], options: guard.driverOptions(), guard };
       }

@@ -78,6 +78,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   });
   const liveQueries = createLiveQueryService({
     mongo,
+    limits,
     emitUpdate: (queryId, update) => nsp.to(queryRoom(queryId)).emit('query:update', update),
     emitError: (queryId, error: WireError) => {
       nsp.to(queryRoom(queryId)).emit('query:error', { queryId, error });

@@ -193,7 +193,15 @@ export class CollectionFeed {
     const updates: Array<[SharedLiveQuery, ReturnType<SharedLiveQuery['engine']['apply']>]> = [];
     for (const query of this.index.candidates(change.id, normalized)) {
       if (query.closed || !this.queries.has(query) || query.reflects(change.clusterTime)) continue;
-      const result = query.engine.apply(change.id, doc, normalized);
+      // One query whose evaluation throws (a budget, a $toInt armed later) ends alone.
+      let result: ReturnType<SharedLiveQuery['engine']['apply']>;
+      try {
+        result = query.engine.apply(change.id, doc, normalized);
+      } catch (error) {
+        this.remove(query);
+        query.fail(toWireError(error));
+        continue;
+      }
       updates.push([query, result]);
       if (result.refill) refills.push(query);
     }

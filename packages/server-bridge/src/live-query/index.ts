@@ -1,6 +1,7 @@
 // Owned by the live-query work (issue 6): LiveQueryService runs shared live queries and finds.
 import type { EJSONDocument, EJSONValue, LiveQueryUpdate, WireError, WireSort } from '@mongo-live/protocol';
 import type { Document, MongoClient } from 'mongodb';
+import type { BridgeLimits } from '../limits.js';
 import { LiveQueryServiceImpl } from './LiveQueryService.js';
 
 /** A query after validation and authorization: the auth filter is ANDed in, the projection enforced. */
@@ -16,6 +17,8 @@ export interface EffectiveQuery {
 
 export interface LiveQueryServiceOptions {
   mongo: MongoClient;
+  /** The bridge's limits (evaluation budgets, `maxQueryResults`); the defaults when omitted. */
+  limits?: BridgeLimits;
   /** Sends an update to every subscriber of a live query (the socket.io room `roomOf(queryId)`). */
   emitUpdate(queryId: string, update: LiveQueryUpdate): void;
   /** Ends a live query for all its subscribers. */

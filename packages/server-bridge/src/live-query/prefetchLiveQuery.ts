@@ -66,14 +66,20 @@ export async function prefetchLiveQuery<T = Document>(
   if (spec.limit !== undefined) wire.limit = spec.limit;
   if (spec.skip !== undefined) wire.skip = spec.skip;
   if (spec.projection !== undefined) wire.projection = encode(spec.projection) as EJSONDocument;
-  const valid = new RequestValidator(resolveLimits(limits)).find({ v: PROTOCOL_VERSION, ...wire });
+  const resolved = resolveLimits(limits);
+  const valid = new RequestValidator(resolved).find({ v: PROTOCOL_VERSION, ...wire });
   const grant = await decide(
     authorize,
     { kind: 'query', scope: 'collection', db: valid.db, collection: valid.collection, filter: valid.filter },
     context as Socket,
   );
   const effective = buildEffectiveQuery(valid, grant);
-  const finder = new LiveQueryServiceImpl({ mongo, emitUpdate: () => undefined, emitError: () => undefined });
+  const finder = new LiveQueryServiceImpl({
+    mongo,
+    limits: resolved,
+    emitUpdate: () => undefined,
+    emitError: () => undefined,
+  });
   const docs = (await finder.find(effective)).map((d) => decode<T>(d));
   queryClient.setQueryData(liveQueryKeyOf(wire), docs);
   return docs;
