@@ -2,14 +2,22 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Tests import workspace packages from their TypeScript sources: no build step before `npm test`.
-const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
-const alias = {
-  '@mongo-live/protocol': pkg('protocol'),
-  '@mongo-live/embedded-mongo': pkg('embedded-mongo'),
-  '@mongo-live/server-bridge': pkg('server-bridge'),
-  '@mongo-live/client': pkg('client'),
-  '@mongo-live/react': pkg('react'),
+const src = (file: string) => fileURLToPath(new URL(`./packages/${file}`, import.meta.url));
+const entries: Record<string, string> = {
+  '@mongo-live/protocol': src('protocol/src/index.ts'),
+  '@mongo-live/embedded-mongo': src('embedded-mongo/src/index.ts'),
+  '@mongo-live/server-bridge/engine': src('server-bridge/src/engine.ts'),
+  '@mongo-live/server-bridge': src('server-bridge/src/index.ts'),
+  '@mongo-live/client/testing': src('client/src/testing/index.ts'),
+  '@mongo-live/client': src('client/src/index.ts'),
+  '@mongo-live/react/testing': src('react/src/testing/index.ts'),
+  '@mongo-live/react': src('react/src/index.ts'),
 };
+// Exact names only: '@mongo-live/client' must not capture '@mongo-live/client/testing'.
+const alias = Object.entries(entries).map(([name, file]) => ({
+  find: new RegExp(`^${name.replace(/[/]/g, '\\/')}$`),
+  replacement: file,
+}));
 
 export default defineConfig({
   resolve: { alias },

@@ -12,6 +12,7 @@ import { measureEmbedded } from './scenarios/embedded.js';
 import { measureFanout } from './scenarios/fanout.js';
 import { measureLatency } from './scenarios/latency.js';
 import { measureMemory } from './scenarios/memory.js';
+import { measureScale } from './scenarios/scale.js';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv
@@ -158,6 +159,40 @@ if (want('memory')) {
   print(formatTable('Server memory per idle socket and per idle subscription (bytes of bridge heap)', [{ ...result }]));
 }
 
+if (want('scale')) {
+  const rows = await measureScale({
+    processes: [1, 2, 4],
+    sockets: quick ? [200] : [1000, 4000],
+    writes: quick ? 10 : 40,
+  });
+  writeResult('scale', rows);
+  print(
+    formatTable(
+      'Scale-out: sockets spread over N bridge processes (one MongoDB); one write until every socket has it (ms)',
+      rows.map((r) => ({
+        processes: r.processes,
+        sockets: r.sockets,
+        'per process': r.socketsPerProcess,
+        'reach all p50': ms(r.reachAll.p50),
+        'reach all p99': ms(r.reachAll.p99),
+        'streams/process': r.streamsPerProcess,
+        'streams total': r.streamsTotal,
+        'CPU/write/process µs': r.cpuPerWritePerProcessUs,
+      })),
+    ),
+  );
+  writeSvg(
+    'scale',
+    linePlot(
+      [...new Set(rows.map((r) => r.sockets))].map((sockets) => ({
+        name: `${sockets} sockets, reach all p99`,
+        points: rows.filter((r) => r.sockets === sockets).map((r) => [r.processes, r.reachAll.p99] as [number, number]),
+      })),
+      { title: 'Scale-out: write → all sockets p99 by bridge processes', xLabel: 'bridge processes', yLabel: 'ms' },
+    ),
+  );
+}
+
 if (want('renders')) {
   // Last: it gives the process a DOM (jsdom globals), which the other scenarios must not see.
   await import('./support/jsdomGlobals.js'); // before react-dom loads
@@ -169,6 +204,8 @@ if (want('renders')) {
   );
 }
 
-writeFileSync(join(RESULTS_DIR, 'REPORT.md'), `${report.join('\n')}\n`);
+// A partial run (--only) must not replace the full report: it gets a report of its own.
+const reportName = only ? `REPORT-${only.join('-')}.md` : 'REPORT.md';
+writeFileSync(join(RESULTS_DIR, reportName), `${report.join('\n')}\n`);
 console.log(`\nResults: ${RESULTS_DIR}`);
 process.exit(0);

@@ -1,9 +1,10 @@
 // Quick figures for the live-query hot paths, without a database:
 //   npm run bench -- --only=engine   (or: npx tsx bench/scenarios/engineMicrobench.ts)
 // In-process: the engine and the client store without a database or sockets.
-import { applyDiffs, listOf } from '@mongo-live/client';
+
 import { type EJSONDocument, encode, type LiveQueryDiff } from '@mongo-live/protocol';
 import type { Document } from 'mongodb';
+import { applyDiffs, listOf } from '../../packages/client/src/live-query/DocList.js';
 import { equalityPredicateOf } from '../../packages/server-bridge/src/live-query/equality.js';
 import { LiveQueryEngine } from '../../packages/server-bridge/src/live-query/LiveQueryEngine.js';
 import { normalizeNumbers } from '../../packages/server-bridge/src/live-query/normalize.js';

@@ -1,10 +1,12 @@
 // Child process of the fan-out bench: opens N socket.io-client sockets to the bridge, subscribes
 // each to the same change stream, and reports for every event when the last socket received it.
 // Protocol on stdio: argv = url count db coll; prints `READY`, then `ARRIVAL <seq> <firstMs> <lastMs>`.
+// `url` may be a comma-separated list (several bridge processes): sockets are spread over them in turn.
 import { type ChangeBatch, decode, PROTOCOL_VERSION } from '@mongo-live/protocol';
 import { io, type Socket } from 'socket.io-client';
 
-const [url, countText, db, collection] = process.argv.slice(2) as [string, string, string, string];
+const [urlList, countText, db, collection] = process.argv.slice(2) as [string, string, string, string];
+const urls = urlList.split(',');
 const count = Number(countText);
 const wallMs = () => performance.timeOrigin + performance.now();
 const arrivals = new Map<number, { first: number; last: number; n: number }>();
@@ -29,7 +31,11 @@ function onBatch(batch: ChangeBatch) {
 
 const opening: Promise<void>[] = [];
 for (let i = 0; i < count; i++) {
-  const socket = io(`${url}/mongo-live`, { transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket = io(`${urls[i % urls.length]}/mongo-live`, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
   sockets.push(socket);
   socket.on('change', onBatch);
   opening.push(

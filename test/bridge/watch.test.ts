@@ -1,7 +1,6 @@
 import { encode } from '@mongo-live/protocol';
 import { allowAll } from '@mongo-live/server-bridge';
 import type { Document } from 'mongodb';
-import { Timestamp } from 'mongodb'; // the bridge hands the driver its own BSON classes
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, Recorder, request, startHarness, until, watch } from './harness.js';
 
@@ -40,7 +39,7 @@ describe('watch scopes', () => {
     socket.disconnect();
   });
 
-  it('appends the client pipeline after $changeStream', async () => {
+  it('runs the client pipeline in the bridge, on the shared feed: MongoDB gets only $changeStream', async () => {
     const socket = await h.connect();
     const rec = new Recorder(socket);
     const pipeline = [
@@ -48,7 +47,7 @@ describe('watch scopes', () => {
       { $addFields: { note: 'kept' } },
     ];
     const sub = await watch(socket, 'p', { db: h.mongo.dbName, collection: 'piped' }, { pipeline });
-    expect(lastChangeStreamAggregate().pipeline.slice(1)).toEqual(pipeline);
+    expect(lastChangeStreamAggregate().pipeline).toHaveLength(1);
     const c = h.mongo.db.collection('piped');
     await c.insertOne({ _id: 1, keep: false } as Document);
     await c.insertOne({ _id: 2, keep: true } as Document);
@@ -59,8 +58,9 @@ describe('watch scopes', () => {
 });
 
 describe('watch options reach the driver', () => {
-  it('passes fullDocument, fullDocumentBeforeChange, batchSize, maxAwaitTimeMS, collation, showExpandedEvents', async () => {
+  it("sends the option family (fullDocument, fullDocumentBeforeChange, showExpandedEvents); reading options are the feed's", async () => {
     const socket = await h.connect();
+    const rec = new Recorder(socket);
     const options = {
       fullDocument: 'whenAvailable',
       fullDocumentBeforeChange: 'whenAvailable',
@@ -69,21 +69,32 @@ describe('watch options reach the driver', () => {
       collation: { locale: 'en', strength: 2 },
       showExpandedEvents: true,
     } as const;
-    await watch(socket, 'o', { db: h.mongo.dbName, collection: 'opts' }, { options });
+    const sub = await watch(socket, 'o', { db: h.mongo.dbName, collection: 'opts' }, { options });
     const cmd = lastChangeStreamAggregate();
     expect(cmd.pipeline[0].$changeStream).toMatchObject({
       fullDocument: 'whenAvailable',
       fullDocumentBeforeChange: 'whenAvailable',
       showExpandedEvents: true,
     });
-    expect(cmd.cursor).toEqual({ batchSize: 7 });
-    expect(cmd.collation).toEqual({ locale: 'en', strength: 2 });
+    // One feed serves every subscriber of the family: per-subscriber reading options and the
+    // collation (which only affects the pipeline, evaluated in the bridge) do not reach MongoDB.
+    expect(cmd.collation).toBeUndefined();
     await h.mongo.db.collection('opts').insertOne({ a: 1 });
-    await until('a getMore with maxTimeMS', () =>
-      h.commands.some(
-        (c) => c.commandName === 'getMore' && c.command.collection === 'opts' && c.command.maxTimeMS === 250,
-      ),
-    );
+    const inserts = () => rec.events(sub.streamId).filter((e) => e.operationType === 'insert');
+    await until('the insert', () => inserts().length >= 1);
+    expect(inserts()[0]).toMatchObject({ fullDocument: { a: 1 } });
+    // A collation the bridge cannot apply exactly to a pipeline is refused, clearly.
+    const refused = await request(socket, 'watch', {
+      v: 1,
+      subId: 'coll',
+      target: { db: h.mongo.dbName, collection: 'opts' },
+      pipeline: [{ $match: { 'fullDocument.name': 'abc' } }],
+      options: { collation: { locale: 'en', strength: 2 } },
+    });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', message: expect.stringContaining('collation') },
+    });
     socket.disconnect();
   });
 
@@ -121,54 +132,50 @@ describe('watch options reach the driver', () => {
     socket.disconnect();
   });
 
-  it('resumeAfter / startAfter the ack token and startAtOperationTime replay what came after', async () => {
+  it('resumeAfter / startAfter the ack token and startAtOperationTime replay what came after, from the feed', async () => {
     const socket = await h.connect();
     const rec = new Recorder(socket);
     const c = h.mongo.db.collection('resume');
-    const first = await watch(socket, 'first', { db: h.mongo.dbName, collection: 'resume' });
+    const target = { db: h.mongo.dbName, collection: 'resume' };
+    const first = await watch(socket, 'first', target);
     expect(first.resumeToken).toBeDefined();
     await c.insertOne({ _id: 'a' } as Document);
     await c.insertOne({ _id: 'b' } as Document);
     await until('two events', () => rec.events(first.streamId).length >= 2);
     const [a] = rec.events(first.streamId);
-
-    const fromAck = await watch(
-      socket,
-      'ack',
-      { db: h.mongo.dbName, collection: 'resume' },
-      {
-        options: { resumeAfter: first.resumeToken },
-      },
-    );
-    const afterA = await watch(
-      socket,
-      'startAfter',
-      { db: h.mongo.dbName, collection: 'resume' },
-      {
-        options: { startAfter: encode(a!._id) },
-      },
-    );
-    expect(fromAck.streamId).not.toBe(first.streamId); // resuming subscribers get their own stream
-    expect(lastChangeStreamAggregate().pipeline[0].$changeStream.startAfter).toEqual(a!._id);
-    await until('replayed from the ack token', () => rec.events(fromAck.streamId).length >= 2);
-    await until('replayed after a', () => rec.events(afterA.streamId).length >= 1);
-    expect(rec.events(fromAck.streamId).map((e) => e.documentKey._id)).toEqual(['a', 'b']);
-    expect(rec.events(afterA.streamId).map((e) => e.documentKey._id)).toEqual(['b']);
-    // startAtOperationTime: the clusterTime of `a` (as it came over the wire) replays from a, inclusive.
+    const aggregates = h.changeStreamAggregates();
+    // Each resuming subscription on its own socket, so each recorder holds only its own events.
+    const resumeOn = async (subId: string, options: Document) => {
+      const s = await h.connect();
+      const r = new Recorder(s);
+      const sub = await watch(s, subId, target, { options });
+      return { s, r, sub };
+    };
+    const fromAck = await resumeOn('ack', { resumeAfter: first.resumeToken });
+    const afterA = await resumeOn('startAfter', { startAfter: encode(a!._id) });
     const rawA = rec.batches.filter((b) => b.streamId === first.streamId).flatMap((b) => b.events)[0] as Document;
     expect(rawA.clusterTime).toHaveProperty('$timestamp');
-    const atTime = await watch(
-      socket,
-      'atTime',
-      { db: h.mongo.dbName, collection: 'resume' },
-      {
-        options: { startAtOperationTime: rawA.clusterTime },
-      },
-    );
-    expect(lastChangeStreamAggregate().pipeline[0].$changeStream.startAtOperationTime).toBeInstanceOf(Timestamp);
-    await until('replayed from the operation time', () => rec.events(atTime.streamId).length >= 2);
-    expect(rec.events(atTime.streamId).map((e) => e.documentKey._id)).toEqual(['a', 'b']);
-    socket.disconnect();
+    // startAtOperationTime: the clusterTime of `a` (as it came over the wire) replays from a, inclusive.
+    const atTime = await resumeOn('atTime', { startAtOperationTime: rawA.clusterTime });
+    await until('replayed from the ack token', () => fromAck.r.events(fromAck.sub.streamId).length >= 2);
+    await until('replayed after a', () => afterA.r.events(afterA.sub.streamId).length >= 1);
+    await until('replayed from the operation time', () => atTime.r.events(atTime.sub.streamId).length >= 2);
+    await c.insertOne({ _id: 'c' } as Document);
+    await until('live after the replay', () => atTime.r.events(atTime.sub.streamId).length >= 3);
+    await until('live after the replay (ack)', () => fromAck.r.events(fromAck.sub.streamId).length >= 3);
+    await until('live after the replay (startAfter)', () => afterA.r.events(afterA.sub.streamId).length >= 2);
+    expect(fromAck.r.events(fromAck.sub.streamId).map((e) => e.documentKey._id)).toEqual(['a', 'b', 'c']);
+    expect(afterA.r.events(afterA.sub.streamId).map((e) => e.documentKey._id)).toEqual(['b', 'c']);
+    expect(atTime.r.events(atTime.sub.streamId).map((e) => e.documentKey._id)).toEqual(['a', 'b', 'c']);
+    // All three were served from the running feed's replay buffer: no stream of their own.
+    expect(h.changeStreamAggregates()).toBe(aggregates);
+    expect(new Set([first, fromAck.sub, afterA.sub, atTime.sub].map((x) => x.streamId)).size).toBe(1);
+    // A position older than the buffer (a fresh feed for another family) goes through MongoDB, with a real token.
+    const late = await resumeOn('late', { startAfter: encode(a!._id), fullDocument: 'whenAvailable' });
+    expect(lastChangeStreamAggregate().pipeline[0].$changeStream.startAfter).toEqual(a!._id);
+    await until('late replay', () => late.r.events(late.sub.streamId).length >= 2);
+    expect(late.r.events(late.sub.streamId).map((e) => e.documentKey._id)).toEqual(['b', 'c']);
+    for (const x of [socket, fromAck.s, afterA.s, atTime.s, late.s]) x.disconnect();
   });
 
   it('batches events that arrive together, up to batchSize, encoded as EJSON', async () => {

@@ -1,6 +1,7 @@
 // Failures surface as LiveError on next() and on 'error', never as silence; the stream is then closed.
 import { createLiveClient, type LiveClient, LiveError } from '@mongo-live/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { socketOf, socketTransportOf } from '../../packages/client/src/__tests__/socketOf.js';
 import { type LiveServer, startLiveServer } from '../support/liveServer.js';
 
 let server: LiveServer;
@@ -103,10 +104,11 @@ describe('stream errors', () => {
 
 describe('listeners', () => {
   it('many open/close cycles leave no listener on the socket and no subscription on the bridge', async () => {
-    const socket = live.transport.socket;
+    const socket = socketOf(live);
     const events = ['change', 'stream:error', 'sub:error', 'closing', 'connect', 'disconnect', 'connect_error'];
     const count = () =>
-      events.reduce((sum, e) => sum + socket.listeners(e as 'connect').length, 0) + live.transport.statusListenerCount;
+      events.reduce((sum, e) => sum + socket.listeners(e as 'connect').length, 0) +
+      socketTransportOf(live).listenerCount;
     const warm = live.db(server.mongo.dbName).collection('cycles').watch();
     await warm.ready();
     await warm.close();

@@ -3,6 +3,7 @@
 import { createLiveClient, type LiveClient, Timestamp } from '@mongo-live/client';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { socketOf } from '../../packages/client/src/__tests__/socketOf.js';
 import { type LiveServer, startLiveServer } from '../support/liveServer.js';
 
 let server: LiveServer;
@@ -68,7 +69,7 @@ describe('createLiveClient', () => {
     expect([a.closed, b.closed]).toEqual([true, true]);
     expect(live.status).toBe('disconnected');
     expect(statuses).toEqual(['connected', 'disconnected']);
-    expect(live.transport.socket.connected).toBe(false);
+    expect(socketOf(live).connected).toBe(false);
     // Streams of a closed client are closed at once.
     const late = live.db(server.mongo.dbName).collection('a').watch();
     await expect(late.next()).rejects.toMatchObject({ code: 'CLOSED' });

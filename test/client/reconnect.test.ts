@@ -2,6 +2,7 @@
 // writer inserts: the consumer sees every event exactly once, in order.
 import { createLiveClient, type LiveClient } from '@mongo-live/client';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { socketOf } from '../../packages/client/src/__tests__/socketOf.js';
 import { type LiveServer, startLiveServer } from '../support/liveServer.js';
 
 let server: LiveServer;
@@ -47,7 +48,7 @@ it('delivers every event exactly once, in order, across many connection drops', 
           resolve();
         });
       });
-      if (dropped % 2 === 0) live.transport.socket.io.engine.close();
+      if (dropped % 2 === 0) socketOf(live).io.engine.close();
       else expect(server.dropConnections()).toBe(1);
       await noticed;
     }
@@ -64,7 +65,7 @@ it('delivers every event exactly once, in order, across many connection drops', 
 });
 
 it('a stream opened while disconnected subscribes once the connection is back', async () => {
-  live.transport.socket.io.engine.close();
+  socketOf(live).io.engine.close();
   const stream = live.db(server.mongo.dbName).collection('late').watch();
   await stream.ready();
   await server.mongo.db.collection('late').insertOne({ late: true });

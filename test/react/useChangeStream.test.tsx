@@ -11,6 +11,7 @@ import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import type { Document } from 'mongodb';
 import { StrictMode, useEffect } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { socketOf } from '../../packages/client/src/__tests__/socketOf.js';
 import { type LiveServer, startLiveServer } from '../support/liveServer.js';
 
 let server: LiveServer;
@@ -256,7 +257,7 @@ describe('LiveProvider, useLiveClient, useLiveStatus', () => {
     render(wrap(<Status />));
     await screen.findByText('connected');
     act(() => {
-      live.transport.socket.io.engine.close();
+      socketOf(live).io.engine.close();
     });
     await screen.findByText('connected');
     off();

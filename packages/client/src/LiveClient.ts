@@ -1,12 +1,13 @@
-import { DEFAULT_NAMESPACE } from '@mongo-live/protocol';
+import { DEFAULT_NAMESPACE, decode, type WatchTarget } from '@mongo-live/protocol';
 import type { Document, Filter, WithId } from 'mongodb';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import { ChangeStream } from './ChangeStream.js';
-import type { ConnectionStatus } from './LiveTransport.js';
-import { createLiveQuery, findOnce, type LiveQuery } from './live-query/index.js';
-import { type QueryOptions, toQuerySpec } from './querySpec.js';
-import { type LiveSocket, SocketTransport } from './SocketTransport.js';
-import type { WatchOptions } from './watchOptions.js';
+import { ChangeStream } from './change-stream/ChangeStream.js';
+import type { WatchOptions } from './change-stream/watchOptions.js';
+import { LiveQuery } from './live-query/LiveQuery.js';
+import { type QueryOptions, querySpecOf } from './querySpec.js';
+import type { HeartbeatOptions } from './transport/Heartbeat.js';
+import type { ConnectionStatus, LiveTransport } from './transport/LiveTransport.js';
+import { type LiveSocket, SocketTransport } from './transport/SocketTransport.js';
 
 /**
  * Options of {@link createLiveClient}.
@@ -26,6 +27,11 @@ export interface LiveClientOptions {
   auth?: Record<string, unknown>;
   /** Extra socket.io-client options (reconnection delays, transports...). Ignored with `socket`. */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
+  /**
+   * Liveness check: after a few seconds without an answer from the bridge the status turns
+   * 'stale' (see {@link HeartbeatOptions}); `false` turns it off. Applies to `socket` too.
+   */
+  heartbeat?: HeartbeatOptions | false;
 }
 
 /**
@@ -44,8 +50,11 @@ export interface LiveClient {
   onStatus(listener: (status: ConnectionStatus) => void): () => void;
   /** Closes every stream of this client and the socket (unless it was brought in `options.socket`). */
   close(): Promise<void>;
-  /** The underlying transport (for live queries and diagnostics). */
-  readonly transport: SocketTransport;
+  /**
+   * The connection every stream and query of this client shares, for integrations that build
+   * their own subscriptions on it (e.g. `new LiveQuery(live.transport, spec)` in @mongo-live/react).
+   */
+  readonly transport: LiveTransport;
 }
 
 /**
@@ -71,7 +80,7 @@ export interface LiveCollection<T extends Document = Document> {
   readonly dbName: string;
   readonly collectionName: string;
   watch(pipeline?: Document[], options?: WatchOptions): ChangeStream<T>;
-  /** A one-off authorized `find()`. */
+  /** A one-off authorized `find()`: the same result (sort with an `_id` tiebreak, skip, limit, projection) as a live query's first snapshot. */
   find(filter?: Filter<T>, options?: QueryOptions): Promise<WithId<T>[]>;
   /** A `find()` result that stays current. */
   liveQuery(filter?: Filter<T>, options?: QueryOptions): LiveQuery<T>;
@@ -88,15 +97,25 @@ export interface LiveCollection<T extends Document = Document> {
 export function createLiveClient(options: LiveClientOptions = {}): LiveClient {
   const owns = options.socket === undefined;
   const socket = (options.socket ?? openSocket(options)) as LiveSocket;
-  const transport = new SocketTransport(socket, { ownsSocket: owns });
+  const transport = new SocketTransport(socket, {
+    ownsSocket: owns,
+    ...(options.heartbeat !== undefined ? { heartbeat: options.heartbeat } : {}),
+  });
+  return liveClientOver(transport, () => transport.close());
+}
+
+/**
+ * A LiveClient over any transport: the socket one of {@link createLiveClient}, or the in-memory
+ * bridge of `@mongo-live/client/testing`. `closeTransport` runs once, after every stream closed.
+ *
+ * @example
+ * const live = liveClientOver(transport, () => transport.close());
+ */
+export function liveClientOver(transport: LiveTransport, closeTransport: () => void): LiveClient {
   const streams = new Set<ChangeStream<Document>>();
   let closed = false;
 
-  const watch = <T extends Document>(
-    target: { db?: string; collection?: string },
-    pipeline?: Document[],
-    o?: WatchOptions,
-  ) => {
+  const watch = <T extends Document>(target: WatchTarget, pipeline?: Document[], o?: WatchOptions) => {
     const stream = new ChangeStream<T>(transport, target, pipeline, o);
     if (closed) {
       void stream.close();
@@ -116,8 +135,11 @@ export function createLiveClient(options: LiveClientOptions = {}): LiveClient {
     dbName,
     collectionName,
     watch: (pipeline, o) => watch<T>({ db: dbName, collection: collectionName }, pipeline, o),
-    find: (filter, o) => findOnce<T>(transport, toQuerySpec(dbName, collectionName, filter, o)),
-    liveQuery: (filter, o) => createLiveQuery<T>(transport, toQuerySpec(dbName, collectionName, filter, o)),
+    find: async (filter, o) => {
+      const { docs } = await transport.request('find', querySpecOf(dbName, collectionName, filter, o));
+      return docs.map((d) => decode<WithId<T>>(d));
+    },
+    liveQuery: (filter, o) => new LiveQuery<T>(transport, querySpecOf(dbName, collectionName, filter, o)),
   });
 
   return {
@@ -136,7 +158,7 @@ export function createLiveClient(options: LiveClientOptions = {}): LiveClient {
       if (closed) return;
       closed = true;
       await Promise.all([...streams].map((s) => s.close()));
-      transport.close();
+      closeTransport();
     },
   };
 }

@@ -1,26 +1,39 @@
-export { EJSON, ObjectId, Timestamp } from 'bson';
+// @mongo-live/client: the table of contents. Every name here is documented in README.md
+// (test/client/exports.test.ts compares the two).
+
+export type { WatchTarget } from '@mongo-live/protocol';
 export type { ChangeStreamDocument, Document, Filter, ResumeToken, Sort, WithId } from 'mongodb';
-export { ChangeStream, type ChangeStreamEvents } from './ChangeStream.js';
+export { EJSON, ObjectId, Timestamp } from './bsonValues.js';
+export { ChangeStream, type ChangeStreamEvents, type StreamStatus } from './change-stream/ChangeStream.js';
 export {
   ChangeStreamObserver,
   type ChangeStreamObserverOptions,
   type ChangeStreamState,
-  type ChangeStreamTarget,
   DEFAULT_MAX_EVENTS,
-} from './ChangeStreamObserver.js';
-export { decodeValue } from './decodeValue.js';
-export { Emitter, type EventMap } from './Emitter.js';
+} from './change-stream/ChangeStreamObserver.js';
+export { DEFAULT_MAX_AWAIT_TIME_MS, type WatchOptions } from './change-stream/watchOptions.js';
 export {
   createLiveClient,
   type LiveClient,
   type LiveClientOptions,
   type LiveCollection,
   type LiveDb,
+  liveClientOver,
 } from './LiveClient.js';
 export { LiveError } from './LiveError.js';
-export type { AckData, ConnectionStatus, LiveTransport, RequestPayload } from './LiveTransport.js';
-export * from './live-query/index.js';
-export { type QueryOptions, toQuerySpec, toWireSort } from './querySpec.js';
-export { type LiveSocket, SocketTransport, type SocketTransportOptions } from './SocketTransport.js';
-export type { StreamStatus } from './StreamSubscription.js';
-export { DEFAULT_MAX_AWAIT_TIME_MS, type WatchOptions } from './watchOptions.js';
+export {
+  LiveQuery,
+  type LiveQueryOptions,
+  type LiveQueryState,
+  type LiveQueryStatus,
+} from './live-query/LiveQuery.js';
+export type { QueryOptions } from './querySpec.js';
+export { Subscribable } from './Subscribable.js';
+export { DEFAULT_HEARTBEAT, type HeartbeatOptions } from './transport/Heartbeat.js';
+export {
+  type AckData,
+  type ConnectionStatus,
+  isConnectionUp,
+  type LiveTransport,
+  type RequestPayload,
+} from './transport/LiveTransport.js';

@@ -1,11 +1,4 @@
-import {
-  type EJSONDocument,
-  encode,
-  type QuerySpec,
-  UnsupportedSortError,
-  type WireSort,
-  toWireSort as wireSortOf,
-} from '@mongo-live/protocol';
+import { type QuerySpec, toQuerySpec, UnsupportedSortError } from '@mongo-live/protocol';
 import type { Document, Filter, Sort } from 'mongodb';
 import { LiveError } from './LiveError.js';
 
@@ -24,39 +17,15 @@ export interface QueryOptions {
 }
 
 /**
- * Builds the wire `QuerySpec`: filter and projection in canonical EJSON, sort as ordered
- * `[field, 1 | -1]` pairs.
+ * The protocol's `toQuerySpec`, with the client's error: a sort the wire cannot carry (`$meta`,
+ * an unknown direction) is a `LiveError` with code `INVALID_REQUEST`.
  *
  * @example
- * toQuerySpec('shop', 'products', { price: { $lt: 10 } }, { sort: { price: -1 } })
- * // { db: 'shop', collection: 'products', filter: { price: { $lt: { $numberInt: '10' } } }, sort: [['price', -1]] }
+ * querySpecOf('shop', 'products', { price: { $lt: 10 } }, { sort: { price: -1 } }).sort // [['price', -1]]
  */
-export function toQuerySpec<T>(
-  db: string,
-  collection: string,
-  filter?: Filter<T>,
-  options: QueryOptions = {},
-): QuerySpec {
-  const spec: QuerySpec = { db, collection };
-  if (filter !== undefined) spec.filter = encode(filter) as EJSONDocument;
-  if (options.sort !== undefined) spec.sort = toWireSort(options.sort);
-  if (options.limit !== undefined) spec.limit = options.limit;
-  if (options.skip !== undefined) spec.skip = options.skip;
-  if (options.projection !== undefined) spec.projection = encode(options.projection) as EJSONDocument;
-  return spec;
-}
-
-/**
- * Normalizes every mongodb `Sort` shape to `[field, 1 | -1]` pairs, keeping key order (the
- * protocol's `toWireSort`). `{ $meta }` sorts and unknown directions throw `INVALID_REQUEST`.
- *
- * @example
- * toWireSort({ a: 1, b: 'desc' }) // [['a', 1], ['b', -1]]
- * toWireSort(['a', -1])           // [['a', -1]]
- */
-export function toWireSort(sort: Sort): WireSort {
+export function querySpecOf<T>(db: string, collection: string, filter?: Filter<T>, options?: QueryOptions): QuerySpec {
   try {
-    return wireSortOf(sort);
+    return toQuerySpec(db, collection, filter, options);
   } catch (error) {
     if (error instanceof UnsupportedSortError) throw new LiveError('INVALID_REQUEST', error.message);
     throw error;

@@ -12,7 +12,16 @@ export interface EmbeddedMongoOptions {
   replSetName?: string;
   /** How many writes the change history (oplog) keeps; default 100 000. */
   oplogCapacity?: number;
+  /**
+   * Milliseconds without a write after which the server writes a no-op, as a replica set does
+   * every ~10 s, so idle change streams' resume tokens and the cluster time advance. Default
+   * 10 000; 0 turns it off; tests may shorten it.
+   */
+  noopIntervalMS?: number;
 }
+
+/** mongod's periodicNoopIntervalSecs default. */
+const DEFAULT_NOOP_INTERVAL_MS = 10_000;
 
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
 
@@ -52,6 +61,7 @@ export class EmbeddedMongo {
     const advertisedHost = WILDCARD_HOSTS.has(listenHost) ? '127.0.0.1' : listenHost;
     const identity = { replSetName: options.replSetName ?? 'rs0', address: '' };
     const state = new ServerState(identity, options.oplogCapacity);
+    state.startNoopWriter(options.noopIntervalMS ?? DEFAULT_NOOP_INTERVAL_MS);
     const server = net.createServer();
     let instance: EmbeddedMongo | undefined;
     server.on('connection', (socket) => {
@@ -80,6 +90,7 @@ export class EmbeddedMongo {
       this.server.close(() => resolve());
       for (const connection of [...this.connections]) connection.close();
       this.state.cursors.killAll();
+      this.state.stopNoopWriter();
     });
     return this.stopping;
   }

@@ -79,6 +79,16 @@ export const ErrorCode = {
   InvalidIndexSpecificationOption: 197,
   InvalidPipelineOperator: 168,
   OptionNotSupportedOnView: 167,
+  CommandNotSupportedOnView: 166,
+  ViewDepthLimitExceeded: 165,
+  WriteConflict: 112,
+  ConflictingOperationInProgress: 117,
+  TransactionTooOld: 225,
+  NoSuchTransaction: 251,
+  TransactionCommitted: 256,
+  OperationNotSupportedInTransaction: 263,
+  SnapshotTooOld: 239,
+  DocumentValidationFailure: 121,
 } as const;
 
 /** Looks up the codeName of a known code, for errors built from a bare number (e.g. failCommand). */

@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'SERVER_ERROR',
 ] as const;
 
+/** One of {@link ERROR_CODES}. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Error as it travels on the wire. */
@@ -31,7 +32,12 @@ export interface WireError {
   mongoCode?: number;
 }
 
-/** True when `value` is one of the known error codes. */
+/**
+ * True when `value` is one of the known error codes.
+ *
+ * @example
+ * isErrorCode('HISTORY_LOST') // true
+ */
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
 }

@@ -118,11 +118,23 @@ export interface UnsubscribeRequest {
   subId: string;
 }
 
+/**
+ * `ping`: a client's liveness check. The bridge answers at once with `null`; a client that gets no
+ * answer within a few seconds knows its connection is silently gone (see the client's heartbeat).
+ *
+ * @example
+ * socket.emit('ping', { v: PROTOCOL_VERSION }, (ack) => markAlive());
+ */
+export interface PingRequest {
+  v: typeof PROTOCOL_VERSION;
+}
+
 /** A stream or query failed for good; every subscriber of it is ended with `error`. */
 export interface StreamErrorMessage {
   streamId: string;
   error: WireError;
 }
+/** A live query failed for good; every subscriber of it is ended with `error`. */
 export interface QueryErrorMessage {
   queryId: string;
   error: WireError;
@@ -132,11 +144,21 @@ export interface SubscriptionErrorMessage {
   subId: string;
   error: WireError;
 }
-/** The bridge is shutting down; every subscription of this socket is over. */
+/**
+ * The bridge node is shutting down or draining (a rolling restart): leave it and resume every
+ * subscription on another node, from the last position, as after a lost connection.
+ */
 export interface ClosingMessage {
   error: WireError;
+  /**
+   * How long (ms) the node keeps serving this socket's subscriptions before it closes the
+   * connection, so a client that resumes elsewhere first loses nothing. 0 or absent: it stopped
+   * serving them already.
+   */
+  graceMs?: number;
 }
 
 /** Result of a request, passed to its socket.io acknowledgement callback. */
 export type AckResult<T> = { ok: true; data: T } | { ok: false; error: WireError };
+/** The socket.io acknowledgement callback of a request. */
 export type Ack<T> = (result: AckResult<T>) => void;

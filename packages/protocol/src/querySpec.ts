@@ -1,6 +1,12 @@
+import { encode as bsonEncode, type EJSONDocument, type EJSONValue } from './ejson.js';
 import type { QuerySpec, WireSort } from './messages.js';
 
-/** A sort the wire cannot express (e.g. `{ $meta: 'textScore' }`, or an unknown direction). */
+/**
+ * A sort the wire cannot express (e.g. `{ $meta: 'textScore' }`, or an unknown direction).
+ *
+ * @example
+ * try { toWireSort({ s: { $meta: 'textScore' } }); } catch (e) { e instanceof UnsupportedSortError; } // true
+ */
 export class UnsupportedSortError extends TypeError {
   constructor(message: string) {
     super(message);
@@ -32,6 +38,47 @@ export function toWireSort(sort: unknown): WireSort {
   if (sort !== null && typeof sort === 'object')
     return Object.entries(sort as Record<string, unknown>).map(([field, dir]) => [field, direction(dir, field)]);
   throw new UnsupportedSortError(`unsupported sort: ${JSON.stringify(sort)}`);
+}
+
+/**
+ * The parts of a `find()` besides its filter, as users write them (JS values, any mongodb
+ * `Sort` shape). The client's `QueryOptions` is this with the driver's types.
+ *
+ * @example
+ * const options: QueryShape = { sort: { price: -1 }, limit: 20, projection: { name: 1 } };
+ */
+export interface QueryShape {
+  sort?: unknown;
+  limit?: number;
+  skip?: number;
+  projection?: object;
+}
+
+/**
+ * Builds the wire {@link QuerySpec} of a query: filter and projection in canonical EJSON, sort as
+ * ordered `[field, 1 | -1]` pairs; parts left undefined are left out. The one builder, used by the
+ * browser client and by the server's SSR prefetch, so both send and key the same spec. Throws
+ * {@link UnsupportedSortError} for a sort the wire cannot carry. `encode` is the codec of the bson
+ * that made the values (default: the `bson` package's; the bridge passes the driver's).
+ *
+ * @example
+ * toQuerySpec('shop', 'products', { price: { $lt: 10 } }, { sort: { price: -1 } })
+ * // { db: 'shop', collection: 'products', filter: { price: { $lt: { $numberInt: '10' } } }, sort: [['price', -1]] }
+ */
+export function toQuerySpec(
+  db: string,
+  collection: string,
+  filter?: object,
+  options: QueryShape = {},
+  encode: (value: unknown) => EJSONValue = bsonEncode,
+): QuerySpec {
+  const spec: QuerySpec = { db, collection };
+  if (filter !== undefined) spec.filter = encode(filter) as EJSONDocument;
+  if (options.sort !== undefined) spec.sort = toWireSort(options.sort);
+  if (options.limit !== undefined) spec.limit = options.limit;
+  if (options.skip !== undefined) spec.skip = options.skip;
+  if (options.projection !== undefined) spec.projection = encode(options.projection) as EJSONDocument;
+  return spec;
 }
 
 /**

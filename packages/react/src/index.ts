@@ -1,8 +1,9 @@
+// @mongo-live/react: the table of contents. Every name here is documented in README.md
+// (test/react/exports.test.ts compares the two).
 export {
   type ChangeStream,
   type ChangeStreamDocument,
   type ChangeStreamState,
-  type ChangeStreamTarget,
   type ConnectionStatus,
   createLiveClient,
   EJSON,
@@ -11,16 +12,28 @@ export {
   type LiveCollection,
   type LiveDb,
   LiveError,
+  type LiveQueryStatus,
   ObjectId,
   type QueryOptions,
   type ResumeToken,
   type StreamStatus,
   Timestamp,
   type WatchOptions,
+  type WatchTarget,
 } from '@mongo-live/client';
-export { LiveContext } from './LiveContext.js';
 export { LiveProvider, type LiveProviderProps } from './LiveProvider.js';
-export * from './live-query/index.js';
+export { liveDehydrateOptions, liveHydrateOptions } from './live-query/hydration.js';
+export { type LiveQueryKey, type LiveQuerySpec, liveQueryKey } from './live-query/liveQueryKey.js';
+export { liveQueryOptions } from './live-query/liveQueryOptions.js';
+export {
+  type UseLiveQueryOptions,
+  type UseLiveQueryResult,
+  type UseSuspenseLiveQueryResult,
+  useLiveQuery,
+  useLiveQueryStatus,
+  useSuspenseLiveQuery,
+} from './live-query/useLiveQuery.js';
+export { createServerRenderClient } from './serverRenderClient.js';
 export { type UseChangeStreamOptions, type UseChangeStreamResult, useChangeStream } from './useChangeStream.js';
 export { useLiveClient } from './useLiveClient.js';
 export { useLiveStatus } from './useLiveStatus.js';

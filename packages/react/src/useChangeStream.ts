@@ -2,10 +2,10 @@ import {
   type ChangeStreamDocument,
   ChangeStreamObserver,
   type ChangeStreamState,
-  type ChangeStreamTarget,
   type Document,
   EJSON,
   type WatchOptions,
+  type WatchTarget,
 } from '@mongo-live/client';
 import { useLayoutEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import { useLiveClient } from './useLiveClient.js';
@@ -51,7 +51,7 @@ export type UseChangeStreamResult<T extends Document = Document> = ChangeStreamS
  * }
  */
 export function useChangeStream<T extends Document = Document>(
-  target: ChangeStreamTarget,
+  target: WatchTarget,
   pipeline?: Document[],
   options: UseChangeStreamOptions<T> = {},
 ): UseChangeStreamResult<T> {

@@ -3,17 +3,19 @@ import { useContext } from 'react';
 import { LiveContext } from './LiveContext.js';
 
 /**
- * The {@link LiveClient} of the nearest `LiveProvider`. Throws a clear error outside one.
+ * The {@link LiveClient} the hooks use: `given` when there is one (e.g. a hook's `client`
+ * option), else the nearest `LiveProvider`'s. Throws a clear error when there is neither.
  *
  * @example
  * const live = useLiveClient();
  * const onClick = () => live.db('shop').collection('orders').find({ status: 'open' });
  */
-export function useLiveClient(): LiveClient {
-  const client = useContext(LiveContext);
+export function useLiveClient(given?: LiveClient): LiveClient {
+  const fromContext = useContext(LiveContext);
+  const client = given ?? fromContext;
   if (!client) {
     throw new Error(
-      'useLiveClient: no LiveClient found. Wrap your app in <LiveProvider client={createLiveClient()}> (from @mongo-live/react).',
+      'mongo-live: no LiveClient found. Wrap your app in <LiveProvider client={createLiveClient()}> (from @mongo-live/react).',
     );
   }
   return client;

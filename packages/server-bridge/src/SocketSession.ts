@@ -1,15 +1,13 @@
 import { type AckResult, CLIENT_EVENTS, type EJSONValue, type WireError } from '@mongo-live/protocol';
 import type { Socket } from 'socket.io';
 import { type AccessRequest, type Authorize, decide } from './AccessPolicy.js';
-import { ChangeEventGuard } from './ChangeEventGuard.js';
-import type { BridgeSocket, ChangeStreamMultiplexer } from './ChangeStreamMultiplexer.js';
 import { buildEffectiveQuery } from './EffectiveQueryBuilder.js';
 import { BridgeError, toWireError } from './errors.js';
+import type { ChangeFeeds } from './feed/ChangeFeeds.js';
 import type { BridgeLimits } from './limits.js';
 import type { LiveQueryService } from './live-query/index.js';
+import type { BridgeSocket, Outbox } from './Outbox.js';
 import type { RequestValidator, ValidQuery } from './RequestValidator.js';
-import type { StreamSpec } from './SharedStream.js';
-import { streamKey } from './streamKey.js';
 
 type SubEntry =
   | { kind: 'pending'; cancelled: boolean }
@@ -21,7 +19,8 @@ export interface SessionContext {
   authorize: Authorize;
   validator: RequestValidator;
   limits: BridgeLimits;
-  streams: ChangeStreamMultiplexer;
+  feeds: ChangeFeeds;
+  outbox: Outbox;
   liveQueries: LiveQueryService;
   /** socket.io room of a live query. */
   queryRoom(queryId: string): string;
@@ -48,6 +47,8 @@ export class SocketSession {
     this.handle('query', (payload) => this.query(payload));
     this.handle('find', (payload) => this.find(payload));
     this.handle('unsubscribe', (payload) => this.unsubscribe(payload));
+    // The client's heartbeat: an answer proves the connection carries packets both ways.
+    this.handle('ping', async () => null);
     (socket as unknown as Socket).onAny((event: unknown, ...args: unknown[]) => {
       if ((CLIENT_EVENTS as readonly unknown[]).includes(event)) return;
       const name = typeof event === 'string' ? event.slice(0, 64) : typeof event;
@@ -74,6 +75,15 @@ export class SocketSession {
     this.subs.delete(subId);
   }
 
+  /** This socket is over its outbound budget for a live query's update: its subscriptions of it end, loudly. */
+  queryOverflow(queryId: string): void {
+    for (const [subId, entry] of this.subs)
+      if (entry.kind === 'query' && entry.queryId === queryId) {
+        this.release(subId);
+        this.socket.emit('sub:error', { subId, error: this.ctx.outbox.overflowError() });
+      }
+  }
+
   /** A live query failed for good: its subscriptions on this socket are over. */
   queryEnded(queryId: string): void {
     for (const [subId, entry] of this.subs)
@@ -85,7 +95,8 @@ export class SocketSession {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const subId of [...this.subs.keys()]) this.release(subId);
+    // A disconnect: its feeds linger, so the client reconnecting finds them running.
+    for (const subId of [...this.subs.keys()]) this.release(subId, true);
   }
 
   private handle(event: string, run: (payload: unknown) => Promise<unknown>): void {
@@ -96,7 +107,15 @@ export class SocketSession {
           ? run(args[0])
           : Promise.reject(new BridgeError('INVALID_REQUEST', `${event}: expected exactly one request argument`));
       outcome.then(
-        (data) => reply(ack, { ok: true, data }),
+        (data) => {
+          // Acks count against the socket's outbound budget too: a socket that stopped reading
+          // gets a short refusal instead of (say) a large snapshot, and the subscription is undone.
+          if (ack && this.ctx.outbox.overBudget(this.socket)) {
+            const subId = (data as { subId?: unknown } | null)?.subId;
+            if (typeof subId === 'string') this.release(subId);
+            reply(ack, { ok: false, error: this.ctx.outbox.overflowError() });
+          } else reply(ack, { ok: true, data });
+        },
         (error: unknown) => reply(ack, { ok: false, error: toWireError(error) }),
       );
     });
@@ -115,25 +134,13 @@ export class SocketSession {
       if (req.collection !== undefined) access.collection = req.collection;
       const grant = await decide(this.ctx.authorize, access, this.socket as unknown as Socket);
       this.checkStillWanted(entry);
-      const target: { db?: string; collection?: string } = {};
-      if (req.db !== undefined) target.db = req.db;
-      if (req.collection !== undefined) target.collection = req.collection;
-      const key = streamKey(target, req.pipeline, req.options, grant);
-      let spec: StreamSpec;
-      if (grant.kind === 'all') spec = { key, ...target, pipeline: req.pipeline, options: req.options };
-      else {
-        const guard = new ChangeEventGuard({
-          ...(grant.filter ? { filter: grant.filter } : {}),
-          ...(grant.projection ? { projection: grant.projection } : {}),
-          clientOptions: req.options,
-          clientPipeline: req.pipeline,
-          limits: this.ctx.limits,
-        });
-        spec = { key, ...target, pipeline: [], options: guard.driverOptions(), guard };
-      }
-      const accepted = await this.ctx.streams.subscribe(this.socket, req.subId, spec, !req.resumes);
+      const scope: { db?: string; collection?: string } = {};
+      if (req.db !== undefined) scope.db = req.db;
+      if (req.collection !== undefined) scope.collection = req.collection;
+      const spec = { scope, grant, pipeline: req.pipeline, options: req.options };
+      const accepted = await this.ctx.feeds.watch(this.socket.id, req.subId, spec);
       if (entry.cancelled || this.disposed) {
-        this.ctx.streams.unsubscribe(this.socket, req.subId, accepted.streamId);
+        this.ctx.feeds.unwatch(this.socket.id, req.subId, accepted.streamId);
         throw new BridgeError('CLOSED', 'the subscription was cancelled before it opened');
       }
       this.subs.set(req.subId, { kind: 'watch', streamId: accepted.streamId });
@@ -204,12 +211,12 @@ export class SocketSession {
     );
   }
 
-  private release(subId: string): void {
+  private release(subId: string, linger = false): void {
     const entry = this.subs.get(subId);
     if (!entry) return;
     this.subs.delete(subId);
     if (entry.kind === 'pending') entry.cancelled = true;
-    else if (entry.kind === 'watch') this.ctx.streams.unsubscribe(this.socket, subId, entry.streamId);
+    else if (entry.kind === 'watch') this.ctx.feeds.unwatch(this.socket.id, subId, entry.streamId, linger);
     else {
       this.ctx.liveQueries.unsubscribe(entry.queryId, `${this.socket.id}:${subId}`);
       const room = this.ctx.queryRoom(entry.queryId);

@@ -7,13 +7,15 @@ import {
 import type { MongoClient } from 'mongodb';
 import type { Namespace, Server } from 'socket.io';
 import type { Authorize } from './AccessPolicy.js';
-import { type BridgeSocket, ChangeStreamMultiplexer } from './ChangeStreamMultiplexer.js';
+import { ChangeFeeds } from './feed/ChangeFeeds.js';
 import { type BridgeLimits, resolveLimits } from './limits.js';
 import { createLiveQueryService } from './live-query/index.js';
+import { type BridgeSocket, Outbox } from './Outbox.js';
 import { RequestValidator } from './RequestValidator.js';
 import { SocketSession } from './SocketSession.js';
 
 export interface BridgeOptions {
+  /** The socket.io server; give it {@link RECOMMENDED_SERVER_HEARTBEAT} so dead connections end within 15 s. */
   io: Server;
   mongo: MongoClient;
   /** Required: decides every request. Use `allowAll` explicitly for demos. */
@@ -28,15 +30,40 @@ export interface BridgeStats {
   sockets: number;
   /** Open watch + live-query subscriptions, over all sockets. */
   subscriptions: number;
-  /** MongoDB change streams open for `watch` subscriptions. */
+  /** MongoDB change streams open (change feeds and catch-ups), for watch subscriptions and live queries. */
   mongoStreams: number;
+  /** Change feeds running: one per watched scope and option family. */
+  feeds: number;
+  /** Distinct watch specs served (each evaluated once per event for all its subscribers). */
+  watchGroups: number;
   /** Live queries running. */
   liveQueries: number;
 }
 
+/**
+ * Options of {@link Bridge.close}.
+ *
+ * @example
+ * await bridge.close({ drain: 10_000 }); // a rolling restart: clients move, then the node closes
+ */
+export interface CloseOptions {
+  /**
+   * Drain for up to this many milliseconds first: every socket is told `closing` with `graceMs`,
+   * keeps being served while its client resumes on another node, and the bridge waits until all
+   * have left; sockets still here at the deadline have their connection closed. New sockets are
+   * told `closing` and refused from the start; the sockets still here keep being answered (a
+   * request sent just before `closing` arrived must not fail). Default 0: close at once.
+   */
+  drain?: number;
+}
+
 export interface Bridge {
-  /** Tells every socket the bridge is closing (`closing`), then closes every stream and live query. */
-  close(): Promise<void>;
+  /**
+   * Tells every socket the bridge is closing (`closing`), then closes every stream and live query.
+   * With `drain`, waits first for the clients to move to another node (a rolling restart).
+   * Idempotent: a second call returns the first one's promise.
+   */
+  close(options?: CloseOptions): Promise<void>;
   stats(): BridgeStats;
 }
 
@@ -46,7 +73,7 @@ export interface Bridge {
  * enforces row filters and projections from `authorize`, and applies {@link BridgeLimits}.
  *
  * @example
- * const io = new Server(httpServer);
+ * const io = new Server(httpServer, { ...RECOMMENDED_SERVER_HEARTBEAT });
  * const mongo = await new MongoClient(process.env.MONGODB_URI!).connect();
  * const bridge = createBridge({ io, mongo, authorize: (req, socket) => req.db === 'shop' });
  * // later: await bridge.close();
@@ -67,21 +94,30 @@ export function createBridge(options: BridgeOptions): Bridge {
   >;
   const sessions = new Map<string, SocketSession>();
   let closed = false;
+  /** False from the start of close(): new sockets are sent away (a draining node still serves the others). */
+  let accepting = true;
+  let closing: Promise<void> | undefined;
+  /** Wakes a draining close() when a socket leaves. */
+  let onSessionGone: (() => void) | undefined;
   const queryRoom = (queryId: string) => `mongo-live:query:${queryId}`;
 
-  const streams = new ChangeStreamMultiplexer({
+  const outbox = new Outbox(nsp, limits.maxQueueBytesPerSocket);
+  const feeds = new ChangeFeeds({
     mongo,
-    nsp,
-    batchSize: limits.batchSize,
-    maxQueueBytesPerSocket: limits.maxQueueBytesPerSocket,
+    outbox,
+    limits,
     onSubscriptionEnded: (socketId, subId) => sessions.get(socketId)?.forget(subId),
   });
   const liveQueries = createLiveQueryService({
     mongo,
     limits,
-    emitUpdate: (queryId, update) => nsp.to(queryRoom(queryId)).emit('query:update', update),
+    feeds,
+    emitUpdate: (queryId, update) =>
+      outbox.toRoom(queryRoom(queryId), 'query:update', update, (socketId) =>
+        sessions.get(socketId)?.queryOverflow(queryId),
+      ),
     emitError: (queryId, error: WireError) => {
-      nsp.to(queryRoom(queryId)).emit('query:error', { queryId, error });
+      outbox.toRoom(queryRoom(queryId), 'query:error', { queryId, error });
       for (const session of sessions.values()) session.queryEnded(queryId);
     },
   });
@@ -90,17 +126,18 @@ export function createBridge(options: BridgeOptions): Bridge {
     authorize,
     validator,
     limits,
-    streams,
+    feeds,
+    outbox,
     liveQueries,
     queryRoom,
     isClosed: () => closed,
   };
 
   const onConnection = (socket: BridgeSocket) => {
-    if (closed) {
+    if (!accepting) {
       // Still answer: a request without an ack would otherwise hang forever.
       const error = { code: 'CLOSED', message: 'the bridge is closed' } as const;
-      socket.emit('closing', { error });
+      socket.emit('closing', { error, graceMs: 0 });
       socket.onAny((...args: unknown[]) => {
         const ack = args.at(-1);
         if (typeof ack === 'function') ack({ ok: false, error });
@@ -108,22 +145,60 @@ export function createBridge(options: BridgeOptions): Bridge {
       return;
     }
     sessions.set(socket.id, new SocketSession(socket, context));
-    socket.on('disconnect', () => sessions.delete(socket.id));
+    socket.on('disconnect', () => {
+      sessions.delete(socket.id);
+      onSessionGone?.();
+    });
   };
+
+  /** Resolves once every socket has left, or after `ms`. */
+  const drained = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        onSessionGone = undefined;
+        resolve();
+      }
+      onSessionGone = () => {
+        if (sessions.size === 0) done();
+      };
+      onSessionGone();
+    });
   nsp.on('connection', onConnection);
 
   return {
-    async close() {
-      if (closed) return;
-      closed = true;
-      nsp.emit('closing', { error: { code: 'CLOSED', message: 'the bridge is shutting down' } });
-      for (const session of sessions.values()) session.dispose();
-      await Promise.all([streams.closeAll(), liveQueries.close()]);
+    close(options = {}) {
+      closing ??= (async () => {
+        const drain = Math.max(0, Number(options.drain) || 0);
+        accepting = false;
+        if (!drain) closed = true;
+        const message = drain ? 'the bridge node is draining: resume on another node' : 'the bridge is shutting down';
+        nsp.emit('closing', { error: { code: 'CLOSED', message }, graceMs: drain });
+        if (drain > 0) {
+          // Subscriptions keep flowing while their clients resume elsewhere: nothing falls in between.
+          await drained(drain);
+          closed = true;
+          // Closing the connection (not a socket.io disconnect) makes any client reconnect by itself.
+          for (const session of sessions.values()) session.socket.conn.close();
+        }
+        for (const session of sessions.values()) session.dispose();
+        await liveQueries.close();
+        feeds.closeAll();
+      })();
+      return closing;
     },
     stats() {
       let subscriptions = 0;
       for (const session of sessions.values()) subscriptions += session.subscriptionCount;
-      return { sockets: sessions.size, subscriptions, mongoStreams: streams.size, liveQueries: liveQueries.size };
+      return {
+        sockets: sessions.size,
+        subscriptions,
+        mongoStreams: feeds.streams,
+        feeds: feeds.size,
+        watchGroups: feeds.groupCount,
+        liveQueries: liveQueries.size,
+      };
     },
   };
 }

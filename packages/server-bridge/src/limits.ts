@@ -32,6 +32,12 @@ export interface BridgeLimits extends EvaluationLimits {
    * the bridge hold a whole collection in memory.
    */
   maxQueryResults: number;
+  /** MongoDB change streams the bridge may hold open at once (feeds and catch-ups), over all users. */
+  maxChangeStreams: number;
+  /** Recent events each change feed keeps, so resuming subscriptions are served without a stream of their own. */
+  replayBufferEvents: number;
+  /** How long a feed without subscribers stays open, so clients reconnecting after a blip find it running. */
+  feedLingerMs: number;
 }
 
 /** The defaults: generous for apps, small enough that one socket cannot exhaust the server. */
@@ -47,6 +53,9 @@ export const DEFAULT_LIMITS: Readonly<BridgeLimits> = Object.freeze({
   maxQuerySkip: 100_000,
   maxQueryResults: 10_000,
   ...DEFAULT_EVALUATION_LIMITS,
+  maxChangeStreams: 1000,
+  replayBufferEvents: 10_000,
+  feedLingerMs: 2000,
 });
 
 /** Fills in defaults and rejects nonsense (non-positive or non-integer limits). */

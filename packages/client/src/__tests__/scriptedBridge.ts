@@ -15,6 +15,8 @@ import {
 } from '@mongo-live/protocol';
 import { ObjectId, Timestamp } from 'bson';
 import { Server, type Socket } from 'socket.io';
+import { afterEach, beforeEach } from 'vitest';
+import { createLiveClient, type LiveClient } from '../LiveClient.js';
 
 export type BridgeSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
@@ -118,3 +120,24 @@ export async function startScriptedBridge(): Promise<ScriptedBridge> {
 
 /** A wire error. */
 export const wireError = (code: WireError['code'], message: string = code): WireError => ({ code, message });
+
+/**
+ * Before each test: a scripted bridge and a LiveClient on it, handed to `use`; after it, both closed.
+ *
+ * @example
+ * let bridge: ScriptedBridge;
+ * let live: LiveClient;
+ * withScriptedBridge((b, l) => { bridge = b; live = l; });
+ */
+export function withScriptedBridge(use: (bridge: ScriptedBridge, live: LiveClient) => void): void {
+  let current: { bridge: ScriptedBridge; live: LiveClient } | undefined;
+  beforeEach(async () => {
+    const bridge = await startScriptedBridge();
+    current = { bridge, live: createLiveClient({ url: bridge.url }) };
+    use(current.bridge, current.live);
+  });
+  afterEach(async () => {
+    await current?.live.close();
+    await current?.bridge.close();
+  });
+}

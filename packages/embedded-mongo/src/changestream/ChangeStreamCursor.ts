@@ -12,6 +12,7 @@ import {
   previousTimestamp,
   type StreamPosition,
 } from './resumeToken.js';
+import { eventTooLarge, needsSplit, splitLargeEvent } from './splitLargeEvent.js';
 import type { ChangeStreamContext } from './types.js';
 
 /** Stop filling a batch past this many bytes, below MongoDB's 16 MiB reply limit. */
@@ -54,18 +55,22 @@ export class ChangeStreamCursor implements ServerCursor {
     this.positionToken = start.token;
   }
 
-  async getMore(options: { batchSize?: number; maxTimeMS?: number }): Promise<CursorBatch> {
+  async getMore(options: {
+    batchSize?: number;
+    maxTimeMS?: number;
+    during?: 'aggregate' | 'getMore';
+  }): Promise<CursorBatch> {
     const limit =
       options.batchSize === undefined || options.batchSize < 0 ? Number.POSITIVE_INFINITY : options.batchSize;
     if (this.killed || limit === 0) return this.batch([]);
-    let docs = this.scan(limit);
+    let docs = this.scan(limit, options.during ?? 'getMore');
     const maxTimeMS = options.maxTimeMS ?? 0;
     if (docs.length > 0 || this.invalidated || maxTimeMS <= 0) return this.batch(docs);
     const deadline = Date.now() + maxTimeMS;
     while (!this.killed) {
       const remaining = deadline - Date.now();
       if (remaining <= 0 || !(await this.waitForAppend(this.ctx.oplog, remaining))) break;
-      docs = this.scan(limit);
+      docs = this.scan(limit, 'getMore');
       if (docs.length > 0 || this.invalidated) break;
     }
     return this.batch(docs);
@@ -96,7 +101,7 @@ export class ChangeStreamCursor implements ServerCursor {
   }
 
   /** Reads events past the position, up to `limit`, advancing the position as it goes. */
-  private scan(limit: number): Document[] {
+  private scan(limit: number, during: 'aggregate' | 'getMore'): Document[] {
     const docs: Document[] = [];
     let bytes = 0;
     const { oplog } = this.ctx;
@@ -108,43 +113,104 @@ export class ChangeStreamCursor implements ServerCursor {
         `CollectionScan died due to position in capped collection being deleted. Last seen record id: ${this.position.ts.toString()}`,
       );
     }
+    // One value per operation, as MongoDB evaluates $$CLUSTER_TIME and $$NOW.
+    const variables = { CLUSTER_TIME: this.ctx.clusterTime(), NOW: new Date() };
+    /** Adds a document unless the batch is full; false when it did not fit (nothing consumed). */
+    const add = (doc: Document, size: number): boolean => {
+      if (docs.length > 0 && bytes + size > MAX_BATCH_BYTES) return false;
+      docs.push(doc);
+      bytes += size;
+      return true;
+    };
     // An event position may still have later steps (an invalidate) in its own entry: re-read it.
     let after = this.position.step === HIGH_WATER_MARK_STEP ? this.position.ts : previousTimestamp(this.position.ts);
     for (;;) {
       const entries = oplog.entriesAfter(after, SCAN_SLICE);
       if (entries.length === 0) return docs;
       for (const entry of entries) {
+        // When the batch ends with an event, its postBatchResumeToken is that event's token.
+        let returnedHere = false;
         for (const pending of eventsForEntry(entry, this.spec, this.ctx)) {
           const position = { ts: entry.ts, step: pending.step };
           if (comparePositions(position, this.position) <= 0) continue;
-          let event: Document;
           let out: Document | undefined;
+          let event: Document;
           try {
             event = pending.build();
-            out = this.pipeline(event, entry.ts);
+            out = this.pipeline.run(event, variables);
           } catch (error) {
             // Deliver what came before the failing event; the next getMore fails on it again.
             if (docs.length > 0) return docs;
             throw error;
           }
+          if (out !== undefined && needsSplit(out)) {
+            const outcome = this.addLarge(out, position, add, during, docs.length);
+            if (outcome === 'full') return docs;
+            returnedHere ||= outcome === 'added';
+            if (docs.length >= limit) return docs;
+            continue;
+          }
+          if (out !== undefined) {
+            if (!add(out, calculateObjectSize(out))) return docs;
+            returnedHere = true;
+          }
           this.position = position;
           this.positionToken = event._id as Document;
-          if (out !== undefined) {
-            docs.push(out);
-            bytes += calculateObjectSize(out);
-          }
           if (pending.invalidate) {
             this.invalidated = true;
             return docs;
           }
-          if (docs.length >= limit || bytes >= MAX_BATCH_BYTES) return docs;
+          if (docs.length >= limit) return docs;
         }
-        if (comparePositions({ ts: entry.ts, step: HIGH_WATER_MARK_STEP }, this.position) > 0) {
-          this.position = { ts: entry.ts, step: HIGH_WATER_MARK_STEP };
+        const mark = { ts: entry.ts, step: HIGH_WATER_MARK_STEP };
+        if (!returnedHere && comparePositions(mark, this.position) > 0) {
+          this.position = mark;
           this.positionToken = highWaterMarkToken(entry.ts);
         }
         after = entry.ts;
       }
     }
+  }
+
+  /**
+   * An event over 16 MiB: its fragments with `$changeStreamSplitLargeEvent` (skipping those a
+   * resumed stream already saw), else BSONObjectTooLarge. 'full' when the batch has no room left.
+   */
+  private addLarge(
+    out: Document,
+    position: StreamPosition,
+    add: (doc: Document, size: number) => boolean,
+    during: 'aggregate' | 'getMore',
+    batched: number,
+  ): 'added' | 'skipped' | 'full' {
+    if (!this.pipeline.splitLargeEvents) {
+      const tooLarge = eventTooLarge(out, during);
+      if (tooLarge) {
+        if (batched > 0) return 'full'; // deliver what came before; the next getMore fails on it
+        throw tooLarge;
+      }
+      if (!add(out, calculateObjectSize(out))) return 'full';
+      this.position = position;
+      this.positionToken = out._id as Document;
+      return 'added';
+    }
+    const fragments = splitLargeEvent(out);
+    const inside =
+      this.position.fragment !== undefined &&
+      comparePositions({ ...this.position, fragment: undefined }, position) === 0;
+    const first = inside ? this.position.fragment! + 1 : 0;
+    let added = false;
+    for (let k = first; k < fragments.length; k++) {
+      const fragment = fragments[k]!;
+      if (!add(fragment, calculateObjectSize(fragment))) return 'full';
+      this.position = { ...position, fragment: k };
+      this.positionToken = fragment._id as Document;
+      added = true;
+    }
+    if (!added) {
+      // Every fragment was seen before (resumed from the last one): the event is consumed.
+      this.position = position;
+    }
+    return added ? 'added' : 'skipped';
   }
 }

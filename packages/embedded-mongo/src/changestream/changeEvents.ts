@@ -57,35 +57,42 @@ function preImage(entry: OplogEntry, spec: ChangeStreamSpec, event: Document) {
   return null;
 }
 
+/**
+ * Builds the event in MongoDB's field order (change_stream_event_transform.cpp): transaction ids,
+ * `to` of a rename, `_id`, operationType, clusterTime, collectionUUID, wallTime, fullDocument,
+ * ns, documentKey, operationDescription, updateDescription, stateBeforeChange; then what the
+ * image stages add at the end: fullDocumentBeforeChange, and the update's post-image.
+ */
 function buildEvent(
   entry: OplogEntry,
   operationType: string,
   spec: ChangeStreamSpec,
   ctx: ChangeStreamContext,
   scopeColl: string | undefined,
+  step: number,
 ): Document {
-  const event: Document = {
-    _id: encodeResumeToken({ ts: entry.ts, step: EVENT_STEP, entryHash: entryHash(entry) }),
-    operationType,
-    clusterTime: entry.ts,
-    wallTime: entry.wall,
-  };
+  const event: Document = {};
+  if (entry.txnNumber !== undefined) event.txnNumber = entry.txnNumber;
+  if (entry.lsid) event.lsid = entry.lsid;
+  if (operationType === 'rename') event.to = entry.to;
+  event._id = encodeResumeToken({ ts: entry.ts, step, entryHash: entryHash(entry) });
+  event.operationType = operationType;
+  event.clusterTime = entry.ts;
   if (spec.showExpandedEvents && entry.collectionUUID && operationType !== 'dropDatabase') {
     event.collectionUUID = entry.collectionUUID;
   }
+  event.wallTime = entry.wall;
+  if (operationType === 'insert' || operationType === 'replace') event.fullDocument = entry.after ?? null;
   // A collection stream reports a dropDatabase as the drop of its own collection.
   const coll = operationType === 'drop' && entry.op === 'dropDatabase' ? scopeColl : entry.coll;
   event.ns = coll === undefined ? { db: entry.db } : { db: entry.db, coll };
   switch (operationType) {
     case 'insert':
-      event.fullDocument = entry.after ?? null;
-      event.documentKey = entry.documentKey;
-      break;
     case 'replace':
-      event.fullDocument = entry.after ?? null;
+    case 'delete':
       event.documentKey = entry.documentKey;
       break;
-    case 'update': {
+    case 'update':
       event.documentKey = entry.documentKey;
       event.updateDescription = computeUpdateDescription(
         entry.before ?? {},
@@ -93,30 +100,28 @@ function buildEvent(
         entry.update,
         spec.showExpandedEvents,
       );
-      const post = updatePostImage(entry, spec, ctx, event);
-      if (post !== undefined) event.fullDocument = post;
-      break;
-    }
-    case 'delete':
-      event.documentKey = entry.documentKey;
       break;
     case 'rename':
-      event.to = entry.to;
       if (spec.showExpandedEvents) event.operationDescription = { to: entry.to, ...entry.operationDescription };
       break;
     case 'create':
     case 'createIndexes':
     case 'dropIndexes':
+      event.operationDescription = entry.operationDescription ?? {};
+      break;
     case 'modify':
       event.operationDescription = entry.operationDescription ?? {};
+      if (entry.stateBeforeChange) event.stateBeforeChange = entry.stateBeforeChange;
       break;
   }
   const changesDocument = operationType === 'update' || operationType === 'replace' || operationType === 'delete';
   if (changesDocument && spec.fullDocumentBeforeChange !== 'off') {
     event.fullDocumentBeforeChange = preImage(entry, spec, event);
   }
-  if (entry.lsid) event.lsid = entry.lsid;
-  if (entry.txnNumber !== undefined) event.txnNumber = entry.txnNumber;
+  if (operationType === 'update') {
+    const post = updatePostImage(entry, spec, ctx, event);
+    if (post !== undefined) event.fullDocument = post;
+  }
   return event;
 }
 
@@ -125,12 +130,31 @@ function buildEvent(
  * invalidate (step 1) when the entry ends the stream. Empty when the entry is not in its scope.
  */
 export function eventsForEntry(entry: OplogEntry, spec: ChangeStreamSpec, ctx: ChangeStreamContext): PendingEvent[] {
+  const scopeColl = spec.scope.kind === 'collection' ? spec.scope.coll : undefined;
+  if (entry.op === 'applyOps') {
+    // A committed transaction: one event per write in scope, all at the commit's cluster time,
+    // the write's index in the transaction as step (MongoDB's txnOpIndex).
+    const events: PendingEvent[] = [];
+    (entry.ops ?? []).forEach((op, index) => {
+      const operationType = scopeEntry(op, spec.scope, spec.showExpandedEvents).operationType;
+      if (operationType === undefined) return;
+      events.push({
+        step: index,
+        invalidate: false,
+        build: () => buildEvent(op, operationType, spec, ctx, scopeColl, index),
+      });
+    });
+    return events;
+  }
   const scoped = scopeEntry(entry, spec.scope, spec.showExpandedEvents);
   if (scoped.operationType === undefined) return [];
   const operationType = scoped.operationType;
-  const scopeColl = spec.scope.kind === 'collection' ? spec.scope.coll : undefined;
   const events: PendingEvent[] = [
-    { step: EVENT_STEP, invalidate: false, build: () => buildEvent(entry, operationType, spec, ctx, scopeColl) },
+    {
+      step: EVENT_STEP,
+      invalidate: false,
+      build: () => buildEvent(entry, operationType, spec, ctx, scopeColl, EVENT_STEP),
+    },
   ];
   if (scoped.invalidates) {
     events.push({

@@ -1,6 +1,7 @@
 import { type Document, EJSON, type Timestamp } from 'bson';
 import { CommandError, commandError } from '../errors.js';
 import { bsonTypeOf } from '../query/bsonType.js';
+import { checkExpressionVariables, checkFilterVariables } from '../query/checkVariables.js';
 import { compileFilter, runPipeline } from '../query/index.js';
 import { deepCopy } from '../storage/deepCopy.js';
 
@@ -56,14 +57,17 @@ const OTHER_KNOWN_STAGES = new Set([
 type Step = { kind: 'match'; test: (doc: Document) => boolean } | { kind: 'stages'; stages: Document[] };
 
 /** `$match` goes through the query engine's matcher (BSON semantics, collation); the rest in runs. */
-function compileSteps(stages: Document[], collation: Document | undefined): Step[] {
+function compileSteps(stages: Document[], collation: Document | undefined, variables: Document): Step[] {
   const steps: Step[] = [];
   for (const stage of stages) {
     if ('$match' in stage) {
       if (bsonTypeOf(stage.$match) !== 'object') {
         throw commandError('FailedToParse', 'the match filter must be an expression in an object');
       }
-      steps.push({ kind: 'match', test: compileFilter(stage.$match as Document, collation ? { collation } : {}) });
+      steps.push({
+        kind: 'match',
+        test: compileFilter(stage.$match as Document, { variables, ...(collation ? { collation } : {}) }),
+      });
       continue;
     }
     const last = steps.at(-1);
@@ -73,17 +77,41 @@ function compileSteps(stages: Document[], collation: Document | undefined): Step
   return steps;
 }
 
-/** Applies the user's stages to one event; `undefined` when the event is filtered out. */
-export type EventPipeline = (event: Document, clusterTime: Timestamp) => Document | undefined;
+/** The `$$` variables of one getMore: MongoDB evaluates them once per operation, not per event. */
+export interface EventVariables {
+  CLUSTER_TIME: Timestamp;
+  NOW: Date;
+}
+
+/** The user's stages, compiled. */
+export interface EventPipeline {
+  /** Applies the stages to one event; `undefined` when the event is filtered out. */
+  run(event: Document, variables: EventVariables): Document | undefined;
+  /** `$changeStreamSplitLargeEvent` ends the pipeline: events over 16 MiB are split into fragments. */
+  splitLargeEvents: boolean;
+}
+
+function checkStageVariables(name: string, spec: unknown, defined: ReadonlySet<string>): void {
+  if (name === '$match') checkFilterVariables(spec, defined);
+  else if (name !== '$unset' && name !== '$changeStreamSplitLargeEvent') checkExpressionVariables(spec, defined);
+}
 
 /**
  * Checks the stages after `$changeStream` the way MongoDB does (unknown stage 40324, known but
- * not allowed IllegalOperation) and compiles them into a per-event function that also refuses
- * events whose `_id` (the resume token) the pipeline changed (ChangeStreamFatalError 280).
+ * not allowed IllegalOperation, undefined `$$` variables 17276, `$changeStreamSplitLargeEvent`
+ * not last 40601) and compiles them into a per-event function that also refuses events whose
+ * `_id` (the resume token) the pipeline changed (ChangeStreamFatalError 280).
  */
-export function compileEventPipeline(stages: Document[], collation?: Document): EventPipeline {
+export function compileEventPipeline(
+  stages: Document[],
+  options: { collation?: Document; variables?: Document } = {},
+): EventPipeline {
+  const { collation } = options;
+  const userVariables = options.variables ?? {};
+  const defined = new Set(Object.keys(userVariables));
   const kept: Document[] = [];
-  for (const stage of stages) {
+  let splitLargeEvents = false;
+  stages.forEach((stage, index) => {
     const names = bsonTypeOf(stage) === 'object' ? Object.keys(stage) : [];
     if (names.length !== 1) {
       throw new CommandError(
@@ -97,18 +125,30 @@ export function compileEventPipeline(stages: Document[], collation?: Document): 
       throw new CommandError(40602, 'Location40602', '$changeStream is only valid as the first stage in a pipeline');
     }
     if (ALLOWED_STAGES.has(name)) {
-      // Events are never large enough to split; the stage is accepted and does nothing.
-      if (name !== '$changeStreamSplitLargeEvent') kept.push(stage);
-      continue;
+      checkStageVariables(name, stage[name], defined);
+      if (name === '$changeStreamSplitLargeEvent') {
+        if (index !== stages.length - 1) {
+          throw new CommandError(40601, 'Location40601', `${name} can only be the final stage in the pipeline`);
+        }
+        if (bsonTypeOf(stage[name]) !== 'object' || Object.keys(stage[name] as Document).length > 0) {
+          throw new CommandError(
+            7182800,
+            'Location7182800',
+            `${name} must take an empty object but found: ${EJSON.stringify(stage[name])}`,
+          );
+        }
+        splitLargeEvents = true;
+      } else kept.push(stage);
+      return;
     }
     if (OTHER_KNOWN_STAGES.has(name)) {
       throw commandError('IllegalOperation', `${name} is not permitted in a $changeStream pipeline`);
     }
     throw new CommandError(40324, 'Location40324', `Unrecognized pipeline stage name: '${name}'`);
-  }
-  if (kept.length === 0) return (event) => event;
-  const steps = compileSteps(kept, collation);
-  return (event, clusterTime) => {
+  });
+  if (kept.length === 0) return { run: (event) => event, splitLargeEvents };
+  const steps = compileSteps(kept, collation, userVariables);
+  const run = (event: Document, variables: EventVariables): Document | undefined => {
     const token = EJSON.stringify(event._id, { relaxed: false });
     let out: Document | undefined = event;
     let copied = false;
@@ -120,7 +160,7 @@ export function compileEventPipeline(stages: Document[], collation?: Document): 
       // The stages may modify documents in place: never let them touch the oplog's images.
       if (!copied) out = deepCopy(out);
       copied = true;
-      [out] = runPipeline([out], step.stages, { variables: { CLUSTER_TIME: clusterTime } });
+      [out] = runPipeline([out], step.stages, { variables: { ...userVariables, ...variables } });
       if (out === undefined) return undefined;
     }
     if (out === undefined) return undefined;
@@ -135,4 +175,5 @@ export function compileEventPipeline(stages: Document[], collation?: Document): 
     }
     return out;
   };
+  return { run, splitLargeEvents };
 }

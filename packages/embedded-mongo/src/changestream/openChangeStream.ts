@@ -1,5 +1,4 @@
 import { EJSON } from 'bson';
-import type { ServerCursor } from '../cursors/ServerCursor.js';
 import { commandError } from '../errors.js';
 import { ChangeStreamCursor, type CursorStart } from './ChangeStreamCursor.js';
 import { eventsForEntry } from './changeEvents.js';
@@ -7,7 +6,7 @@ import { compileEventPipeline } from './eventPipeline.js';
 import { type ChangeStreamSpec, parseChangeStreamSpec } from './parseChangeStreamSpec.js';
 import {
   encodeResumeToken,
-  entryHash,
+  entryHashAt,
   HIGH_WATER_MARK_STEP,
   highWaterMarkToken,
   INVALIDATE_STEP,
@@ -37,7 +36,7 @@ function checkToken(ctx: ChangeStreamContext, spec: ChangeStreamSpec, token: Res
   const atToken = next?.ts.equals(token.ts) ? next : undefined;
   // Without the entry (the very last one dropped from the history) there is nothing to check against.
   const known = atToken
-    ? entryHash(atToken) === token.entryHash &&
+    ? entryHashAt(atToken, token.step) === token.entryHash &&
       eventsForEntry(atToken, spec, ctx).some((event) => event.step === token.step)
     : oplog.isLost(previousTimestamp(token.ts));
   if (!known) {
@@ -62,7 +61,8 @@ function startOf(ctx: ChangeStreamContext, spec: ChangeStreamSpec): CursorStart 
     }
     case 'startAtOperationTime': {
       const ts = previousTimestamp(start.ts);
-      if (ctx.oplog.isLost(ts)) historyLost();
+      // Before the oldest retained entry (or before this server's history began): nothing to replay from.
+      if (ctx.oplog.isLost(ts) || start.ts.compare(ctx.oplog.historyStart) < 0) historyLost();
       return { position: { ts, step: HIGH_WATER_MARK_STEP }, token: highWaterMarkToken(ts) };
     }
     case 'resumeAfter':
@@ -73,7 +73,11 @@ function startOf(ctx: ChangeStreamContext, spec: ChangeStreamSpec): CursorStart 
       // postBatchResumeToken is never a token that resumeAfter refuses.
       if (step === INVALIDATE_STEP)
         return { position: { ts, step: HIGH_WATER_MARK_STEP }, token: highWaterMarkToken(ts) };
-      return { position: { ts, step }, token: encodeResumeToken(start.token) };
+      const { fragment } = start.token;
+      return {
+        position: fragment === undefined ? { ts, step } : { ts, step, fragment },
+        token: encodeResumeToken(start.token),
+      };
     }
   }
 }
@@ -87,9 +91,12 @@ function cursorNamespace(request: ChangeStreamRequest): string {
  * options and the user's stages (throwing MongoDB's errors), checks that the resume point is still
  * in the oplog, and returns the cursor the server registers and drives with getMore.
  */
-export function openChangeStream(ctx: ChangeStreamContext, request: ChangeStreamRequest): ServerCursor {
+export function openChangeStream(ctx: ChangeStreamContext, request: ChangeStreamRequest): ChangeStreamCursor {
   const spec = parseChangeStreamSpec(request);
-  const pipeline = compileEventPipeline(request.pipeline.slice(1), request.collation);
+  const pipeline = compileEventPipeline(request.pipeline.slice(1), {
+    ...(request.collation ? { collation: request.collation } : {}),
+    ...(request.variables ? { variables: request.variables } : {}),
+  });
   const start = startOf(ctx, spec);
   return new ChangeStreamCursor(ctx, spec, pipeline, start, cursorNamespace(request));
 }

@@ -12,11 +12,16 @@ import {
   previousTimestamp,
 } from './resumeToken.js';
 
-const position = fc.record({
-  ts: fc.record({ t: fc.nat({ max: 0xffffffff }), i: fc.nat({ max: 0xffffffff }) }).map((x) => new Timestamp(x)),
-  step: fc.constantFrom(0, INVALIDATE_STEP, HIGH_WATER_MARK_STEP),
-  entryHash: fc.nat({ max: 0xffffffff }),
-});
+const position = fc
+  .record({
+    ts: fc.record({ t: fc.nat({ max: 0xffffffff }), i: fc.nat({ max: 0xffffffff }) }).map((x) => new Timestamp(x)),
+    step: fc.oneof(fc.constantFrom(0, INVALIDATE_STEP, HIGH_WATER_MARK_STEP), fc.nat({ max: 5000 })),
+    fragment: fc.option(fc.nat({ max: 100 }), { nil: undefined }),
+    entryHash: fc.nat({ max: 0xffffffff }),
+  })
+  .map(({ fragment, ...rest }) =>
+    fragment === undefined || rest.step === HIGH_WATER_MARK_STEP ? rest : { ...rest, fragment },
+  );
 
 function codeOf(fn: () => unknown): number | undefined {
   try {
@@ -35,6 +40,7 @@ describe('resume tokens', () => {
         const back = decodeResumeToken(encodeResumeToken(p));
         expect(back.ts.equals(p.ts)).toBe(true);
         expect(back.step).toBe(p.step);
+        expect(back.fragment).toBe((p as { fragment?: number }).fragment);
         expect(back.entryHash).toBe(p.entryHash);
       }),
     );

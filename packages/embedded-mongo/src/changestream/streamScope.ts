@@ -26,6 +26,7 @@ function isSystemCollection(coll: string | undefined): boolean {
  * stream on dropDatabase.
  */
 export function scopeEntry(entry: OplogEntry, scope: StreamScope, showExpandedEvents: boolean): ScopedEntry {
+  if (entry.op === 'noop') return NOT_FOR_THIS_STREAM;
   if (EXPANDED_OPS.has(entry.op) && !showExpandedEvents) return NOT_FOR_THIS_STREAM;
   switch (scope.kind) {
     case 'collection': {

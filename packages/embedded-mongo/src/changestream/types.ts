@@ -11,6 +11,8 @@ export interface ChangeStreamRequest {
   batchSize?: number;
   collation?: Document;
   maxTimeMS?: number;
+  /** The aggregate's `let` variables, evaluated. */
+  variables?: Document;
 }
 
 /** What a change stream needs from the server around it. */

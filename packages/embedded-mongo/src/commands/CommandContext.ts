@@ -1,6 +1,6 @@
 import type { Document } from 'bson';
 import type { ServerState } from '../server/ServerState.js';
-import type { WriteOrigin } from '../storage/Store.js';
+import type { Store } from '../storage/Store.js';
 
 /** What a connection knows about its client (from the handshake). */
 export interface ConnectionInfo {
@@ -24,8 +24,15 @@ export interface CommandContext {
   /** The command's name as sent (first field of the body). */
   readonly name: string;
   readonly connection: ConnectionInfo;
-  /** Session fields to record on the oplog entries of writes. */
-  readonly origin: WriteOrigin;
+  /**
+   * The data the command reads and writes: the server's store, or inside a multi-document
+   * transaction the transaction's snapshot view (its writes reach the server on commit).
+   */
+  readonly store: Store;
+  /** True for a statement of a multi-document transaction. */
+  readonly inTransaction: boolean;
+  /** The client session (`lsid`) the command ran in, if any. */
+  readonly lsid: Document | undefined;
 }
 
 /** A command implementation: returns the reply (without ok, $clusterTime, operationTime) or throws CommandError. */

@@ -34,33 +34,47 @@ export const aggregate: CommandHandler = async (ctx) => {
   const batchSize = cursorBatchSize(body);
   const collation = optionalDocument(body, 'collation');
   const first = pipeline[0];
+  const letSpec = optionalDocument(body, 'let');
+  const variables = letSpec ? evaluateLet(letSpec) : undefined;
   if (first && typeof first === 'object' && '$changeStream' in first) {
+    if (ctx.inTransaction) {
+      throw commandError(
+        'OperationNotSupportedInTransaction',
+        "Cannot run '$changeStream' in a multi-document transaction.",
+      );
+    }
+    checkChangeStreamReadConcern(body);
     return openChangeStreamReply(ctx, {
       db: ctx.db,
       ...(coll !== undefined ? { coll } : {}),
       pipeline,
       ...(batchSize !== undefined ? { batchSize } : {}),
       ...(collation ? { collation } : {}),
+      ...(variables ? { variables } : {}),
       ...maxTime(body),
     });
   }
   const writeStage = writeStageOf(pipeline);
+  if (writeStage && ctx.inTransaction) {
+    throw commandError(
+      'OperationNotSupportedInTransaction',
+      `Cannot run '${Object.keys(writeStage)[0]}' in a multi-document transaction.`,
+    );
+  }
   if (writeStage && (body.readConcern as Document | undefined)?.level === 'linearizable') {
     throw commandError('InvalidOptions', "readConcern level 'linearizable' is not allowed with $out or $merge");
   }
   let stages = writeStage ? pipeline.slice(0, -1) : pipeline;
-  let source = coll === undefined ? [] : (ctx.server.store.collection(ctx.db, coll)?.documents() ?? []);
+  let source = coll === undefined ? [] : (ctx.store.collection(ctx.db, coll)?.documents() ?? []);
   const sessions = coll === undefined ? sessionSource(ctx, stages[0]) : undefined;
   if (sessions) {
     source = sessions;
     stages = stages.slice(1);
   }
-  const letSpec = optionalDocument(body, 'let');
-  const variables = letSpec ? evaluateLet(letSpec) : undefined;
   const results = runPipeline(source, stages, {
     ...(collation ? { collation } : {}),
     ...(variables ? { variables } : {}),
-    resolveCollection: (db, name) => ctx.server.store.collection(db ?? ctx.db, name)?.documents() ?? [],
+    resolveCollection: (db, name) => ctx.store.collection(db ?? ctx.db, name)?.documents() ?? [],
   });
   const ns = coll === undefined ? `${ctx.db}.$cmd.aggregate` : `${ctx.db}.${coll}`;
   if (writeStage) {
@@ -69,6 +83,17 @@ export const aggregate: CommandHandler = async (ctx) => {
   }
   return firstBatchReply(ctx, ns, results, batchSize);
 };
+
+/** Change streams read majority-committed data only: an explicit other level is refused, as by mongod. */
+function checkChangeStreamReadConcern(body: Document): void {
+  const level = (body.readConcern as Document | undefined)?.level;
+  if (level === undefined || level === 'majority') return;
+  throw commandError(
+    'InvalidOptions',
+    `Command aggregate does not support { readConcern: { level: "${String(level)}", provenance: "clientSupplied" } } :: caused by :: ` +
+      `Aggregation stage $changeStream cannot run with a readConcern other than 'majority', or in a multi-document transaction. Current readConcern: ${String(level)}`,
+  );
+}
 
 function maxTime(body: Document): { maxTimeMS?: number } {
   const maxTimeMS = toInteger(body.maxTimeMS, 'maxTimeMS');
@@ -83,6 +108,7 @@ async function openChangeStreamReply(ctx: CommandContext, request: ChangeStreamR
     const batch = await cursor.getMore({
       ...(request.batchSize !== undefined ? { batchSize: request.batchSize } : {}),
       maxTimeMS: 0,
+      during: 'aggregate',
     });
     if (batch.exhausted) server.cursors.kill(cursor.id);
     return cursorDocument(cursor.id, cursor.ns, 'firstBatch', batch);
@@ -99,6 +125,6 @@ async function openChangeStreamReply(ctx: CommandContext, request: ChangeStreamR
 function sessionSource(ctx: CommandContext, first: Document | undefined): Document[] | undefined {
   const name = first ? Object.keys(first)[0] : undefined;
   if (name !== '$listLocalSessions' && name !== '$listSessions') return undefined;
-  const lsid = ctx.origin.lsid;
+  const { lsid } = ctx;
   return lsid ? [{ _id: { id: lsid.id, uid: new Binary(Buffer.alloc(32), 0) }, lastUse: new Date() }] : [];
 }

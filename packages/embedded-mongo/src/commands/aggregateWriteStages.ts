@@ -41,19 +41,19 @@ function targetOf(ctx: CommandContext, spec: unknown, stage: string): { db: stri
  */
 function writeOut(ctx: CommandContext, spec: unknown, results: Document[]): void {
   const { db, coll } = targetOf(ctx, spec, '$out');
-  const { store } = ctx.server;
+  const { store } = ctx;
   const target = store.collection(db, coll);
-  const temp = store.createCollection(db, `tmp.agg_out.${randomUUID()}`, { ...(target?.options ?? {}) }, ctx.origin);
+  const temp = store.createCollection(db, `tmp.agg_out.${randomUUID()}`, { ...(target?.options ?? {}) });
   try {
     for (const index of target?.indexes ?? []) {
-      if (index.name !== '_id_') store.createIndex(temp, new Index({ ...index.spec }, () => temp.ns), ctx.origin);
+      if (index.name !== '_id_') store.createIndex(temp, new Index({ ...index.spec }, () => temp.ns));
     }
-    for (const doc of results) store.insert(temp, withIdFirst(doc), ctx.origin);
+    for (const doc of results) store.insert(temp, withIdFirst(doc));
   } catch (error) {
-    store.dropCollection(temp, ctx.origin);
+    store.dropCollection(temp);
     throw error;
   }
-  store.rename(temp, db, coll, target, ctx.origin);
+  store.rename(temp, db, coll, target);
 }
 
 function writeMerge(ctx: CommandContext, spec: unknown, results: Document[]): void {
@@ -65,8 +65,8 @@ function writeMerge(ctx: CommandContext, spec: unknown, results: Document[]): vo
   if (typeof whenMatched !== 'string') {
     throw commandError('NotImplemented', '$merge with a whenMatched pipeline is not supported by the embedded server');
   }
-  const { store } = ctx.server;
-  const target = store.ensureCollection(db, coll, ctx.origin);
+  const { store } = ctx;
+  const target = store.ensureCollection(db, coll);
   const keyOf = (doc: Document) => valueKey(on.map((field) => valuesAtPath(doc, field)[0] ?? null));
   const byKey = new Map<string, Document>();
   for (const doc of target.documents()) byKey.set(keyOf(doc), doc);
@@ -82,7 +82,7 @@ function writeMerge(ctx: CommandContext, spec: unknown, results: Document[]): vo
         );
       }
       const stored = withIdFirst(result);
-      store.insert(target, stored, ctx.origin);
+      store.insert(target, stored);
       byKey.set(keyOf(stored), stored);
       continue;
     }
@@ -95,7 +95,7 @@ function writeMerge(ctx: CommandContext, spec: unknown, results: Document[]): vo
       whenMatched === 'replace' ? { _id: existing._id, ...fields } : { ...existing, ...fields, _id: existing._id };
     const ordered = withIdFirst(after);
     const op = whenMatched === 'replace' ? 'replace' : 'update';
-    store.replace(target, existing, ordered, op, op === 'update' ? { $set: fields } : undefined, ctx.origin);
+    store.replace(target, existing, ordered, op, op === 'update' ? { $set: fields } : undefined);
     byKey.set(keyOf(ordered), ordered);
   }
 }

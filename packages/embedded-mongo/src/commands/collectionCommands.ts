@@ -38,30 +38,30 @@ export const create: CommandHandler = (ctx) => {
       throw commandError('InvalidOptions', `BSON field 'create.${key}' is an unknown field.`);
     }
   }
-  ctx.server.store.createCollection(ctx.db, coll, deepCopy(options), ctx.origin);
+  ctx.store.createCollection(ctx.db, coll, deepCopy(options));
   return {};
 };
 
 /** drop: removes a collection; a missing one is fine (MongoDB 7.0). */
 export const drop: CommandHandler = (ctx) => {
   const coll = collectionNameOf(ctx.body, 'drop');
-  const collection = ctx.server.store.collection(ctx.db, coll);
+  const collection = ctx.store.collection(ctx.db, coll);
   if (!collection) return {};
   const nIndexesWas = collection.indexes.length;
-  ctx.server.store.dropCollection(collection, ctx.origin);
+  ctx.store.dropCollection(collection);
   return { nIndexesWas, ns: collection.ns };
 };
 
 export const dropDatabase: CommandHandler = (ctx) => {
   validateDatabaseName(ctx.db);
-  ctx.server.store.dropDatabase(ctx.db, ctx.origin);
+  ctx.store.dropDatabase(ctx.db);
   return { dropped: ctx.db };
 };
 
 /** collMod: changes collection options; supports changeStreamPreAndPostImages and validator settings. */
 export const collMod: CommandHandler = (ctx) => {
   const coll = collectionNameOf(ctx.body, 'collMod');
-  const collection = ctx.server.store.collection(ctx.db, coll);
+  const collection = ctx.store.collection(ctx.db, coll);
   if (!collection) throw commandError('NamespaceNotFound', `ns does not exist: ${ctx.db}.${coll}`);
   const changes = commandOptions(ctx.body, 'collMod');
   const supported = new Set([
@@ -86,27 +86,27 @@ export const collMod: CommandHandler = (ctx) => {
   }
   // mongod logs a collMod even when it changes nothing; change streams report it as 'modify'.
   const { index: _index, ...optionChanges } = changes;
-  ctx.server.store.modify(collection, optionChanges, ctx.origin);
+  ctx.store.modify(collection, optionChanges);
   return {};
 };
 
 /** renameCollection (admin): `{ renameCollection: 'db.a', to: 'db.b', dropTarget }`. */
 export const renameCollection: CommandHandler = (ctx) => {
-  const { body, server } = ctx;
+  const { body } = ctx;
   if (ctx.db !== 'admin')
     throw commandError('Unauthorized', 'renameCollection may only be run against the admin database.');
   const from = splitNamespace(body.renameCollection, 'renameCollection');
   const to = splitNamespace(body.to, 'to');
-  const source = server.store.collection(from.db, from.coll);
+  const source = ctx.store.collection(from.db, from.coll);
   if (!source) throw commandError('NamespaceNotFound', `Source collection ${from.db}.${from.coll} does not exist`);
   if (from.db === to.db && from.coll === to.coll) {
     throw commandError('IllegalOperation', "Can't rename a collection to itself");
   }
-  const target = server.store.collection(to.db, to.coll);
+  const target = ctx.store.collection(to.db, to.coll);
   if (target && !(optionalBoolean(body, 'dropTarget') ?? false)) {
     throw commandError('NamespaceExists', 'target namespace exists');
   }
-  server.store.rename(source, to.db, to.coll, target, ctx.origin);
+  ctx.store.rename(source, to.db, to.coll, target);
   return {};
 };
 
@@ -122,7 +122,7 @@ function splitNamespace(value: unknown, field: string): { db: string; coll: stri
 export const listCollections: CommandHandler = (ctx) => {
   const filter = optionalDocument(ctx.body, 'filter');
   const nameOnly = optionalBoolean(ctx.body, 'nameOnly') ?? false;
-  let entries = ctx.server.store.collections(ctx.db).map((collection) =>
+  let entries = ctx.store.collections(ctx.db).map((collection) =>
     nameOnly
       ? { name: collection.name, type: 'collection' }
       : {
@@ -145,9 +145,9 @@ export const listDatabases: CommandHandler = (ctx) => {
     throw commandError('Unauthorized', 'listDatabases may only be run against the admin database.');
   const nameOnly = optionalBoolean(ctx.body, 'nameOnly') ?? false;
   const filter = optionalDocument(ctx.body, 'filter');
-  let databases: Document[] = ctx.server.store.databaseNames().map((name) => {
+  let databases: Document[] = ctx.store.databaseNames().map((name) => {
     if (nameOnly) return { name };
-    const docs = ctx.server.store.collections(name).reduce((sum, c) => sum + c.size, 0);
+    const docs = ctx.store.collections(name).reduce((sum, c) => sum + c.size, 0);
     // A rough size: mongod reports storage bytes; tests only need "non-zero when data exists".
     return { name, sizeOnDisk: 4096 * (1 + docs), empty: docs === 0 };
   });

@@ -268,18 +268,6 @@ describe('driver features', () => {
     await session.endSession();
   });
 
-  it('rejects transactions with a clear error', async () => {
-    const coll = freshDb().collection('txn');
-    await coll.insertOne({ a: 1 });
-    const session = client.startSession();
-    session.startTransaction();
-    const error = await coll.insertOne({ a: 2 }, { session }).catch((e) => e);
-    expect(error.code).toBe(238);
-    expect(error.message).toMatch(/Transactions are not supported/);
-    await session.abortTransaction().catch(() => undefined);
-    await session.endSession();
-  });
-
   it('performs w:0 writes (moreToCome) without a reply', async () => {
     const coll = freshDb().collection('w0');
     const result = await coll.insertOne({ fire: 'forget' }, { writeConcern: { w: 0 } });

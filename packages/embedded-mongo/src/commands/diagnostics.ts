@@ -100,7 +100,7 @@ export const getLog: CommandHandler = (ctx) =>
 
 /** dbStats: counts of the database's collections, documents and indexes (sizes are estimates). */
 export const dbStats: CommandHandler = (ctx) => {
-  const collections = ctx.server.store.collections(ctx.db);
+  const collections = ctx.store.collections(ctx.db);
   const objects = collections.reduce((sum, c) => sum + c.size, 0);
   const indexes = collections.reduce((sum, c) => sum + c.indexes.length, 0);
   const dataSize = collections.reduce(

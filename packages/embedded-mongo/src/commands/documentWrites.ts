@@ -83,7 +83,7 @@ export function updateStoredDocument(
   if (Object.keys(after)[0] !== '_id') after = withIdFirst(after);
   if (sameBson(before, after)) return undefined;
   const op = isReplacement(update) ? 'replace' : 'update';
-  ctx.server.store.replace(collection, before, after, op, update, ctx.origin);
+  ctx.store.replace(collection, before, after, op, update);
   return after;
 }
 
@@ -104,8 +104,8 @@ export function upsertDocument(
     doc = applyUpdate(seed, update, { ...updateOptions(ctx, options), isUpsertInsert: true });
   }
   const stored = withIdFirst(doc);
-  const collection = ctx.server.store.ensureCollection(ctx.db, coll, ctx.origin);
-  ctx.server.store.insert(collection, stored, ctx.origin);
+  const collection = ctx.store.ensureCollection(ctx.db, coll);
+  ctx.store.insert(collection, stored);
   return stored;
 }
 
@@ -115,7 +115,7 @@ export function insertDocument(ctx: CommandContext, collection: Collection, doc:
     throw commandError('TypeMismatch', `documents to insert must be objects, found ${bsonTypeName(doc)}`);
   }
   const stored = withIdFirst(doc as Document);
-  ctx.server.store.insert(collection, stored, ctx.origin);
+  ctx.store.insert(collection, stored);
   return stored;
 }
 

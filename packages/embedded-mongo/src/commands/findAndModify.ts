@@ -12,7 +12,7 @@ import { arrayFiltersOf, findMatches, updateSpecOf } from './writeCommands.js';
  * and returns it (before or, with `new`, after the change) with `lastErrorObject`.
  */
 export const findAndModify: CommandHandler = (ctx) => {
-  const { body, server } = ctx;
+  const { body } = ctx;
   const coll = collectionNameOf(body, ctx.name);
   const query = optionalDocument(body, 'query') ?? {};
   const sort = optionalDocument(body, 'sort');
@@ -34,7 +34,7 @@ export const findAndModify: CommandHandler = (ctx) => {
   const project = (doc: Document | undefined): Document | null =>
     doc === undefined ? null : fields && Object.keys(fields).length > 0 ? applyProjection(doc, fields) : doc;
 
-  const collection = server.store.collection(ctx.db, coll);
+  const collection = ctx.store.collection(ctx.db, coll);
   const sorted = sort && Object.keys(sort).length > 0;
   let candidates = findMatches(collection, query, !sorted, options);
   if (sorted) candidates = [...candidates].sort(compileSort(sort, options));
@@ -42,7 +42,7 @@ export const findAndModify: CommandHandler = (ctx) => {
 
   if (remove) {
     if (!target) return { lastErrorObject: { n: 0 }, value: null };
-    server.store.delete(collection!, target, ctx.origin);
+    ctx.store.delete(collection!, target);
     return { lastErrorObject: { n: 1 }, value: project(target) };
   }
   const update = updateSpecOf(body.update);

@@ -1,6 +1,5 @@
 import type { Document } from 'bson';
 import { commandError } from '../errors.js';
-import { compileFilter } from '../query/index.js';
 import { deepCopy } from '../storage/deepCopy.js';
 import { defaultIndexName, Index, type IndexSpec } from '../storage/Index.js';
 import { valueKey } from '../storage/valueKey.js';
@@ -71,9 +70,9 @@ export const createIndexes: CommandHandler = (ctx) => {
     throw commandError('BadValue', 'Must specify at least one index to create');
   }
   const specs = ctx.body.indexes.map(parseIndexSpec);
-  const store = ctx.server.store;
+  const store = ctx.store;
   const existed = store.collection(ctx.db, coll) !== undefined;
-  const collection = store.ensureCollection(ctx.db, coll, ctx.origin);
+  const collection = store.ensureCollection(ctx.db, coll);
   const numIndexesBefore = collection.indexes.length;
   for (const spec of specs) {
     const sameName = collection.indexes.find((index) => index.name === spec.name);
@@ -96,9 +95,10 @@ export const createIndexes: CommandHandler = (ctx) => {
     if (sameKey && sameOptions(sameKey.spec, spec)) {
       throw commandError('IndexOptionsConflict', `Index already exists with a different name: ${sameKey.name}`);
     }
-    const partial = spec.partialFilterExpression as Document | undefined;
-    const covers = partial ? compileFilter(partial) : undefined;
-    store.createIndex(collection, new Index(spec, () => collection.ns, covers), ctx.origin);
+    store.createIndex(
+      collection,
+      Index.fromSpec(spec, () => collection.ns),
+    );
   }
   const numIndexesAfter = collection.indexes.length;
   return {
@@ -112,7 +112,7 @@ export const createIndexes: CommandHandler = (ctx) => {
 /** listIndexes: the index specs of a collection; NamespaceNotFound when it does not exist. */
 export const listIndexes: CommandHandler = (ctx) => {
   const coll = collectionNameOf(ctx.body, 'listIndexes');
-  const collection = ctx.server.store.collection(ctx.db, coll);
+  const collection = ctx.store.collection(ctx.db, coll);
   if (!collection) throw commandError('NamespaceNotFound', `ns does not exist: ${ctx.db}.${coll}`);
   const cursor = ctx.body.cursor as Document | undefined;
   const batchSize = typeof cursor?.batchSize === 'number' ? cursor.batchSize : undefined;
@@ -123,7 +123,7 @@ export const listIndexes: CommandHandler = (ctx) => {
 /** dropIndexes: by name, key pattern, list of names, or '*' (all but `_id_`). */
 export const dropIndexes: CommandHandler = (ctx) => {
   const coll = collectionNameOf(ctx.body, 'dropIndexes');
-  const collection = ctx.server.store.collection(ctx.db, coll);
+  const collection = ctx.store.collection(ctx.db, coll);
   if (!collection) throw commandError('NamespaceNotFound', `ns not found ${ctx.db}.${coll}`);
   const nIndexesWas = collection.indexes.length;
   const target = ctx.body.index;
@@ -145,6 +145,6 @@ export const dropIndexes: CommandHandler = (ctx) => {
       return found;
     });
   }
-  for (const index of victims) ctx.server.store.dropIndex(collection, index, ctx.origin);
+  for (const index of victims) ctx.store.dropIndex(collection, index);
   return { nIndexesWas };
 };

@@ -34,7 +34,7 @@ export function matchingDocuments(
   filter: Document,
   options: QueryOptions = {},
 ): Document[] {
-  const collection = ctx.server.store.collection(ctx.db, coll);
+  const collection = ctx.store.collection(ctx.db, coll);
   if (!collection) return [];
   const docs = collection.documents();
   if (Object.keys(filter).length === 0) return docs;

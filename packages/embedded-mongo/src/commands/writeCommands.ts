@@ -1,5 +1,5 @@
 import type { Document } from 'bson';
-import { CommandError, commandError } from '../errors.js';
+import { CommandError, commandError, ErrorCode } from '../errors.js';
 import { compileFilter } from '../query/index.js';
 import type { Collection } from '../storage/Collection.js';
 import type { CommandContext, CommandHandler } from './CommandContext.js';
@@ -52,6 +52,8 @@ function runStatements(
     try {
       run(statements[index], index);
     } catch (error) {
+      // A transaction's write conflict fails the whole command (and the transaction), as in mongod.
+      if (error instanceof CommandError && error.code === ErrorCode.WriteConflict) throw error;
       writeErrors.push(writeError(index, error));
       if (ordered) break;
     }
@@ -63,7 +65,7 @@ function runStatements(
 export const insert: CommandHandler = (ctx: CommandContext) => {
   const coll = collectionNameOf(ctx.body, 'insert');
   const documents = statementsOf(ctx.body, 'documents', 'insert');
-  const collection = ctx.server.store.ensureCollection(ctx.db, coll, ctx.origin);
+  const collection = ctx.store.ensureCollection(ctx.db, coll);
   let n = 0;
   const writeErrors = runStatements(ctx.body, documents, (doc) => {
     insertDocument(ctx, collection, doc);
@@ -101,7 +103,7 @@ export const update: CommandHandler = (ctx: CommandContext) => {
     if (multi && isReplacement(u)) {
       throw commandError('FailedToParse', 'multi update is not supported for replacement-style update');
     }
-    const collection = ctx.server.store.collection(ctx.db, coll);
+    const collection = ctx.store.collection(ctx.db, coll);
     const matched = findMatches(collection, q, !multi, queryOptions);
     for (const doc of matched) {
       n++;
@@ -141,9 +143,9 @@ export const remove: CommandHandler = (ctx: CommandContext) => {
         `The limit field in delete objects must be 0 or 1. Got ${limit ?? 'nothing'}`,
       );
     }
-    const collection = ctx.server.store.collection(ctx.db, coll);
+    const collection = ctx.store.collection(ctx.db, coll);
     for (const doc of findMatches(collection, q, limit === 1, withCollation(commandLet, statement))) {
-      ctx.server.store.delete(collection!, doc, ctx.origin);
+      ctx.store.delete(collection!, doc);
       n++;
     }
   });

@@ -1,4 +1,4 @@
-import type { Timestamp } from 'bson';
+import { Timestamp } from 'bson';
 import type { OplogEntry } from './OplogEntry.js';
 
 /**
@@ -13,7 +13,14 @@ export class Oplog {
   /** Ts of the newest entry ever dropped from the history, if any. */
   private droppedUpTo: Timestamp | undefined;
 
-  constructor(readonly capacity = 100_000) {}
+  /**
+   * @param historyStart when the history begins (the server's start): like a new replica set's
+   *   oplog, nothing before it can be replayed (`startAtOperationTime` earlier gets 286).
+   */
+  constructor(
+    readonly capacity = 100_000,
+    readonly historyStart: Timestamp = new Timestamp({ t: 0, i: 0 }),
+  ) {}
 
   append(entry: OplogEntry): void {
     this.entries.push(entry);

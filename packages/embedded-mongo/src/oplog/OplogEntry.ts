@@ -12,7 +12,11 @@ export type OplogOp =
   | 'modify'
   | 'drop'
   | 'rename'
-  | 'dropDatabase';
+  | 'dropDatabase'
+  /** The periodic no-op an idle replica set writes: no stream reports it, but it advances their position. */
+  | 'noop'
+  /** A committed multi-document transaction: its writes in `ops`, all at this entry's ts. */
+  | 'applyOps';
 
 /**
  * One committed change, in commit order. Documents are deep, frozen-by-convention copies:
@@ -36,8 +40,12 @@ export interface OplogEntry {
   after?: Document;
   /** For op 'update': the update as given, when it was an operator or pipeline update. */
   update?: Document | Document[];
+  /** For op 'applyOps': the transaction's writes, in order (each with this entry's ts, lsid, txnNumber). */
+  ops?: OplogEntry[];
   /** For op 'rename': the new namespace. */
   to?: { db: string; coll: string };
+  /** For op 'modify': `{ collectionOptions }` as they were before (the event's stateBeforeChange). */
+  stateBeforeChange?: Document;
   /** For DDL events with showExpandedEvents (create options, index specs...). */
   operationDescription?: Document;
   /**
@@ -46,7 +54,7 @@ export interface OplogEntry {
    * post-image for `fullDocument: 'whenAvailable' | 'required'`.
    */
   imagesRecorded?: boolean;
-  /** Session / transaction the write belonged to. */
+  /** Session / transaction of a multi-document transaction's writes (never set on ordinary writes). */
   lsid?: Document;
   txnNumber?: Long;
 }

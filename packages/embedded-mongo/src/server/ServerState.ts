@@ -5,6 +5,7 @@ import { FailCommandPoint } from '../failpoints/FailCommandPoint.js';
 import { Oplog } from '../oplog/Oplog.js';
 import { deepCopy } from '../storage/deepCopy.js';
 import { Store } from '../storage/Store.js';
+import { Transactions } from '../transactions/Transactions.js';
 import { ClusterClock } from './ClusterClock.js';
 
 /** Settings fixed when the server starts. */
@@ -19,6 +20,8 @@ export class ServerState {
   readonly clock = new ClusterClock();
   readonly oplog: Oplog;
   readonly store: Store;
+  /** Open multi-document transactions, by session. */
+  readonly transactions: Transactions;
   readonly cursors = new CursorRegistry();
   readonly failCommand = new FailCommandPoint();
   /** `failGetMoreAfterCursorCheckout`: fails getMore like a real error (labelled when resumable). */
@@ -36,8 +39,9 @@ export class ServerState {
     readonly identity: ServerIdentity,
     oplogCapacity = 100_000,
   ) {
-    this.oplog = new Oplog(oplogCapacity);
+    this.oplog = new Oplog(oplogCapacity, this.clock.now());
     this.store = new Store(this.oplog, this.clock);
+    this.transactions = new Transactions(this.store);
     this.changeStreamContext = {
       oplog: this.oplog,
       clusterTime: () => this.clock.now(),
@@ -48,6 +52,28 @@ export class ServerState {
       newCursorId: () => this.cursors.newId(),
       collectionUUID: (db, coll) => this.store.collection(db, coll)?.uuid,
     };
+  }
+
+  private noopTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * Like a replica set's periodic no-op writer: every `intervalMS` without a write, appends a
+   * no-op to the oplog, so that idle change streams' postBatchResumeToken and the cluster time
+   * move on. 0 turns it off.
+   */
+  startNoopWriter(intervalMS: number): void {
+    this.stopNoopWriter();
+    if (!(intervalMS > 0)) return;
+    this.noopTimer = setInterval(() => {
+      const newest = this.oplog.newest();
+      if (!newest || Date.now() - newest.wall.getTime() >= intervalMS) this.store.noop();
+    }, intervalMS);
+    this.noopTimer.unref();
+  }
+
+  stopNoopWriter(): void {
+    if (this.noopTimer) clearInterval(this.noopTimer);
+    this.noopTimer = undefined;
   }
 
   nextConnectionId(): number {

@@ -4,7 +4,7 @@ import { clusterTimeDocument } from '../commands/hello.js';
 import { CommandError, codeNameOf, commandError, errorReply } from '../errors.js';
 import { RETRYABLE_WRITE_CODES } from '../failpoints/errorLabels.js';
 import type { FailCommandAction } from '../failpoints/FailCommandPoint.js';
-import type { WriteOrigin } from '../storage/Store.js';
+import { Transactions } from '../transactions/Transactions.js';
 import { COMMANDS } from './commandTable.js';
 import type { ServerState } from './ServerState.js';
 
@@ -12,7 +12,6 @@ import type { ServerState } from './ServerState.js';
 export type CommandOutcome = { kind: 'reply'; reply: Document } | { kind: 'close' };
 
 const WRITE_COMMANDS = new Set(['insert', 'update', 'delete', 'findAndModify', 'findandmodify']);
-const TRANSACTION_COMMANDS = new Set(['commitTransaction', 'abortTransaction']);
 
 /** Runs one command document and builds its full reply (ok, $clusterTime, operationTime). */
 export async function executeCommand(
@@ -42,20 +41,47 @@ export async function executeCommand(
 }
 
 async function run(server: ServerState, connection: ConnectionInfo, db: string, body: Document, name: string) {
-  if (body.startTransaction === true || body.autocommit === false || TRANSACTION_COMMANDS.has(name)) {
-    // NotImplemented, not IllegalOperation: the driver rewrites code 20 on writes into a retryWrites hint.
-    throw commandError(
-      'NotImplemented',
-      'Transactions are not supported by the embedded MongoDB server (@mongo-live/embedded-mongo); run without a transaction or use a real replica set.',
-    );
+  // lsid/txnNumber of ordinary writes are not recorded: MongoDB puts them on change events of
+  // multi-document transactions only.
+  const lsid = body.lsid && typeof body.lsid === 'object' ? (body.lsid as Document) : undefined;
+  if (Transactions.isTransactional(body, name)) return runInTransaction(server, connection, db, body, name, lsid);
+  const handler = COMMANDS.get(name);
+  if (!handler) throw commandError('CommandNotFound', `no such command: '${name}'`);
+  const ctx: CommandContext = { server, store: server.store, db, body, name, connection, lsid, inTransaction: false };
+  return handler(ctx);
+}
+
+/** A statement, commit or abort of a multi-document transaction (see Transactions). */
+async function runInTransaction(
+  server: ServerState,
+  connection: ConnectionInfo,
+  db: string,
+  body: Document,
+  name: string,
+  lsid: Document | undefined,
+): Promise<Document> {
+  const { transactions } = server;
+  if (name === 'commitTransaction') {
+    transactions.commit(body);
+    return {};
+  }
+  if (name === 'abortTransaction') {
+    transactions.abortCommand(body);
+    return {};
   }
   const handler = COMMANDS.get(name);
   if (!handler) throw commandError('CommandNotFound', `no such command: '${name}'`);
-  const origin: WriteOrigin = {};
-  if (body.lsid && typeof body.lsid === 'object') origin.lsid = body.lsid as Document;
-  if (body.txnNumber !== undefined && typeof body.txnNumber === 'object') origin.txnNumber = body.txnNumber;
-  const ctx: CommandContext = { server, db, body, name, connection, origin };
-  return handler(ctx);
+  const txn = transactions.statement(body, name);
+  const ctx: CommandContext = { server, store: txn.store, db, body, name, connection, lsid, inTransaction: true };
+  try {
+    const reply = await handler(ctx);
+    // As in mongod, a failed statement aborts its transaction.
+    if (Array.isArray(reply.writeErrors) && reply.writeErrors.length > 0) transactions.abort(txn);
+    return reply;
+  } catch (error) {
+    transactions.abort(txn);
+    throw error;
+  }
 }
 
 function failCommandError(failure: FailCommandAction, name: string, body: Document): CommandError {

@@ -34,6 +34,17 @@ export class Collection {
     this.indexList.push(new Index(ID_INDEX_SPEC, () => this.ns));
   }
 
+  /**
+   * A private copy (same uuid, documents and indexes) that can be changed without touching this
+   * one: a transaction's snapshot of the collection.
+   */
+  snapshotCopy(): Collection {
+    const copy = new Collection(this.db, this.name, { ...this.options }, this.uuid);
+    for (const [idKey, doc] of this.docs) copy.docs.set(idKey, doc);
+    for (const index of this.indexList) if (index.name !== '_id_') copy.addIndex(index.forCollection(() => copy.ns));
+    return copy;
+  }
+
   get ns(): string {
     return `${this.db}.${this.name}`;
   }

@@ -1,5 +1,6 @@
 import type { Document } from 'bson';
 import { CommandError, ErrorCode } from '../errors.js';
+import { compileFilter } from '../query/filter/compileFilter.js';
 import { valuesAtPath } from './documentPath.js';
 import { formatKeyValue } from './formatKeyValue.js';
 import { valueKey } from './valueKey.js';
@@ -26,6 +27,17 @@ export class Index {
   readonly unique: boolean;
   /** Unique key → valueKey of the owning document's `_id`. */
   private readonly entries = new Map<string, string>();
+
+  /** An index from its spec, with the document filter of a partialFilterExpression. */
+  static fromSpec(spec: IndexSpec, ns: () => string): Index {
+    const partial = spec.partialFilterExpression as Document | undefined;
+    return new Index(spec, ns, partial ? compileFilter(partial) : undefined);
+  }
+
+  /** The same index for another collection object (a transaction's snapshot copy). */
+  forCollection(ns: () => string): Index {
+    return new Index(this.spec, ns, this.covers);
+  }
 
   constructor(
     readonly spec: IndexSpec,

@@ -5,7 +5,7 @@ import type { OplogEntry, OplogOp } from '../oplog/OplogEntry.js';
 import type { ClusterClock } from '../server/ClusterClock.js';
 import { Collection, ID_INDEX_SPEC } from './Collection.js';
 import { deepCopy } from './deepCopy.js';
-import type { Index } from './Index.js';
+import { Index, type IndexSpec } from './Index.js';
 
 /** Who asked for a write: recorded on its oplog entries. */
 export interface WriteOrigin {
@@ -18,7 +18,9 @@ export interface WriteOrigin {
  * cluster clock and appends its oplog entry, in commit order.
  */
 export class Store {
-  private readonly databases = new Map<string, Map<string, Collection>>();
+  protected readonly databases = new Map<string, Map<string, Collection>>();
+  /** While a transaction commits: its ops, all at one cluster time, become one applyOps entry. */
+  private batch: { ts: Timestamp; wall: Date; ops: OplogEntry[] } | undefined;
 
   constructor(
     readonly oplog: Oplog,
@@ -43,20 +45,26 @@ export class Store {
   }
 
   /** Creates a collection; throws NamespaceExists (48) when it exists. */
-  createCollection(db: string, name: string, options: Document, origin: WriteOrigin = {}): Collection {
+  createCollection(db: string, name: string, options: Document, origin: WriteOrigin = {}, uuid?: Binary): Collection {
     validateCollectionName(db, name);
     if (this.collection(db, name)) throw commandError('NamespaceExists', `Collection ${db}.${name} already exists.`);
-    const collection = new Collection(db, name, options);
+    const collection = new Collection(db, name, options, uuid);
+    this.adopt(collection);
+    this.record('create', collection, origin, {
+      operationDescription: { ...deepCopy(options), idIndex: { ...ID_INDEX_SPEC } },
+    });
+    return collection;
+  }
+
+  /** Registers a collection object under its namespace (no oplog entry). */
+  protected adopt(collection: Collection): void {
+    const { db, name } = collection;
     let colls = this.databases.get(db);
     if (!colls) {
       colls = new Map();
       this.databases.set(db, colls);
     }
     colls.set(name, collection);
-    this.record('create', collection, origin, {
-      operationDescription: { ...deepCopy(options), idIndex: { ...ID_INDEX_SPEC } },
-    });
-    return collection;
   }
 
   insert(collection: Collection, doc: Document, origin: WriteOrigin = {}): Timestamp {
@@ -110,7 +118,13 @@ export class Store {
     collection.options = { ...before, ...deepCopy(changes) };
     return this.record('modify', collection, origin, {
       operationDescription: deepCopy(changes),
+      stateBeforeChange: { collectionOptions: { uuid: collection.uuid, ...deepCopy(before) } },
     });
+  }
+
+  /** The periodic no-op of an idle replica set: moves the cluster time and idle streams' tokens on. */
+  noop(): Timestamp {
+    return this.append({ ...this.nextTime(), op: 'noop', db: 'admin' });
   }
 
   dropCollection(collection: Collection, origin: WriteOrigin = {}): Timestamp {
@@ -126,7 +140,7 @@ export class Store {
     if (!colls) return undefined;
     for (const collection of [...colls.values()]) this.dropCollection(collection, origin);
     this.databases.delete(db);
-    return this.append({ ts: this.clock.tick(), wall: new Date(), op: 'dropDatabase', db, ...originOf(origin) });
+    return this.append({ ...this.nextTime(), op: 'dropDatabase', db, ...originOf(origin) });
   }
 
   /** Moves a collection to a new namespace, dropping `dropTarget` first when given. */
@@ -156,8 +170,7 @@ export class Store {
     target.set(toName, collection);
     const to = { db: toDb, coll: toName };
     return this.append({
-      ts: this.clock.tick(),
-      wall: new Date(),
+      ...this.nextTime(),
       op: 'rename',
       db: from.db,
       coll: from.coll,
@@ -168,10 +181,81 @@ export class Store {
     });
   }
 
+  /**
+   * Applies a committed transaction's writes (as its own oplog recorded them) in one step: one
+   * cluster time, one `applyOps` oplog entry whose ops carry the session's lsid and txnNumber.
+   * All or nothing: if one write fails (e.g. a unique index), the ones before are undone and
+   * the error is rethrown.
+   */
+  applyTransaction(writes: readonly OplogEntry[], origin: WriteOrigin): Timestamp {
+    const batch = { ts: this.clock.tick(), wall: new Date(), ops: [] as OplogEntry[] };
+    const undo: (() => void)[] = [];
+    this.batch = batch;
+    try {
+      for (const write of writes) undo.push(this.replay(write, origin));
+    } catch (error) {
+      for (const step of undo.reverse()) step();
+      throw error;
+    } finally {
+      this.batch = undefined;
+    }
+    if (batch.ops.length === 0) return batch.ts;
+    return this.append({
+      ts: batch.ts,
+      wall: batch.wall,
+      op: 'applyOps',
+      db: 'admin',
+      ops: batch.ops,
+      ...originOf(origin),
+    });
+  }
+
+  /** Applies one write of a transaction; returns how to take it back. */
+  private replay(write: OplogEntry, origin: WriteOrigin): () => void {
+    const { db, coll } = write;
+    if (write.op === 'create') {
+      const { idIndex: _idIndex, ...options } = write.operationDescription ?? {};
+      const created = this.createCollection(db, coll!, options, origin, write.collectionUUID);
+      return () => this.databases.get(db)?.delete(created.name);
+    }
+    const collection = this.collection(db, coll!);
+    if (!collection) throw commandError('NamespaceNotFound', `ns does not exist: ${db}.${coll}`);
+    const current = write.documentKey ? collection.findById(write.documentKey._id) : undefined;
+    switch (write.op) {
+      case 'insert':
+        this.insert(collection, write.after!, origin);
+        return () => collection.remove(write.after!);
+      case 'update':
+      case 'replace':
+        if (!current) throw commandError('WriteConflict', 'the document changed outside the transaction');
+        this.replace(collection, current, write.after!, write.op, write.update, origin);
+        return () => collection.replace(write.after!, current);
+      case 'delete':
+        if (!current) throw commandError('WriteConflict', 'the document changed outside the transaction');
+        this.delete(collection, current, origin);
+        return () => collection.insert(current);
+      case 'createIndexes': {
+        const spec = (write.operationDescription!.indexes as IndexSpec[])[0]!;
+        this.createIndex(
+          collection,
+          Index.fromSpec(spec, () => collection.ns),
+          origin,
+        );
+        return () => collection.removeIndex(spec.name);
+      }
+      default:
+        throw commandError('OperationNotSupportedInTransaction', `${write.op} cannot be part of a transaction`);
+    }
+  }
+
+  /** The time of the next write: a new tick, or the committing transaction's single time. */
+  private nextTime(): { ts: Timestamp; wall: Date } {
+    return this.batch ? { ts: this.batch.ts, wall: this.batch.wall } : { ts: this.clock.tick(), wall: new Date() };
+  }
+
   private record(op: OplogOp, collection: Collection, origin: WriteOrigin, fields: Partial<OplogEntry>): Timestamp {
     return this.append({
-      ts: this.clock.tick(),
-      wall: new Date(),
+      ...this.nextTime(),
       op,
       db: collection.db,
       coll: collection.name,
@@ -183,7 +267,8 @@ export class Store {
   }
 
   private append(entry: OplogEntry): Timestamp {
-    this.oplog.append(entry);
+    if (this.batch) this.batch.ops.push(entry);
+    else this.oplog.append(entry);
     return entry.ts;
   }
 }

@@ -3,6 +3,18 @@ import { HEADER_SIZE, MsgFlag, OpCode } from './opcodes.js';
 
 const SERIALIZE = { ignoreUndefined: true } as const;
 
+/** Serializes a reply; those past the serializer's default buffer (~17 MB, e.g. a split event's fragment) get a buffer of their size. */
+function serializeReply(reply: Document): Buffer {
+  try {
+    return BSON.serialize(reply, SERIALIZE) as Buffer;
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const buffer = Buffer.alloc(BSON.calculateObjectSize(reply, SERIALIZE));
+    const end = BSON.serializeWithBufferAndIndex(reply, buffer, SERIALIZE);
+    return buffer.subarray(0, end + 1);
+  }
+}
+
 function header(length: number, requestId: number, responseTo: number, opCode: number): Buffer {
   const head = Buffer.allocUnsafe(HEADER_SIZE);
   head.writeInt32LE(length, 0);
@@ -14,7 +26,7 @@ function header(length: number, requestId: number, responseTo: number, opCode: n
 
 /** An OP_MSG reply with one body section; `moreToCome` marks a streamed (exhaust) reply. */
 export function encodeMsgReply(requestId: number, responseTo: number, reply: Document, moreToCome = false): Buffer {
-  const doc = BSON.serialize(reply, SERIALIZE);
+  const doc = serializeReply(reply);
   const length = HEADER_SIZE + 4 + 1 + doc.length;
   const prefix = Buffer.allocUnsafe(5);
   prefix.writeUInt32LE(moreToCome ? MsgFlag.MoreToCome : 0, 0);
@@ -24,7 +36,7 @@ export function encodeMsgReply(requestId: number, responseTo: number, reply: Doc
 
 /** An OP_REPLY carrying one document: the answer to a legacy OP_QUERY command. */
 export function encodeLegacyReply(requestId: number, responseTo: number, reply: Document): Buffer {
-  const doc = BSON.serialize(reply, SERIALIZE);
+  const doc = serializeReply(reply);
   const length = HEADER_SIZE + 20 + doc.length;
   const fields = Buffer.alloc(20);
   fields.writeInt32LE(8, 0); // AwaitCapable, as mongod sets it

@@ -1,4 +1,5 @@
 import { BSON, type Document } from 'bson';
+import { decodeNumbers } from './decodeNumbers.js';
 import { MalformedMessageError } from './MessageFramer.js';
 import { HEADER_SIZE, MsgFlag, OpCode } from './opcodes.js';
 
@@ -15,7 +16,8 @@ export interface WireRequest {
 }
 
 // Keep int64 values as Long so they round-trip (cursor ids, user data); buffers stay Binary.
-const DESERIALIZE = { promoteLongs: false, promoteBuffers: false } as const;
+// Values are not promoted so that integral doubles can be told from int32 (see decodeNumbers).
+const DESERIALIZE = { promoteLongs: false, promoteBuffers: false, promoteValues: false } as const;
 
 /** Decodes one whole message (header included). Throws MalformedMessageError on bad bytes. */
 export function parseRequest(message: Buffer): WireRequest {
@@ -31,7 +33,7 @@ function readDocument(message: Buffer, offset: number, end: number): { doc: Docu
   const size = message.readInt32LE(offset);
   if (size < 5 || offset + size > end) throw new MalformedMessageError('invalid BSON document size');
   try {
-    const doc = BSON.deserialize(message.subarray(offset, offset + size), DESERIALIZE);
+    const doc = decodeNumbers(BSON.deserialize(message.subarray(offset, offset + size), DESERIALIZE));
     return { doc, next: offset + size };
   } catch (error) {
     throw new MalformedMessageError(`invalid BSON: ${(error as Error).message}`);

@@ -1,14 +1,10 @@
-import { createLiveQuery, type LiveClient, type LiveQuery, type LiveQueryState } from '@mongo-live/client';
+import { type LiveClient, LiveQuery, type LiveQueryStatus, Subscribable } from '@mongo-live/client';
 import type { QuerySpec } from '@mongo-live/protocol';
 import type { QueryClient, QueryKey } from '@tanstack/react-query';
 
-/** Live status of a query key: the status of its live query, 'loading' before there is one. */
-export type LiveStatus = LiveQueryState<unknown>['status'];
-
 interface Entry {
-  key: QueryKey;
-  store: LiveQuery<unknown>;
-  status: LiveStatus;
+  query: LiveQuery<unknown>;
+  status: LiveQueryStatus;
   /** True once the first snapshot is in the cache: later changes are written with setQueryData. */
   primed: boolean;
   off: () => void;
@@ -22,17 +18,18 @@ const byQuery = new WeakMap<object, Entry>();
  * The live queries behind the react-query cache of one QueryClient, keyed by query hash. A live
  * query is opened by the first fetch of its key, writes every change into the cache entry with
  * `setQueryData` (unchanged documents keep their identity), and is closed when react-query removes
- * the entry (gcTime after its last observer left).
+ * the entry (gcTime after its last observer left). Listeners hear every status change of any of
+ * its queries (rare: not per update); each reads the status of its own key. Internal.
  *
  * @example
  * const registry = LiveQueryRegistry.of(queryClient);
  * const docs = await registry.open(live, spec, key, hash);
  */
-export class LiveQueryRegistry {
+export class LiveQueryRegistry extends Subscribable {
   private readonly entries = new Map<string, Entry>();
-  private readonly listeners = new Map<string, Set<() => void>>();
 
   private constructor(private readonly queryClient: QueryClient) {
+    super();
     queryClient.getQueryCache().subscribe((event) => {
       if (event.type === 'removed') this.end(event.query.queryHash);
     });
@@ -58,21 +55,9 @@ export class LiveQueryRegistry {
     return this.entries.size;
   }
 
-  status(hash: string): LiveStatus {
+  /** Status of the live query of `hash`; 'loading' before there is one. */
+  status(hash: string): LiveQueryStatus {
     return this.entries.get(hash)?.status ?? 'loading';
-  }
-
-  subscribeStatus(hash: string, listener: () => void): () => void {
-    let set = this.listeners.get(hash);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(hash, set);
-    }
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0 && this.listeners.get(hash) === set) this.listeners.delete(hash);
-    };
   }
 
   /**
@@ -83,33 +68,33 @@ export class LiveQueryRegistry {
   open<T>(live: LiveClient, spec: QuerySpec, key: QueryKey, hash: string): Promise<T[]> {
     const existing = this.entries.get(hash);
     if (existing && existing.status !== 'error' && existing.status !== 'closed') {
-      const state = existing.store.getSnapshot();
-      return (existing.primed ? Promise.resolve(state.docs) : existing.store.ready()) as Promise<T[]>;
+      const state = existing.query.getSnapshot();
+      return (existing.primed ? Promise.resolve(state.docs) : existing.query.ready()) as Promise<T[]>;
     }
     if (existing) this.end(hash);
     const cached = this.queryClient.getQueryData<T[]>(key);
-    const store = createLiveQuery<unknown>(
+    const query = new LiveQuery<unknown>(
       live.transport,
       spec,
       Array.isArray(cached) ? { initialDocs: cached as never[] } : {},
     );
-    const entry: Entry = { key, store, status: store.getSnapshot().status, primed: false, off: () => undefined };
+    const entry: Entry = { query, status: query.getSnapshot().status, primed: false, off: () => undefined };
     let lastDocs: unknown;
-    entry.off = store.subscribe(() => {
-      const state = store.getSnapshot();
+    entry.off = query.subscribe(() => {
+      const state = query.getSnapshot();
       if (entry.primed && state.docs !== lastDocs) {
         lastDocs = state.docs;
         this.queryClient.setQueryData(key, state.docs);
       }
       if (state.status !== entry.status) {
         entry.status = state.status;
-        this.notify(hash);
+        this.notify();
       }
     });
     this.entries.set(hash, entry);
-    const query = this.queryClient.getQueryCache().get(hash);
-    if (query) byQuery.set(query, entry);
-    return store.ready().then((docs) => {
+    const cachedQuery = this.queryClient.getQueryCache().get(hash);
+    if (cachedQuery) byQuery.set(cachedQuery, entry);
+    return query.ready().then((docs) => {
       lastDocs = docs;
       entry.primed = true;
       return docs as T[];
@@ -123,11 +108,7 @@ export class LiveQueryRegistry {
     this.entries.delete(hash);
     entry.status = 'closed';
     entry.off();
-    entry.store.close();
-    this.notify(hash);
-  }
-
-  private notify(hash: string): void {
-    for (const listener of [...(this.listeners.get(hash) ?? [])]) listener();
+    entry.query.close();
+    this.notify();
   }
 }

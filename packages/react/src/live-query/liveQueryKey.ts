@@ -1,8 +1,12 @@
-import { toQuerySpec } from '@mongo-live/client';
-import { liveQueryKeyOf, type QuerySpec } from '@mongo-live/protocol';
+import { liveQueryKeyOf, type QuerySpec, toQuerySpec } from '@mongo-live/protocol';
 import type { Document, Filter, Sort } from 'mongodb';
 
-/** What a live query asks for, as written in components (JS values and any mongodb `Sort`). */
+/**
+ * What a live query asks for, as written in components (JS values and any mongodb `Sort`).
+ *
+ * @example
+ * const spec: LiveQuerySpec<Product> = { db: 'shop', collection: 'products', filter: { stock: { $gt: 0 } }, sort: { price: 1 }, limit: 20 };
+ */
 export interface LiveQuerySpec<T = Document> {
   db: string;
   collection: string;
@@ -13,17 +17,16 @@ export interface LiveQuerySpec<T = Document> {
   projection?: Document;
 }
 
-/** The react-query key of a live query. */
-export type LiveQueryKey = readonly ['mongo-live', 'query', string, string, Record<string, unknown>];
-
 /**
- * The wire spec of a live query (filter and projection canonical EJSON, sort as pairs).
+ * The react-query key of a live query.
  *
  * @example
- * toWireSpec({ db: 'shop', collection: 'products', sort: { price: 1 } }).sort // [['price', 1]]
+ * const key: LiveQueryKey = liveQueryKey({ db: 'shop', collection: 'products' });
  */
-export function toWireSpec<T>(spec: LiveQuerySpec<T>): QuerySpec {
-  const { db, collection, filter, ...options } = spec;
+export type LiveQueryKey = ReturnType<typeof liveQueryKeyOf>;
+
+/** The wire spec of a live query (the protocol's `toQuerySpec`). */
+export function wireSpecOf<T>({ db, collection, filter, ...options }: LiveQuerySpec<T>): QuerySpec {
   return toQuerySpec(db, collection, filter, options);
 }
 
@@ -37,10 +40,5 @@ export function toWireSpec<T>(spec: LiveQuerySpec<T>): QuerySpec {
  * // ['mongo-live', 'query', 'shop', 'products', { filter: { n: { $numberInt: '1' } } }]
  */
 export function liveQueryKey<T>(spec: LiveQuerySpec<T>): LiveQueryKey {
-  return keyOfWireSpec(toWireSpec(spec));
-}
-
-/** The query key of a wire spec (see {@link liveQueryKey}); the protocol's `liveQueryKeyOf`. */
-export function keyOfWireSpec(spec: QuerySpec): LiveQueryKey {
-  return liveQueryKeyOf(spec);
+  return liveQueryKeyOf(wireSpecOf(spec));
 }

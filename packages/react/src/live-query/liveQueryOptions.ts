@@ -1,8 +1,9 @@
 import type { LiveClient } from '@mongo-live/client';
+import { liveQueryKeyOf, type QuerySpec } from '@mongo-live/protocol';
 import { hashKey, type QueryKey, queryOptions } from '@tanstack/react-query';
 import type { Document, WithId } from 'mongodb';
 import { LiveQueryRegistry } from './LiveQueryRegistry.js';
-import { type LiveQuerySpec, liveQueryKey, toWireSpec } from './liveQueryKey.js';
+import { type LiveQuerySpec, wireSpecOf } from './liveQueryKey.js';
 
 /**
  * react-query options of a live query: its key, a query function that opens (or reuses) the live
@@ -15,14 +16,16 @@ import { type LiveQuerySpec, liveQueryKey, toWireSpec } from './liveQueryKey.js'
  * const { data } = useQuery(liveQueryOptions({ db: 'shop', collection: 'products', limit: 20 }, live));
  */
 export function liveQueryOptions<T = Document>(spec: LiveQuerySpec<T>, live?: LiveClient) {
-  const wire = toWireSpec(spec);
-  const queryKey = liveQueryKey(spec);
-  const hash = hashKey(queryKey);
+  return optionsOfWireSpec<T>(wireSpecOf(spec), live);
+}
+
+/** {@link liveQueryOptions} of a spec already in wire form (the hooks compute it once per render). */
+export function optionsOfWireSpec<T>(wire: QuerySpec, live: LiveClient | undefined) {
   return queryOptions<WithId<T>[], Error, WithId<T>[], QueryKey>({
-    queryKey,
-    queryFn: ({ client }) => {
+    queryKey: liveQueryKeyOf(wire),
+    queryFn: ({ client, queryKey }) => {
       if (!live) throw new Error('liveQueryOptions(spec, live): a LiveClient is needed to run the query');
-      return LiveQueryRegistry.of(client).open<WithId<T>>(live, wire, queryKey, hash);
+      return LiveQueryRegistry.of(client).open<WithId<T>>(live, wire, queryKey, hashKey(queryKey));
     },
     // Live data never goes stale; a cache entry without a live query (hydrated from SSR,
     // or whose live query failed) is stale, so mounting it opens the live query.

@@ -1,6 +1,8 @@
-import type { LiveClient } from '@mongo-live/client';
+import type { LiveClient, LiveQueryStatus } from '@mongo-live/client';
+import { liveQueryKeyOf } from '@mongo-live/protocol';
 import {
   hashKey,
+  type QueryClient,
   type UseQueryOptions,
   type UseQueryResult,
   type UseSuspenseQueryResult,
@@ -9,16 +11,80 @@ import {
   useSuspenseQuery,
 } from '@tanstack/react-query';
 import type { Document, WithId } from 'mongodb';
-import { useCallback, useSyncExternalStore } from 'react';
-import { LiveQueryRegistry, type LiveStatus } from './LiveQueryRegistry.js';
-import { useLiveClientForQueries } from './liveClientSource.js';
-import { type LiveQuerySpec, liveQueryKey } from './liveQueryKey.js';
-import { liveQueryOptions } from './liveQueryOptions.js';
+import { useCallback, useMemo, useSyncExternalStore } from 'react';
+import { useLiveClient } from '../useLiveClient.js';
+import { LiveQueryRegistry } from './LiveQueryRegistry.js';
+import { type LiveQuerySpec, wireSpecOf } from './liveQueryKey.js';
+import { optionsOfWireSpec } from './liveQueryOptions.js';
 
-/** Options of {@link useLiveQuery}: react-query's, plus the LiveClient when there is no LiveProvider. */
+/**
+ * Options of {@link useLiveQuery}: react-query's, plus the LiveClient when there is no LiveProvider.
+ *
+ * @example
+ * useLiveQuery(spec, { enabled: signedIn, select: (docs) => docs.length });
+ */
 export type UseLiveQueryOptions<T> = Omit<UseQueryOptions<WithId<T>[]>, 'queryKey' | 'queryFn'> & {
   client?: LiveClient;
 };
+
+/**
+ * What {@link useLiveQuery} returns: react-query's result and the live query's status.
+ *
+ * @example
+ * const { data = [], isPending, liveStatus }: UseLiveQueryResult<Product> = useLiveQuery(spec);
+ */
+export type UseLiveQueryResult<T> = UseQueryResult<WithId<T>[]> & { liveStatus: LiveQueryStatus };
+
+/**
+ * What {@link useSuspenseLiveQuery} returns.
+ *
+ * @example
+ * const { data, liveStatus }: UseSuspenseLiveQueryResult<Product> = useSuspenseLiveQuery(spec);
+ */
+export type UseSuspenseLiveQueryResult<T> = UseSuspenseQueryResult<WithId<T>[]> & { liveStatus: LiveQueryStatus };
+
+interface LiveBase<T> {
+  options: ReturnType<typeof optionsOfWireSpec<T>>;
+  queryClient: QueryClient;
+  hash: string;
+}
+
+/**
+ * The core of the live-query hooks (after react-query's `useBaseQuery`): computes the wire spec
+ * and key once per render and keeps the react-query options stable while the key is. The hook
+ * then runs its react-query hook with `options` and adds the live status with {@link useLiveResult}.
+ */
+function useLiveBase<T>(spec: LiveQuerySpec<T>, given: LiveClient | undefined): LiveBase<T> {
+  const live = useLiveClient(given);
+  const queryClient = useQueryClient();
+  const wire = wireSpecOf(spec);
+  const hash = hashKey(liveQueryKeyOf(wire));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `wire` is compared by value through `hash`
+  const options = useMemo(() => optionsOfWireSpec<T>(wire, live), [hash, live]);
+  return { options, queryClient, hash };
+}
+
+function useLiveResult<R extends object>(base: LiveBase<unknown>, result: R): R & { liveStatus: LiveQueryStatus } {
+  return withLiveStatus(result, useRegistryStatus(base.queryClient, base.hash));
+}
+
+/**
+ * react-query's result with `liveStatus` added, without touching react-query's object: its
+ * fields are read through getters, so react-query still tracks which ones a component uses.
+ */
+function withLiveStatus<R extends object>(result: R, liveStatus: LiveQueryStatus): R & { liveStatus: LiveQueryStatus } {
+  const out = { liveStatus } as R & { liveStatus: LiveQueryStatus };
+  for (const key of Object.keys(result) as Array<keyof R>) {
+    Object.defineProperty(out, key, { enumerable: true, get: () => result[key] });
+  }
+  return out;
+}
+
+function useRegistryStatus(queryClient: QueryClient, hash: string): LiveQueryStatus {
+  const registry = LiveQueryRegistry.of(queryClient);
+  const get = useCallback(() => registry.status(hash), [registry, hash]);
+  return useSyncExternalStore(registry.subscribe, get, get);
+}
 
 /**
  * Status of the live query behind a spec's cache entry: 'loading' until its first snapshot,
@@ -27,12 +93,8 @@ export type UseLiveQueryOptions<T> = Omit<UseQueryOptions<WithId<T>[]>, 'queryKe
  * @example
  * const status = useLiveQueryStatus({ db: 'shop', collection: 'products' });
  */
-export function useLiveQueryStatus<T>(spec: LiveQuerySpec<T>): LiveStatus {
-  const registry = LiveQueryRegistry.of(useQueryClient());
-  const hash = hashKey(liveQueryKey(spec));
-  const subscribe = useCallback((listener: () => void) => registry.subscribeStatus(hash, listener), [registry, hash]);
-  const get = () => registry.status(hash);
-  return useSyncExternalStore(subscribe, get, get);
+export function useLiveQueryStatus<T>(spec: LiveQuerySpec<T>): LiveQueryStatus {
+  return useRegistryStatus(useQueryClient(), hashKey(liveQueryKeyOf(wireSpecOf(spec))));
 }
 
 /**
@@ -46,12 +108,11 @@ export function useLiveQueryStatus<T>(spec: LiveQuerySpec<T>): LiveStatus {
 export function useLiveQuery<T = Document>(
   spec: LiveQuerySpec<T>,
   options: UseLiveQueryOptions<T> = {},
-): UseQueryResult<WithId<T>[]> & { liveStatus: LiveStatus } {
+): UseLiveQueryResult<T> {
   const { client, ...queryOptions } = options;
-  const live = useLiveClientForQueries(client);
-  const result = useQuery({ ...liveQueryOptions(spec, live), ...queryOptions });
-  const liveStatus = useLiveQueryStatus(spec);
-  return Object.assign(result, { liveStatus });
+  const base = useLiveBase(spec, client);
+  const result = useQuery({ ...base.options, ...queryOptions } as typeof base.options, base.queryClient);
+  return useLiveResult(base as LiveBase<unknown>, result);
 }
 
 /**
@@ -67,9 +128,7 @@ export function useLiveQuery<T = Document>(
 export function useSuspenseLiveQuery<T = Document>(
   spec: LiveQuerySpec<T>,
   options: { client?: LiveClient } = {},
-): UseSuspenseQueryResult<WithId<T>[]> & { liveStatus: LiveStatus } {
-  const live = useLiveClientForQueries(options.client);
-  const result = useSuspenseQuery(liveQueryOptions(spec, live));
-  const liveStatus = useLiveQueryStatus(spec);
-  return Object.assign(result, { liveStatus });
+): UseSuspenseLiveQueryResult<T> {
+  const base = useLiveBase(spec, options.client);
+  return useLiveResult(base as LiveBase<unknown>, useSuspenseQuery(base.options, base.queryClient));
 }

@@ -1,11 +1,16 @@
-import type { ChangeStream, ChangeStreamDocument, Document, MongoClient, Timestamp } from 'mongodb';
+import type { WireError } from '@mongo-live/protocol';
+import type { ChangeStreamDocument, Document, MongoClient, Timestamp } from 'mongodb';
 import { toWireError } from '../errors.js';
+import type { ChangeFeed, FeedConsumer } from '../feed/ChangeFeed.js';
 import type { MembershipListener } from './LiveQueryEngine.js';
 import { normalizeNumbers } from './normalize.js';
 import { QueryIndex } from './QueryIndex.js';
 import { readWindow } from './readWindow.js';
 import type { SharedLiveQuery } from './SharedLiveQuery.js';
 import { valueKey } from './valueKey.js';
+
+/** Gives the collection's current change feed (a new one after the previous ended). */
+export type FeedSource = () => ChangeFeed;
 
 /** The new state of one document, as told by a change event. */
 interface DocChange {
@@ -15,22 +20,24 @@ interface DocChange {
 }
 
 /**
- * One shared change stream (`fullDocument: 'updateLookup'`) for all live queries of a collection.
- * Events are handled one at a time, in order, on a serial queue; each is dispatched through the
- * {@link QueryIndex} to the queries it may affect. A query being added buffers the events that
- * arrive while its snapshot is read, then drops those the snapshot already reflects (by cluster
- * time), so the snapshot and the stream join without a gap or a double. Invalidation (drop,
- * rename) and unrecoverable stream errors restart the stream and re-read every window.
+ * The live queries of one collection, as one consumer of the collection's {@link ChangeFeed}
+ * (shared with watch subscriptions). Events are handled one at a time, in order, on a serial
+ * queue; each is dispatched through the {@link QueryIndex} to the queries it may affect. A query
+ * being added buffers the events that arrive while its snapshot is read, then drops those the
+ * snapshot already reflects (by cluster time), so the snapshot and the feed join without a gap or
+ * a double. When the feed ends (invalidation, HISTORY_LOST, a failed stream) the queries move to
+ * a fresh feed and re-read their windows, sending the difference: a bounded number of times in a
+ * row, never in a loop.
  *
  * @example
- * const feed = new CollectionFeed(mongo, 'shop', 'products', () => feeds.delete('shop.products'));
- * await feed.add(sharedQuery);
+ * const queries = new CollectionFeed(mongo, 'shop', 'products', () => feeds.feed(scope, LIVE_FAMILY), onEmpty);
+ * await queries.add(sharedQuery);
  */
-export class CollectionFeed {
+export class CollectionFeed implements FeedConsumer {
   private readonly index = new QueryIndex<SharedLiveQuery>();
   private readonly queries = new Set<SharedLiveQuery>();
   private readonly pending = new Map<SharedLiveQuery, DocChange[]>();
-  private stream: ChangeStream | undefined;
+  private feed: ChangeFeed | undefined;
   private opening: Promise<void> | undefined;
   private tail: Promise<unknown> = Promise.resolve();
   /** Bumped on every stream restart, so in-flight snapshots know to re-read. */
@@ -42,6 +49,7 @@ export class CollectionFeed {
     private readonly mongo: MongoClient,
     readonly db: string,
     readonly collection: string,
+    private readonly source: FeedSource,
     private readonly onEmpty: () => void = () => undefined,
   ) {}
 
@@ -107,9 +115,21 @@ export class CollectionFeed {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const stream = this.stream;
-    this.stream = undefined;
-    await stream?.close().catch(() => undefined);
+    this.feed?.detach(this, true);
+    this.feed = undefined;
+  }
+
+  /** Events of the feed: handled in order on the serial queue. */
+  deliver(events: Document[]): void {
+    for (const event of events) void this.enqueue(() => this.handle(event as ChangeStreamDocument));
+  }
+
+  /** The feed ended: move to a new one and re-read every window. */
+  ended(error: WireError): void {
+    if (this.closed) return;
+    this.feed = undefined;
+    this.opening = undefined;
+    void this.enqueue(() => this.restart(error));
   }
 
   private ensureOpen(): Promise<void> {
@@ -120,62 +140,23 @@ export class CollectionFeed {
     return this.opening;
   }
 
-  /** The cluster time now, from a causally consistent read; undefined if the server sends none. */
-  private async clusterTimeNow(): Promise<Timestamp | undefined> {
-    const session = this.mongo.startSession({ causalConsistency: true });
-    try {
-      await this.mongo
-        .db(this.db)
-        .collection(this.collection)
-        .findOne({}, { session, projection: { _id: 1 } });
-      return session.operationTime;
-    } finally {
-      await session.endSession();
-    }
-  }
-
-  /**
-   * Opens the stream at the current cluster time, so every later snapshot is covered; without a
-   * cluster time, waits until the server has established the stream's cursor.
-   */
+  /** Joins the collection's feed; once it is established every later window read is covered by it. */
   private async open(): Promise<void> {
-    const startAt = await this.clusterTimeNow();
-    const stream = this.mongo
-      .db(this.db)
-      .collection(this.collection)
-      .watch([], { fullDocument: 'updateLookup', ...(startAt ? { startAtOperationTime: startAt } : {}) });
-    this.stream = stream;
-    let established!: () => void;
-    const ready = new Promise<void>((resolve) => {
-      established = resolve;
-    });
-    void this.pump(stream, established);
-    if (!startAt) await ready;
-  }
-
-  private async pump(stream: ChangeStream, established: () => void): Promise<void> {
+    const feed = this.source();
+    feed.attach(this, undefined);
+    this.feed = feed;
     try {
-      while (!this.closed && this.stream === stream && !stream.closed) {
-        const event = await stream.tryNext();
-        established();
-        if (event) {
-          void this.enqueue(() => this.handle(event));
-          if (event.operationType === 'invalidate') return; // the cursor is over; handle() restarts
-        } else {
-          // A dead cursor answers at once: yield to I/O so that can never become a busy loop.
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-      }
+      await feed.open();
     } catch (error) {
-      established();
-      if (this.closed || this.stream !== stream) return;
-      void this.enqueue(() => this.restart(error));
+      feed.detach(this);
+      if (this.feed === feed) this.feed = undefined;
+      throw error;
     }
   }
 
   private async handle(event: ChangeStreamDocument): Promise<void> {
     if (this.closed) return;
-    if (event.operationType === 'invalidate') return this.restart();
+    if (event.operationType === 'invalidate') return; // the feed ends next, and ended() restarts
     if (
       event.operationType !== 'insert' &&
       event.operationType !== 'update' &&
@@ -193,7 +174,7 @@ export class CollectionFeed {
     const updates: Array<[SharedLiveQuery, ReturnType<SharedLiveQuery['engine']['apply']>]> = [];
     for (const query of this.index.candidates(change.id, normalized)) {
       if (query.closed || !this.queries.has(query) || query.reflects(change.clusterTime)) continue;
-      // One query whose evaluation throws (a budget, a $toInt armed later) ends alone.
+      // One query whose evaluation throws ends alone; the others still get this event.
       let result: ReturnType<SharedLiveQuery['engine']['apply']>;
       try {
         result = query.engine.apply(change.id, doc, normalized);
@@ -226,15 +207,11 @@ export class CollectionFeed {
     await this.refillDiffs(query);
   }
 
-  /** Reopens the stream and re-reads every window (collection dropped, history lost...). */
+  /** Joins a fresh feed and re-reads every window (collection dropped, history lost...). */
   private async restart(cause?: unknown): Promise<void> {
     if (this.closed) return;
     this.epoch += 1;
     this.failures += 1;
-    const old = this.stream;
-    this.stream = undefined;
-    this.opening = undefined;
-    await old?.close().catch(() => undefined);
     if (this.failures > 3) return this.failAll(cause);
     try {
       await this.ensureOpen();

@@ -2,10 +2,18 @@ import type { EJSONDocument } from '@mongo-live/protocol';
 import type { MongoClient } from 'mongodb';
 import { encode } from '../driverBson.js';
 import { BridgeError } from '../errors.js';
+import { ChangeFeeds } from '../feed/ChangeFeeds.js';
+import { LIVE_FAMILY } from '../feed/family.js';
 import { type BridgeLimits, resolveLimits } from '../limits.js';
 import { Projection } from '../Projection.js';
 import { CollectionFeed } from './CollectionFeed.js';
-import type { EffectiveQuery, LiveQueryService, LiveQueryServiceOptions, LiveQuerySnapshot } from './index.js';
+import type {
+  EffectiveQuery,
+  FeedProvider,
+  LiveQueryService,
+  LiveQueryServiceOptions,
+  LiveQuerySnapshot,
+} from './index.js';
 import { LiveQueryEngine } from './LiveQueryEngine.js';
 import { queryIdOf } from './queryId.js';
 import { SharedLiveQuery } from './SharedLiveQuery.js';
@@ -28,8 +36,8 @@ function validate(query: EffectiveQuery, limits: BridgeLimits): void {
 
 /**
  * Implementation of {@link LiveQueryService}: one {@link SharedLiveQuery} per query id, one
- * {@link CollectionFeed} per collection; a query ends with its last subscriber, a feed with its
- * last query.
+ * {@link CollectionFeed} per collection (a consumer of the collection's shared change feed); a
+ * query ends with its last subscriber, a collection's consumer with its last query.
  *
  * @example
  * const service = new LiveQueryServiceImpl({ mongo, emitUpdate, emitError });
@@ -39,12 +47,16 @@ export class LiveQueryServiceImpl implements LiveQueryService {
   private readonly running = new Map<string, Running>();
   private readonly feeds = new Map<string, CollectionFeed>();
   private readonly mongo: MongoClient;
+  private readonly changeFeeds: FeedProvider;
 
   private readonly limits: BridgeLimits;
 
   constructor(private readonly options: LiveQueryServiceOptions) {
     this.mongo = options.mongo;
     this.limits = options.limits ?? resolveLimits();
+    this.changeFeeds =
+      options.feeds ??
+      new ChangeFeeds({ mongo: options.mongo, limits: this.limits, onSubscriptionEnded: () => undefined });
   }
 
   get size(): number {
@@ -115,9 +127,16 @@ export class LiveQueryServiceImpl implements LiveQueryService {
     const key = `${query.db}.${query.collection}`;
     let feed = this.feeds.get(key);
     if (!feed) {
-      const created = new CollectionFeed(this.mongo, query.db, query.collection, () => {
-        if (this.feeds.get(key) === created) this.feeds.delete(key);
-      });
+      const scope = { db: query.db, collection: query.collection };
+      const created = new CollectionFeed(
+        this.mongo,
+        query.db,
+        query.collection,
+        () => this.changeFeeds.feed(scope, LIVE_FAMILY),
+        () => {
+          if (this.feeds.get(key) === created) this.feeds.delete(key);
+        },
+      );
       feed = created;
       this.feeds.set(key, feed);
     }

@@ -1,6 +1,9 @@
 // Owned by the live-query work (issue 6): LiveQueryService runs shared live queries and finds.
 import type { EJSONDocument, EJSONValue, LiveQueryUpdate, WireError, WireSort } from '@mongo-live/protocol';
 import type { Document, MongoClient } from 'mongodb';
+import type { ChangeFeed } from '../feed/ChangeFeed.js';
+import type { FeedScope } from '../feed/DriverStream.js';
+import type { FeedFamily } from '../feed/family.js';
 import type { BridgeLimits } from '../limits.js';
 import { LiveQueryServiceImpl } from './LiveQueryService.js';
 
@@ -15,10 +18,17 @@ export interface EffectiveQuery {
   projection?: Document;
 }
 
+/** Where live queries get a collection's change feed (the bridge's `ChangeFeeds`). */
+export interface FeedProvider {
+  feed(scope: FeedScope, family: FeedFamily): ChangeFeed;
+}
+
 export interface LiveQueryServiceOptions {
   mongo: MongoClient;
   /** The bridge's limits (evaluation budgets, `maxQueryResults`); the defaults when omitted. */
   limits?: BridgeLimits;
+  /** The bridge's change feeds, shared with watch subscriptions; a private set when omitted. */
+  feeds?: FeedProvider;
   /** Sends an update to every subscriber of a live query (the socket.io room `roomOf(queryId)`). */
   emitUpdate(queryId: string, update: LiveQueryUpdate): void;
   /** Ends a live query for all its subscribers. */
@@ -74,4 +84,3 @@ export {
   type QueryClientLike,
 } from './prefetchLiveQuery.js';
 export { queryIdOf } from './queryId.js';
-export { toWireSort } from './wireSort.js';

@@ -1,4 +1,4 @@
-import { type EJSONDocument, liveQueryKeyOf, PROTOCOL_VERSION, type QuerySpec } from '@mongo-live/protocol';
+import { liveQueryKeyOf, PROTOCOL_VERSION, toQuerySpec } from '@mongo-live/protocol';
 import type { Document, MongoClient } from 'mongodb';
 import type { Socket } from 'socket.io';
 import { type Authorize, decide } from '../AccessPolicy.js';
@@ -7,7 +7,6 @@ import { buildEffectiveQuery } from '../EffectiveQueryBuilder.js';
 import { type BridgeLimits, resolveLimits } from '../limits.js';
 import { RequestValidator } from '../RequestValidator.js';
 import { LiveQueryServiceImpl } from './LiveQueryService.js';
-import { toWireSort } from './wireSort.js';
 
 /** The query key of a live query, equal to @mongo-live/react's `liveQueryKey(spec)` (from the protocol). */
 export { liveQueryKeyOf };
@@ -60,12 +59,10 @@ export async function prefetchLiveQuery<T = Document>(
   { mongo, authorize, context, limits }: PrefetchContext,
   spec: PrefetchSpec,
 ): Promise<T[]> {
-  const wire: QuerySpec = { db: spec.db, collection: spec.collection };
-  if (spec.filter !== undefined) wire.filter = encode(spec.filter) as EJSONDocument;
-  if (spec.sort !== undefined) wire.sort = toWireSort(spec.sort);
-  if (spec.limit !== undefined) wire.limit = spec.limit;
-  if (spec.skip !== undefined) wire.skip = spec.skip;
-  if (spec.projection !== undefined) wire.projection = encode(spec.projection) as EJSONDocument;
+  const { db, collection, filter, ...options } = spec;
+  // The browser's hooks build the same spec, hence the same key, with the same function
+  // (here on the driver's BSON, which made the values).
+  const wire = toQuerySpec(db, collection, filter, options, encode);
   const resolved = resolveLimits(limits);
   const valid = new RequestValidator(resolved).find({ v: PROTOCOL_VERSION, ...wire });
   const grant = await decide(

@@ -51,6 +51,8 @@ export function runPipeline(docs: Document[], pipeline: Document[], options: Pip
   const names = pipeline.map(stageName);
   for (const name of names) {
     if (!(name in ownStages) && !MINGO_STAGES.has(name)) {
+      if (name === '$changeStream')
+        throw new CommandError(40602, 'Location40602', '$changeStream is only valid as the first stage in a pipeline');
       if (name === '$out' || name === '$merge')
         throw new CommandError(238, 'NotImplemented', `${name} must be handled by the server, not the query engine`);
       throw new CommandError(40324, 'Location40324', `Unrecognized pipeline stage name: '${name}'`);

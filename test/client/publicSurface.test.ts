@@ -1,0 +1,93 @@
+// Each package's public surface is what its README documents: the names its index exports (values
+// and types, read with the TypeScript compiler) equal the names in the README's `| export |` table,
+// and every export declared in the package has TSDoc (functions and classes with an @example).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const packages = ['protocol', 'client', 'react'] as const;
+
+function compilerOptions(): ts.CompilerOptions {
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    `${root}tsconfig.json`,
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
+    },
+  );
+  if (!parsed) throw new Error('cannot read tsconfig.json');
+  return { ...parsed.options, noEmit: true, skipLibCheck: true };
+}
+
+const entries = packages.map((name) => `${root}packages/${name}/src/index.ts`);
+const program = ts.createProgram(entries, compilerOptions());
+const checker = program.getTypeChecker();
+
+interface Exported {
+  name: string;
+  declaration: ts.Declaration | undefined;
+}
+
+function exportsOf(pkg: string): Exported[] {
+  const file = program.getSourceFile(`${root}packages/${pkg}/src/index.ts`);
+  const moduleSymbol = file && checker.getSymbolAtLocation(file);
+  if (!moduleSymbol) throw new Error(`no module symbol for ${pkg}`);
+  return checker.getExportsOfModule(moduleSymbol).map((symbol) => {
+    const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+    return { name: symbol.name, declaration: target.declarations?.[0] };
+  });
+}
+
+/** Names in the first column of the README's table whose header starts with `| export`. */
+function documentedIn(pkg: string): string[] {
+  const lines = readFileSync(`${root}packages/${pkg}/README.md`, 'utf8').split('\n');
+  const names: string[] = [];
+  let inTable = false;
+  for (const line of lines) {
+    if (/^\|\s*export\s*\|/.test(line)) {
+      inTable = true;
+      continue;
+    }
+    if (!line.startsWith('|')) {
+      inTable = false;
+      continue;
+    }
+    if (!inTable || /^\|\s*-+/.test(line)) continue;
+    const first = line.split(/(?<!\\)\|/)[1] ?? '';
+    for (const [, code] of first.matchAll(/`([^`]+)`/g))
+      if (/^[A-Za-z_$][\w$]*$/.test(code as string)) names.push(code as string);
+  }
+  return names;
+}
+
+const ownFile = (declaration: ts.Declaration | undefined) =>
+  declaration?.getSourceFile().fileName.startsWith(`${root}packages/`) === true;
+
+describe.each(packages)('@mongo-live/%s', (pkg) => {
+  it('exports exactly what its README documents', () => {
+    const exported = exportsOf(pkg)
+      .map((e) => e.name)
+      .sort();
+    const documented = [...new Set(documentedIn(pkg))].sort();
+    expect(documented.length).toBeGreaterThan(5);
+    expect(exported).toEqual(documented);
+  });
+
+  it('has TSDoc on every export it declares, with an example on functions and classes', () => {
+    const missing: string[] = [];
+    for (const { name, declaration } of exportsOf(pkg)) {
+      if (!ownFile(declaration)) continue; // bson / mongodb re-exports carry their own docs
+      const node = declaration as ts.Declaration;
+      if (ts.getJSDocCommentsAndTags(node).length === 0) missing.push(`${name}: no TSDoc`);
+      const needsExample = ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node);
+      if (needsExample && !ts.getJSDocTags(node).some((tag) => tag.tagName.text === 'example'))
+        missing.push(`${name}: no @example`);
+    }
+    expect(missing).toEqual([]);
+  });
+});
