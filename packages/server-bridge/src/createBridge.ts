@@ -110,6 +110,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   });
   const liveQueries = createLiveQueryService({
     mongo,
+    limits,
     feeds,
     emitUpdate: (queryId, update) =>
       outbox.toRoom(queryRoom(queryId), 'query:update', update, (socketId) =>
@@ -119,7 +120,6 @@ export function createBridge(options: BridgeOptions): Bridge {
       outbox.toRoom(queryRoom(countId), 'count:update', update, (socketId) =>
         sessions.get(socketId)?.queryOverflow(countId),
       ),
-    maxCountedDocuments: limits.maxCountedDocuments,
     emitError: (queryId, error: WireError) => {
       outbox.toRoom(queryRoom(queryId), 'query:error', { queryId, error });
       for (const session of sessions.values()) session.queryEnded(queryId);

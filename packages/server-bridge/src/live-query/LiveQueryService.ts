@@ -4,7 +4,7 @@ import { encode } from '../driverBson.js';
 import { BridgeError } from '../errors.js';
 import { ChangeFeeds } from '../feed/ChangeFeeds.js';
 import { LIVE_FAMILY } from '../feed/family.js';
-import { DEFAULT_LIMITS, resolveLimits } from '../limits.js';
+import { type BridgeLimits, resolveLimits } from '../limits.js';
 import { Projection } from '../Projection.js';
 import { CollectionFeed } from './CollectionFeed.js';
 import type {
@@ -19,8 +19,6 @@ import { queryIdOf } from './queryId.js';
 import { type LiveCountSnapshot, SharedLiveCount } from './SharedLiveCount.js';
 import { SharedLiveQuery } from './SharedLiveQuery.js';
 
-const DEFAULT_MAX_COUNTED = DEFAULT_LIMITS.maxCountedDocuments;
-
 interface Running {
   query: SharedLiveQuery | SharedLiveCount;
   feed: CollectionFeed;
@@ -28,10 +26,11 @@ interface Running {
 }
 
 /** Compiles a query's filter, sort and projection up front, so bad input fails as INVALID_REQUEST. */
-function validate(query: EffectiveQuery): void {
+function validate(query: EffectiveQuery, limits: BridgeLimits): void {
   try {
-    new LiveQueryEngine(query);
+    new LiveQueryEngine(query, undefined, limits);
   } catch (error) {
+    if (error instanceof BridgeError) throw error;
     throw new BridgeError('INVALID_REQUEST', (error as Error).message);
   }
 }
@@ -57,11 +56,14 @@ export class LiveQueryServiceImpl implements LiveQueryService {
   private readonly mongo: MongoClient;
   private readonly changeFeeds: FeedProvider;
 
+  private readonly limits: BridgeLimits;
+
   constructor(private readonly options: LiveQueryServiceOptions) {
     this.mongo = options.mongo;
+    this.limits = options.limits ?? resolveLimits();
     this.changeFeeds =
       options.feeds ??
-      new ChangeFeeds({ mongo: options.mongo, limits: resolveLimits(), onSubscriptionEnded: () => undefined });
+      new ChangeFeeds({ mongo: options.mongo, limits: this.limits, onSubscriptionEnded: () => undefined });
   }
 
   get size(): number {
@@ -111,16 +113,22 @@ export class LiveQueryServiceImpl implements LiveQueryService {
   }
 
   async find(query: EffectiveQuery): Promise<EJSONDocument[]> {
-    validate(query);
-    const engine = new LiveQueryEngine(query);
+    validate(query, this.limits);
+    const engine = new LiveQueryEngine(query, undefined, this.limits);
     const projection = Projection.compile(query.projection);
     let cursor = this.mongo
       .db(query.db)
       .collection(query.collection)
       .find(query.filter, { sort: engine.order.mongoSort });
     if (query.skip) cursor = cursor.skip(query.skip);
-    if (query.limit) cursor = cursor.limit(Math.abs(query.limit));
+    // Without a limit, read one more than maxQueryResults: a larger result is refused, not held.
+    cursor = cursor.limit(query.limit ? Math.abs(query.limit) : this.limits.maxQueryResults + 1);
     const docs = await cursor.toArray();
+    if (!query.limit && docs.length > this.limits.maxQueryResults)
+      throw new BridgeError(
+        'LIMIT_EXCEEDED',
+        `a find without limit may return at most maxQueryResults (${this.limits.maxQueryResults}) documents and this one matches more: give it a limit`,
+      );
     return docs.map((d) => encode(projection.apply(d)) as EJSONDocument);
   }
 
@@ -133,7 +141,10 @@ export class LiveQueryServiceImpl implements LiveQueryService {
   }
 
   private start(id: string, query: EffectiveQuery, kind: 'query' | 'count'): Running {
-    validate(kind === 'query' ? query : { db: query.db, collection: query.collection, filter: query.filter });
+    validate(
+      kind === 'query' ? query : { db: query.db, collection: query.collection, filter: query.filter },
+      this.limits,
+    );
     const key = `${query.db}.${query.collection}`;
     let feed = this.feeds.get(key);
     if (!feed) {
@@ -166,8 +177,8 @@ export class LiveQueryServiceImpl implements LiveQueryService {
     };
     const shared =
       kind === 'query'
-        ? new SharedLiveQuery(id, query, sink, relay)
-        : new SharedLiveCount(id, query.filter, sink, relay, this.options.maxCountedDocuments ?? DEFAULT_MAX_COUNTED);
+        ? new SharedLiveQuery(id, query, sink, relay, this.limits)
+        : new SharedLiveCount(id, query.filter, sink, relay, this.limits.maxCountedDocuments, this.limits);
     const membership = feed.membershipOf(shared);
     const entry: Running = { query: shared, feed, ready: feed.add(shared) };
     entry.ready.catch(() => {

@@ -1,6 +1,7 @@
 import type { LiveCountUpdate, WireError } from '@mongo-live/protocol';
 import type { Document, MongoClient, Timestamp } from 'mongodb';
 import { BridgeError } from '../errors.js';
+import type { EvaluationLimits } from '../evaluation/EvaluationBudget.js';
 import { compareValues } from './bsonOrder.js';
 import { type EqualityPredicate, equalityPredicateOf } from './equality.js';
 import type { MembershipListener } from './LiveQueryEngine.js';
@@ -54,9 +55,10 @@ export class SharedLiveCount implements LiveView<number> {
     private readonly sink: LiveCountSink,
     private readonly membership: MembershipListener,
     private readonly maxDocs: number,
+    evaluation?: EvaluationLimits,
   ) {
     this.predicate = equalityPredicateOf(filter);
-    this.matcher = compileMatcher(filter);
+    this.matcher = compileMatcher(filter, evaluation);
   }
 
   get count(): number {

@@ -3,7 +3,7 @@ import type { Document, MongoClient, Timestamp } from 'mongodb';
 import { encode } from '../driverBson.js';
 import { compareValues } from './bsonOrder.js';
 import type { EffectiveQuery, LiveQuerySnapshot } from './index.js';
-import { type ApplyResult, LiveQueryEngine, type MembershipListener } from './LiveQueryEngine.js';
+import { type ApplyResult, type EngineLimits, LiveQueryEngine, type MembershipListener } from './LiveQueryEngine.js';
 import type { LiveView } from './LiveView.js';
 import { readWindow, type WindowRead } from './readWindow.js';
 
@@ -34,8 +34,9 @@ export class SharedLiveQuery implements LiveView<LiveQueryDiff> {
     readonly query: EffectiveQuery,
     private readonly sink: LiveQuerySink,
     membership: MembershipListener,
+    limits?: EngineLimits,
   ) {
-    this.engine = new LiveQueryEngine(query, membership);
+    this.engine = new LiveQueryEngine(query, membership, limits);
   }
 
   get predicate() {

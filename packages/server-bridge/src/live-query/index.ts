@@ -11,6 +11,7 @@ import type { Document, MongoClient } from 'mongodb';
 import type { ChangeFeed } from '../feed/ChangeFeed.js';
 import type { FeedScope } from '../feed/DriverStream.js';
 import type { FeedFamily } from '../feed/family.js';
+import type { BridgeLimits } from '../limits.js';
 import { LiveQueryServiceImpl } from './LiveQueryService.js';
 import type { LiveCountSnapshot } from './SharedLiveCount.js';
 
@@ -32,14 +33,14 @@ export interface FeedProvider {
 
 export interface LiveQueryServiceOptions {
   mongo: MongoClient;
+  /** The bridge's limits (evaluation budgets, `maxQueryResults`); the defaults when omitted. */
+  limits?: BridgeLimits;
   /** The bridge's change feeds, shared with watch subscriptions; a private set when omitted. */
   feeds?: FeedProvider;
   /** Sends an update to every subscriber of a live query (the socket.io room `roomOf(queryId)`). */
   emitUpdate(queryId: string, update: LiveQueryUpdate): void;
   /** Sends a live count's new value to every subscriber (the room `roomOf(countId)`). */
   emitCount?(countId: string, update: LiveCountUpdate): void;
-  /** Documents one live count may track (`BridgeLimits.maxCountedDocuments`). */
-  maxCountedDocuments?: number;
   /** Ends a live query or live count for all its subscribers. */
   emitError(queryId: string, error: WireError): void;
 }
