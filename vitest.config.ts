@@ -2,14 +2,22 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Tests import workspace packages from their TypeScript sources: no build step before `npm test`.
-const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
-const alias = {
-  '@mongo-live/protocol': pkg('protocol'),
-  '@mongo-live/embedded-mongo': pkg('embedded-mongo'),
-  '@mongo-live/server-bridge': pkg('server-bridge'),
-  '@mongo-live/client': pkg('client'),
-  '@mongo-live/react': pkg('react'),
+const src = (file: string) => fileURLToPath(new URL(`./packages/${file}`, import.meta.url));
+const entries: Record<string, string> = {
+  '@mongo-live/protocol': src('protocol/src/index.ts'),
+  '@mongo-live/embedded-mongo': src('embedded-mongo/src/index.ts'),
+  '@mongo-live/server-bridge/engine': src('server-bridge/src/engine.ts'),
+  '@mongo-live/server-bridge': src('server-bridge/src/index.ts'),
+  '@mongo-live/client/testing': src('client/src/testing/index.ts'),
+  '@mongo-live/client': src('client/src/index.ts'),
+  '@mongo-live/react/testing': src('react/src/testing/index.ts'),
+  '@mongo-live/react': src('react/src/index.ts'),
 };
+// Exact names only: '@mongo-live/client' must not capture '@mongo-live/client/testing'.
+const alias = Object.entries(entries).map(([name, file]) => ({
+  find: new RegExp(`^${name.replace(/[/]/g, '\\/')}$`),
+  replacement: file,
+}));
 
 export default defineConfig({
   resolve: { alias },
@@ -21,7 +29,7 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['test/conformance/**', 'test/e2e/**', '**/node_modules/**'],
+          exclude: ['test/conformance/**', 'test/e2e/**', 'test/scale/**', '**/node_modules/**'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -48,6 +56,19 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'scale',
+          environment: 'node',
+          // Each file runs several bridge processes and a database: one file at a time, so they
+          // neither starve each other nor the other tests of the 2 cores.
+          include: ['test/scale/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
       {

@@ -20,9 +20,7 @@ const nextConfig: NextConfig = {
   // The demo runs from this directory with the repository's node_modules; tracing files for a
   // standalone deployment is wasted build time.
   outputFileTracingExcludes: { '*': ['**/*'] },
-  webpack(config, { dev }) {
-    // A demo, not a CDN deployment: skipping minification roughly halves the build.
-    if (!dev) config.optimization.minimize = false;
+  webpack(config) {
     config.resolve.alias = {
       ...config.resolve.alias,
       ...Object.fromEntries(

@@ -38,10 +38,15 @@ export interface HarnessOptions {
   limits?: Partial<BridgeLimits>;
   /** socket.io maxHttpBufferSize. */
   maxHttpBufferSize?: number;
+  /** Embedded server only: oplog entries kept. */
+  oplogCapacity?: number;
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
-  const mongo = await startTestMongo({ dbPrefix: 'bridge' });
+  const mongo = await startTestMongo({
+    dbPrefix: 'bridge',
+    ...(options.oplogCapacity === undefined ? {} : { oplogCapacity: options.oplogCapacity }),
+  });
   const bridgeClient = await mongo.connect({ monitorCommands: true, appName: 'mongo-live-bridge' });
   const commands: CommandStartedEvent[] = [];
   bridgeClient.on('commandStarted', (event) => commands.push(event));

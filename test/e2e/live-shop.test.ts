@@ -1,9 +1,12 @@
 // The demo app in a real Chromium: live queries and change streams across pages, writes from the
 // UI and from the driver, a cut connection that catches up, SSR HTML, and per-user authorization.
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestMongo, type TestMongo } from '../support/mongo.js';
+import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.js';
 import { type Browser, launchBrowser } from './support/browser.js';
 import { chromiumOrSkip } from './support/chromiumGate.js';
 import { type DemoProcess, startDemoProcess } from './support/demoProcess.js';
@@ -16,7 +19,6 @@ import {
   waitForProduct,
   waitForStatus,
 } from './support/page.js';
-import { startTcpProxy, type TcpProxy } from './support/tcpProxy.js';
 
 const gate = chromiumOrSkip();
 
@@ -105,6 +107,10 @@ describe.skipIf(gate.skipReason !== undefined)('the demo app in Chromium', () =>
       .click();
     await waitForProduct(two, 'Azul', '$36.00');
     await waitForActivity(two, 'Azul: price → $36.00');
+    // The price flashes where it really changed, and nowhere because of the page load.
+    expect(
+      await two.locator('[data-testid="price"][data-flash]').evaluateAll((els) => els.map((e) => e.textContent)),
+    ).toEqual(['$36.00']);
 
     // A new cheapest product enters the limited window (12) and pushes the dearest one out.
     expect(await productNames(one)).toContain('Structure and Interpretation of Computer Programs');
@@ -117,7 +123,14 @@ describe.skipIf(gate.skipReason !== undefined)('the demo app in Chromium', () =>
     await waitForNoProduct(one, 'Structure and Interpretation of Computer Programs');
     expect((await productNames(one)).slice(0, 2)).toEqual(['E2E Teapot', 'Herb Seed Collection']);
 
+    // ✕ asks first: "Keep" changes nothing, "Delete" removes it for everyone.
     await one.getByRole('button', { name: 'Delete E2E Teapot' }).click();
+    const confirm = one.getByRole('alertdialog', { name: 'Delete E2E Teapot?' });
+    await confirm.getByRole('button', { name: 'Keep' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await one.getByRole('button', { name: 'Delete E2E Teapot' }).click();
+    expect(await productNames(two)).toContain('E2E Teapot');
+    await confirm.getByRole('button', { name: 'Delete' }).click();
     await waitForNoProduct(two, 'E2E Teapot');
     await waitForProduct(two, 'Structure and Interpretation of Computer Programs');
     await Promise.all([one.close(), two.close()]);
@@ -131,6 +144,8 @@ describe.skipIf(gate.skipReason !== undefined)('the demo app in Chromium', () =>
     await waitForProduct(page, 'The Art of Computer Programming, Vol. 1');
     await waitForNoProduct(page, 'Azul');
     expect(new URL(page.url()).search).toBe('?category=books&order=desc&limit=6');
+    // A filter change, a re-sort and a shorter list are not price changes: nothing flashes.
+    expect(await page.locator('[data-testid="price"][data-flash]').count()).toBe(0);
     expect(await productNames(page)).toEqual([
       'The Art of Computer Programming, Vol. 1',
       'Structure and Interpretation of Computer Programs',
@@ -170,6 +185,16 @@ describe.skipIf(gate.skipReason !== undefined)('the demo app in Chromium', () =>
     await Promise.all([one.close(), two.close()]);
   });
 
+  it('opens the activity panel with the recent history, not empty', async () => {
+    // Written by the earlier tests, before this page existed.
+    const page = await open(ada, '/');
+    await waitForActivity(page, 'product removed');
+    await waitForActivity(page, 'New product: Driver Lamp');
+    const activity = await open(ada, '/activity');
+    await waitForActivity(activity, 'Azul: price → $36.00');
+    await Promise.all([page.close(), activity.close()]);
+  });
+
   it('catches up with writes made while the connection was cut', async () => {
     const page = await open(ada, '/');
     await waitForProduct(page, 'Herb Seed Collection');
@@ -191,7 +216,111 @@ describe.skipIf(gate.skipReason !== undefined)('the demo app in Chromium', () =>
     await products.insertOne({ name: 'Sync Vase', category: 'garden', price: 60, stock: 1 });
     await waitForActivity(page, 'New product: Sync Vase');
     expect(await page.locator('[data-testid="activity-item"]', { hasText: 'Offline Kettle' }).count()).toBe(1);
-    expect(await page.locator('[data-testid="activity-item"]', { hasText: 'Pruning Shears' }).count()).toBe(1);
+    expect(
+      await page.locator('[data-testid="activity-item"]', { hasText: 'Pruning Shears: price → $7.00' }).count(),
+    ).toBe(1);
+    await page.close();
+  });
+
+  const SCREENSHOTS = fileURLToPath(new URL('../../.tmp/screenshots/', import.meta.url));
+  const SIZES = [
+    { name: 'desktop', width: 1280, height: 900 },
+    { name: 'phone', width: 390, height: 844 },
+  ];
+  const PAGES = [
+    { name: 'products', path: '/' },
+    { name: 'orders', path: '/orders' },
+    { name: 'activity', path: '/activity' },
+    { name: 'not-found', path: '/no-such-page' },
+  ];
+
+  it('looks right at desktop and phone sizes: nothing overflows or is cut off, no console errors', async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    for (const size of SIZES)
+      for (const { name, path } of PAGES) {
+        const page = await ada.context.newPage();
+        const errors: string[] = [];
+        page.on('console', (message) => {
+          if (message.type() === 'error') errors.push(message.text());
+        });
+        page.on('pageerror', (error) => errors.push(error.message));
+        await page.setViewportSize({ width: size.width, height: size.height });
+        const response = await page.goto(`${base}${path}`);
+        expect(response?.status()).toBe(name === 'not-found' ? 404 : 200);
+        await waitForStatus(page, 'connected');
+        if (await page.locator('[data-testid="activity-feed"]').count()) await waitForFeed(page);
+        if (name === 'not-found') await page.getByTestId('not-found').waitFor();
+        const where = `${name} at ${size.name} size`;
+        // No horizontal scrolling of the page, and no element sticking out of the viewport.
+        const overflow = await page.evaluate(() => {
+          const width = document.documentElement.clientWidth;
+          const wide = [...document.querySelectorAll('body *')]
+            .filter((el) => {
+              const box = el.getBoundingClientRect();
+              return box.width > 0 && (box.right > width + 0.5 || box.left < -0.5) && !el.closest('.visually-hidden');
+            })
+            .map((el) => `${el.tagName.toLowerCase()}.${el.className}`);
+          return { scroll: document.documentElement.scrollWidth - width, wide };
+        });
+        expect(overflow, where).toEqual({ scroll: 0, wide: [] });
+        // Every button shows its whole label (no "Ga…" chip clipped by its row).
+        const clipped = await page
+          .locator('button, a')
+          .evaluateAll((els) =>
+            els.filter((el) => el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0).map((el) => el.textContent),
+          );
+        expect(clipped, where).toEqual([]);
+        await page.screenshot({ path: `${SCREENSHOTS}${size.name}-${name}.png`, fullPage: true });
+        // The browser reports the 404 status of the not-found page itself; anything else is a bug.
+        const unexpected = errors.filter((e) => !(name === 'not-found' && /status of 404/.test(e)));
+        expect(unexpected, where).toEqual([]);
+        await page.close();
+      }
+  });
+
+  /** Records every value the connection badge shows, from now on, in the page itself. */
+  async function recordStatuses(page: Page): Promise<() => Promise<string[]>> {
+    await page.evaluate(() => {
+      const badge = document.querySelector('[data-testid="live-status"]')!;
+      const seen: string[] = [];
+      (window as unknown as { seenStatuses: string[] }).seenStatuses = seen;
+      new MutationObserver(() => seen.push(badge.getAttribute('data-status') ?? '')).observe(badge, {
+        attributes: true,
+        attributeFilter: ['data-status'],
+      });
+    });
+    return () => page.evaluate(() => (window as unknown as { seenStatuses: string[] }).seenStatuses);
+  }
+
+  it('says "Not responding" soon after a silent network loss, before socket.io notices, and recovers', async () => {
+    const page = await open(ada, '/');
+    await waitForProduct(page, 'Pruning Shears', '$7.00');
+    const statuses = await recordStatuses(page);
+    const badge = page.getByTestId('live-status');
+
+    // Packets stop both ways; no socket is closed, nobody is told.
+    proxy.stall();
+    const stalledAt = Date.now();
+    await waitForStatus(page, 'stale');
+    console.log(`e2e figure: silent stall shown as stale after ${Date.now() - stalledAt} ms`);
+    expect(await badge.textContent()).toBe('Not responding…');
+    const products = mongo.db.collection('products');
+    await products.updateOne({ name: 'Pruning Shears' }, { $set: { price: 8 } });
+    // Packets flow again before socket.io gave the connection up: the same socket carries on.
+    proxy.restore();
+    await waitForStatus(page, 'connected');
+    await waitForProduct(page, 'Pruning Shears', '$8.00');
+    expect(await statuses()).toEqual(['stale', 'connected']);
+
+    // A longer loss: the stale badge first, then socket.io's own timeout (the demo's io Server uses
+    // RECOMMENDED_SERVER_HEARTBEAT) reconnects, and the writes made meanwhile arrive.
+    proxy.stall();
+    await waitForStatus(page, 'reconnecting');
+    await products.updateOne({ name: 'Pruning Shears' }, { $set: { price: 9 } });
+    proxy.restore();
+    await waitForStatus(page, 'connected');
+    await waitForProduct(page, 'Pruning Shears', '$9.00');
+    expect((await statuses()).slice(2)).toEqual(['stale', 'reconnecting', 'connected']);
     await page.close();
   });
 

@@ -28,7 +28,12 @@ export interface TestMongo {
  * afterAll(() => mongo.close());
  * it('inserts', async () => { await mongo.db.collection('c').insertOne({ a: 1 }); });
  */
-export async function startTestMongo(options: { dbPrefix?: string } = {}): Promise<TestMongo> {
+export async function startTestMongo(
+  options: {
+    dbPrefix?: string /** Embedded only: oplog entries kept (small values make HISTORY_LOST reachable). */;
+    oplogCapacity?: number;
+  } = {},
+): Promise<TestMongo> {
   const external = process.env.MONGODB_URI;
   let uri: string;
   let stopServer: (() => Promise<void>) | undefined;
@@ -36,7 +41,9 @@ export async function startTestMongo(options: { dbPrefix?: string } = {}): Promi
     uri = external;
   } else {
     const { EmbeddedMongo } = await import('@mongo-live/embedded-mongo');
-    const server = await EmbeddedMongo.start();
+    const server = await EmbeddedMongo.start(
+      options.oplogCapacity === undefined ? {} : { oplogCapacity: options.oplogCapacity },
+    );
     uri = server.uri;
     stopServer = () => server.stop();
   }

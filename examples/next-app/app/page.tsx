@@ -1,3 +1,4 @@
+import { activitySince } from '@/lib/activity';
 import { getDemoContext } from '@/lib/demoContext';
 import { prefetchLiveQueries } from '@/lib/prefetch';
 import { parseProductControls, productQuery } from '@/lib/productQuery';
@@ -16,7 +17,7 @@ export default async function ProductsPage({ searchParams }: { searchParams: Pro
         <ProductsView />
       </LiveHydration>
       <aside className={styles.aside}>
-        <ActivityFeed compact limit={15} />
+        <ActivityFeed compact limit={15} since={activitySince()} />
       </aside>
     </main>
   );

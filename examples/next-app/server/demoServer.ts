@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { EmbeddedMongo } from '@mongo-live/embedded-mongo';
-import { createBridge } from '@mongo-live/server-bridge';
+import { createBridge, RECOMMENDED_SERVER_HEARTBEAT } from '@mongo-live/server-bridge';
 import { MongoClient } from 'mongodb';
 import next from 'next';
 import { Server as SocketServer } from 'socket.io';
@@ -55,8 +55,9 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     const seeded = await seedIfEmpty(mongo.db(options.dbName));
     setDemoContext({ mongo, dbName: options.dbName });
 
-    // socket.io leaves upgrades of other paths alone (Next's dev server uses one for HMR).
-    const io = new SocketServer(http, { serveClient: false, destroyUpgrade: false });
+    // socket.io leaves upgrades of other paths alone (Next's dev server uses one for HMR). The
+    // heartbeat settings end a silently dead connection within 15 s instead of socket.io's 45 s.
+    const io = new SocketServer(http, { serveClient: false, destroyUpgrade: false, ...RECOMMENDED_SERVER_HEARTBEAT });
     const bridge = createBridge({ io, mongo, authorize: createDemoAuthorize(options.dbName) });
     const port = await listenWithFallback(http, options.port, options.host, 20, log);
 

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   if (!dev) {
     const reason = buildNeeded(dir);
     if (reason) {
-      console.log(`Building the Next.js app (${reason}); this takes about half a minute…`);
+      console.log(`Building the Next.js app (${reason}); this takes about a minute…`);
       await runNextBuild(dir);
     }
   }

@@ -1,10 +1,12 @@
-import { DEFAULT_NAMESPACE, decode, type WatchTarget } from '@mongo-live/protocol';
+import { DEFAULT_NAMESPACE, decode, type QuerySpec, type WatchTarget } from '@mongo-live/protocol';
 import type { Document, Filter, WithId } from 'mongodb';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { ChangeStream } from './change-stream/ChangeStream.js';
 import type { WatchOptions } from './change-stream/watchOptions.js';
+import { LiveError } from './LiveError.js';
 import { LiveQuery } from './live-query/LiveQuery.js';
 import { type QueryOptions, querySpecOf } from './querySpec.js';
+import type { HeartbeatOptions } from './transport/Heartbeat.js';
 import type { ConnectionStatus, LiveTransport } from './transport/LiveTransport.js';
 import { type LiveSocket, SocketTransport } from './transport/SocketTransport.js';
 
@@ -26,6 +28,11 @@ export interface LiveClientOptions {
   auth?: Record<string, unknown>;
   /** Extra socket.io-client options (reconnection delays, transports...). Ignored with `socket`. */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
+  /**
+   * Liveness check: after a few seconds without an answer from the bridge the status turns
+   * 'stale' (see {@link HeartbeatOptions}); `false` turns it off. Applies to `socket` too.
+   */
+  heartbeat?: HeartbeatOptions | false;
 }
 
 /**
@@ -91,7 +98,21 @@ export interface LiveCollection<T extends Document = Document> {
 export function createLiveClient(options: LiveClientOptions = {}): LiveClient {
   const owns = options.socket === undefined;
   const socket = (options.socket ?? openSocket(options)) as LiveSocket;
-  const transport = new SocketTransport(socket, { ownsSocket: owns });
+  const transport = new SocketTransport(socket, {
+    ownsSocket: owns,
+    ...(options.heartbeat !== undefined ? { heartbeat: options.heartbeat } : {}),
+  });
+  return liveClientOver(transport, () => transport.close());
+}
+
+/**
+ * A LiveClient over any transport: the socket one of {@link createLiveClient}, or the in-memory
+ * bridge of `@mongo-live/client/testing`. `closeTransport` runs once, after every stream closed.
+ *
+ * @example
+ * const live = liveClientOver(transport, () => transport.close());
+ */
+export function liveClientOver(transport: LiveTransport, closeTransport: () => void): LiveClient {
   const streams = new Set<ChangeStream<Document>>();
   let closed = false;
 
@@ -116,7 +137,7 @@ export function createLiveClient(options: LiveClientOptions = {}): LiveClient {
     collectionName,
     watch: (pipeline, o) => watch<T>({ db: dbName, collection: collectionName }, pipeline, o),
     find: async (filter, o) => {
-      const { docs } = await transport.request('find', querySpecOf(dbName, collectionName, filter, o));
+      const { docs } = await findRetrying(transport, querySpecOf(dbName, collectionName, filter, o));
       return docs.map((d) => decode<WithId<T>>(d));
     },
     liveQuery: (filter, o) => new LiveQuery<T>(transport, querySpecOf(dbName, collectionName, filter, o)),
@@ -138,9 +159,26 @@ export function createLiveClient(options: LiveClientOptions = {}): LiveClient {
       if (closed) return;
       closed = true;
       await Promise.all([...streams].map((s) => s.close()));
-      transport.close();
+      closeTransport();
     },
   };
+}
+
+/** How many times a `find` lost with its connection is sent again. */
+const FIND_ATTEMPTS = 3;
+
+/**
+ * A `find` is a read: when its connection drops before the answer (a node restarting, moving to
+ * another one), it is sent again once the transport is back, instead of failing with DISCONNECTED.
+ */
+async function findRetrying(transport: LiveTransport, spec: QuerySpec) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transport.request('find', spec);
+    } catch (error) {
+      if (!(error instanceof LiveError) || error.code !== 'DISCONNECTED' || attempt >= FIND_ATTEMPTS) throw error;
+    }
+  }
 }
 
 function openSocket(options: LiveClientOptions): Socket {

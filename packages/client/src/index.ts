@@ -2,8 +2,8 @@
 // (test/client/exports.test.ts compares the two).
 
 export type { WatchTarget } from '@mongo-live/protocol';
-export { EJSON, ObjectId, Timestamp } from 'bson';
 export type { ChangeStreamDocument, Document, Filter, ResumeToken, Sort, WithId } from 'mongodb';
+export { EJSON, ObjectId, Timestamp } from './bsonValues.js';
 export { ChangeStream, type ChangeStreamEvents, type StreamStatus } from './change-stream/ChangeStream.js';
 export {
   ChangeStreamObserver,
@@ -18,6 +18,7 @@ export {
   type LiveClientOptions,
   type LiveCollection,
   type LiveDb,
+  liveClientOver,
 } from './LiveClient.js';
 export { LiveError } from './LiveError.js';
 export {
@@ -28,4 +29,11 @@ export {
 } from './live-query/LiveQuery.js';
 export type { QueryOptions } from './querySpec.js';
 export { Subscribable } from './Subscribable.js';
-export type { AckData, ConnectionStatus, LiveTransport, RequestPayload } from './transport/LiveTransport.js';
+export { DEFAULT_HEARTBEAT, type HeartbeatOptions } from './transport/Heartbeat.js';
+export {
+  type AckData,
+  type ConnectionStatus,
+  isConnectionUp,
+  type LiveTransport,
+  type RequestPayload,
+} from './transport/LiveTransport.js';

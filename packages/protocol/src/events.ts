@@ -7,6 +7,7 @@ import type {
   LiveQueryAccepted,
   LiveQueryRequest,
   LiveQueryUpdate,
+  PingRequest,
   QueryErrorMessage,
   StreamErrorMessage,
   SubscriptionErrorMessage,
@@ -25,6 +26,8 @@ export interface ClientToServerEvents {
   query: (request: LiveQueryRequest, ack: Ack<LiveQueryAccepted>) => void;
   find: (request: FindRequest, ack: Ack<{ docs: EJSONDocument[] }>) => void;
   unsubscribe: (request: UnsubscribeRequest, ack: Ack<null>) => void;
+  /** Liveness check: answered at once with `null`, whatever the request holds. */
+  ping: (request: PingRequest, ack: Ack<null>) => void;
 }
 
 /** Events the bridge emits. */
@@ -38,6 +41,6 @@ export interface ServerToClientEvents {
 }
 
 /** Names of the client → server events, for validation of unknown events. */
-export const CLIENT_EVENTS = ['watch', 'query', 'find', 'unsubscribe'] as const satisfies ReadonlyArray<
+export const CLIENT_EVENTS = ['watch', 'query', 'find', 'unsubscribe', 'ping'] as const satisfies ReadonlyArray<
   keyof ClientToServerEvents
 >;

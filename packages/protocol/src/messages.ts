@@ -118,6 +118,17 @@ export interface UnsubscribeRequest {
   subId: string;
 }
 
+/**
+ * `ping`: a client's liveness check. The bridge answers at once with `null`; a client that gets no
+ * answer within a few seconds knows its connection is silently gone (see the client's heartbeat).
+ *
+ * @example
+ * socket.emit('ping', { v: PROTOCOL_VERSION }, (ack) => markAlive());
+ */
+export interface PingRequest {
+  v: typeof PROTOCOL_VERSION;
+}
+
 /** A stream or query failed for good; every subscriber of it is ended with `error`. */
 export interface StreamErrorMessage {
   streamId: string;

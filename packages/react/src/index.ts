@@ -33,6 +33,7 @@ export {
   useLiveQueryStatus,
   useSuspenseLiveQuery,
 } from './live-query/useLiveQuery.js';
+export { createServerRenderClient } from './serverRenderClient.js';
 export { type UseChangeStreamOptions, type UseChangeStreamResult, useChangeStream } from './useChangeStream.js';
 export { useLiveClient } from './useLiveClient.js';
 export { useLiveStatus } from './useLiveStatus.js';

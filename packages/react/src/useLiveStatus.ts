@@ -3,8 +3,10 @@ import { useCallback, useSyncExternalStore } from 'react';
 import { useLiveClient } from './useLiveClient.js';
 
 /**
- * The connection status of the provider's client: 'connecting' | 'connected' | 'reconnecting' |
- * 'disconnected'. Re-renders on every change.
+ * The connection status of the provider's client: 'connecting' | 'connected' | 'stale' |
+ * 'reconnecting' | 'disconnected'. 'stale' means the socket is open but the bridge stopped
+ * answering its heartbeat (or the browser is offline): shown data may be frozen. Re-renders on
+ * every change.
  *
  * @example
  * function ConnectionBadge() {

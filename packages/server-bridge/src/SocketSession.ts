@@ -47,6 +47,8 @@ export class SocketSession {
     this.handle('query', (payload) => this.query(payload));
     this.handle('find', (payload) => this.find(payload));
     this.handle('unsubscribe', (payload) => this.unsubscribe(payload));
+    // The client's heartbeat: an answer proves the connection carries packets both ways.
+    this.handle('ping', async () => null);
     (socket as unknown as Socket).onAny((event: unknown, ...args: unknown[]) => {
       if ((CLIENT_EVENTS as readonly unknown[]).includes(event)) return;
       const name = typeof event === 'string' ? event.slice(0, 64) : typeof event;

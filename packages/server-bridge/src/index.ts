@@ -6,6 +6,7 @@ export {
 } from './AccessPolicy.js';
 export { type Bridge, type BridgeOptions, type BridgeStats, createBridge } from './createBridge.js';
 export { liveDehydrateOptions } from './driverBson.js';
+export { RECOMMENDED_SERVER_HEARTBEAT } from './heartbeat.js';
 export { type BridgeLimits, DEFAULT_LIMITS } from './limits.js';
 export {
   type EffectiveQuery,

@@ -1,5 +1,6 @@
 'use client';
-import { useChangeStream } from '@mongo-live/react';
+import { Timestamp, useChangeStream } from '@mongo-live/react';
+import { useState } from 'react';
 import { useShop } from '../_components/ShopContext';
 import styles from './ActivityFeed.module.css';
 import { describeChange } from './describeChange';
@@ -9,21 +10,32 @@ const PIPELINE = [{ $match: { 'ns.coll': { $in: ['users', 'orders', 'products'] 
 const ICONS = { insert: '+', update: '↻', delete: '−', other: '•' } as const;
 const time = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
-/** Every change in the shop database, as it happens: one change stream over three collections. */
+/**
+ * Every change in the shop database: one change stream over three collections. With `since` (unix
+ * seconds, from the server's clock) it starts there, so the panel opens with the recent history
+ * (the last `limit` events of it) instead of empty; if the oplog no longer reaches back that far,
+ * it starts from now instead.
+ */
 export function ActivityFeed({
   limit = 30,
   compact = false,
   title = 'Activity',
+  since,
 }: {
   limit?: number;
   compact?: boolean;
   title?: string;
+  since?: number;
 }) {
   const { dbName } = useShop();
+  const [historyLost, setHistoryLost] = useState(false);
+  const from = since !== undefined && !historyLost ? { startAtOperationTime: new Timestamp({ t: since, i: 0 }) } : {};
   const { events, status, error } = useChangeStream({ db: dbName }, PIPELINE, {
     fullDocument: 'updateLookup',
     maxEvents: limit,
+    ...from,
   });
+  if (error && 'startAtOperationTime' in from) setHistoryLost(true);
   const lines = events.map((event) => ({ id: JSON.stringify(event._id), line: describeChange(event) })).reverse();
 
   return (
@@ -43,9 +55,11 @@ export function ActivityFeed({
           this page.
         </p>
       ) : null}
-      {error ? <p className={styles.error}>{error.message}</p> : null}
+      {error && !('startAtOperationTime' in from) ? <p className={styles.error}>{error.message}</p> : null}
       {lines.length === 0 ? (
-        <p className={styles.empty}>Nothing yet. Change a product or place an order.</p>
+        <p className={styles.empty}>
+          {status === 'connecting' ? 'Loading recent activity…' : 'Nothing yet. Change a product or place an order.'}
+        </p>
       ) : (
         <ol className={styles.list}>
           {lines.map(({ id, line }) => (

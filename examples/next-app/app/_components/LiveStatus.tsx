@@ -5,6 +5,8 @@ import styles from './LiveStatus.module.css';
 const LABELS = {
   connecting: 'Connecting…',
   connected: 'Live',
+  // The socket is open but the server stopped answering: the data on screen may be frozen.
+  stale: 'Not responding…',
   reconnecting: 'Reconnecting…',
   disconnected: 'Offline',
 } as const;

@@ -1,6 +1,7 @@
 'use client';
 import { useState, useTransition } from 'react';
 import type { Product } from '@/lib/model';
+import { useChangeFlash } from '../_components/useChangeFlash';
 import { changePrice, deleteProduct, placeOrder } from '../actions';
 import styles from './Products.module.css';
 
@@ -10,7 +11,10 @@ export function ProductCard({ product }: { product: Product }) {
   const id = String(product._id);
   const [pending, startTransition] = useTransition();
   const [message, setMessage] = useState<string>();
+  // ✕ only asks: deleting removes the product for every shopper, so it takes a second click.
+  const [confirming, setConfirming] = useState(false);
   const run = (action: () => Promise<unknown>) => startTransition(async () => void (await action()));
+  const flash = useChangeFlash(product.price);
 
   return (
     <li className={styles.card} data-testid="product" data-id={id} data-name={product.name}>
@@ -22,16 +26,38 @@ export function ProductCard({ product }: { product: Product }) {
           type="button"
           className="btn btn-ghost btn-danger"
           aria-label={`Delete ${product.name}`}
+          aria-expanded={confirming}
           disabled={pending}
-          onClick={() => run(() => deleteProduct(id))}
+          onClick={() => setConfirming(true)}
         >
           ✕
         </button>
       </div>
+      {confirming ? (
+        <div className={styles.confirm} role="alertdialog" aria-label={`Delete ${product.name}?`}>
+          <span>Delete for everyone?</span>
+          <button
+            type="button"
+            className="btn btn-danger-solid"
+            disabled={pending}
+            onClick={() => run(() => deleteProduct(id))}
+          >
+            Delete
+          </button>
+          <button type="button" className="btn" disabled={pending} onClick={() => setConfirming(false)}>
+            Keep
+          </button>
+        </div>
+      ) : null}
       <h3 className={styles.name}>{product.name}</h3>
       <div className={styles.meta}>
-        {/* Keyed by price so the flash replays on every live change. */}
-        <span key={product.price} className={styles.price} data-testid="price">
+        {/* Re-keyed on each real price change so the flash replays; never on mount. */}
+        <span
+          key={flash}
+          className={flash ? `${styles.price} ${styles.flash}` : styles.price}
+          data-flash={flash || undefined}
+          data-testid="price"
+        >
           {money.format(product.price)}
         </span>
         <span className={product.stock > 0 ? styles.stock : styles.soldOut}>

@@ -14,12 +14,13 @@ import { applyDiffs, type DocList, EMPTY_LIST, listOf, reconcile } from './DocLi
 /**
  * Status of a live query: 'loading' until its first snapshot, 'live' while it is known to be
  * current, 'reconnecting' while it is not (connection lost, the bridge node closing, a missed
- * update) until a fresh snapshot arrives, then 'error' or 'closed'.
+ * update) until a fresh snapshot arrives, then 'error' or 'closed'. 'stale': subscribed, but the
+ * connection stopped answering (ConnectionStatus 'stale'); back to 'live' with nothing missed.
  *
  * @example
- * const badge: Record<LiveQueryStatus, string> = { loading: '…', live: '●', reconnecting: '○', error: '!', closed: '' };
+ * const badge: Record<LiveQueryStatus, string> = { loading: '…', live: '●', stale: '◌', reconnecting: '○', error: '!', closed: '' };
  */
-export type LiveQueryStatus = 'loading' | 'live' | 'reconnecting' | 'error' | 'closed';
+export type LiveQueryStatus = 'loading' | 'live' | 'stale' | 'reconnecting' | 'error' | 'closed';
 
 /**
  * State of a live query, read through `getSnapshot()`: a new object whenever something changes,
@@ -48,6 +49,7 @@ export interface LiveQueryOptions<T> {
 const STATUS_OF: Record<SubscriptionPhase, LiveQueryStatus> = {
   connecting: 'loading',
   open: 'live',
+  stale: 'stale',
   reconnecting: 'reconnecting',
   closed: 'closed',
   error: 'error',
@@ -152,13 +154,14 @@ export class LiveQuery<T = Document> extends Subscribable {
     }
     this.version = update.version;
     this.list = applyDiffs(this.list, update.diffs);
-    if (this.subscription.phase === 'open') this.publish(this.state.status);
+    const phase = this.subscription.phase;
+    if (phase === 'open' || phase === 'stale') this.publish(this.state.status);
   }
 
   private phaseChanged(phase: SubscriptionPhase): void {
     if (phase === 'error') return; // failed() publishes it with the error
     this.publish(STATUS_OF[phase]);
-    if (phase === 'open') this.settleFirst.resolve(this.list.docs as WithId<T>[]);
+    if (phase === 'open' || phase === 'stale') this.settleFirst.resolve(this.list.docs as WithId<T>[]);
   }
 
   private failed(error: LiveError): void {

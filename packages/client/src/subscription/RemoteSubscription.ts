@@ -1,13 +1,15 @@
 import type { SubscriptionErrorMessage, WireError } from '@mongo-live/protocol';
 import { LiveError } from '../LiveError.js';
-import type { ConnectionStatus, LiveTransport } from '../transport/LiveTransport.js';
+import { type ConnectionStatus, isConnectionUp, type LiveTransport } from '../transport/LiveTransport.js';
 
 /**
  * Where a remote subscription is: 'connecting' until the bridge first accepts it, 'open', then
  * 'reconnecting' whenever the bridge no longer holds it (connection lost, the node is closing,
  * a gap or an overflow) until a new request is accepted, and finally 'closed' or 'error'.
+ * 'stale': open, but the connection stopped answering (ConnectionStatus 'stale'); the bridge still
+ * holds it, so it returns to 'open' with nothing missed, or goes 'reconnecting'.
  */
-export type SubscriptionPhase = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'error';
+export type SubscriptionPhase = 'connecting' | 'open' | 'stale' | 'reconnecting' | 'closed' | 'error';
 
 /** Where a kind routes the server messages it listens to: by the channel id the ack named. */
 export interface SubscriptionRoutes<D> {
@@ -198,7 +200,7 @@ export class RemoteSubscription<A extends { subId: string }, D> {
     if (!this.guard(() => this.kind.accepted(ack, data)) || epoch !== this.epoch) return;
     if (end && 'subError' in end) this.subscriptionEnded(end.subError);
     else if (end && 'error' in end) this.fail(LiveError.fromWire(end.error));
-    else this.setPhase('open');
+    else this.setPhase(this.transport.status === 'stale' ? 'stale' : 'open');
   }
 
   private rejected(epoch: number, error: unknown): void {
@@ -207,7 +209,7 @@ export class RemoteSubscription<A extends { subId: string }, D> {
     const live = error instanceof LiveError ? error : new LiveError('SERVER_ERROR', String(error));
     if (live.code === 'DISCONNECTED') {
       // The status listener subscribes again when the connection is back.
-      if (this.transport.status === 'connected') this.subscribe();
+      if (isConnectionUp(this.transport.status)) this.subscribe();
       return;
     }
     this.fail(live);
@@ -231,7 +233,7 @@ export class RemoteSubscription<A extends { subId: string }, D> {
   }
 
   private async unsubscribe(subId: string): Promise<void> {
-    if (this.transport.status !== 'connected') return; // the server forgets subscriptions of a lost socket
+    if (!isConnectionUp(this.transport.status)) return; // the server forgets subscriptions of a lost socket
     await this.transport.request('unsubscribe', { subId }).catch(() => undefined);
   }
 
@@ -263,7 +265,13 @@ export class RemoteSubscription<A extends { subId: string }, D> {
 
   private readonly handleStatus = (status: ConnectionStatus) => {
     if (this.stopped) return;
+    // Stale is not a loss: the bridge still holds the subscription; only say the data may lag.
+    if (status === 'stale') {
+      if (this.current === 'open') this.setPhase('stale');
+      return;
+    }
     if (status === 'connected') {
+      if (this.current === 'stale') this.setPhase('open');
       if (this.active === undefined && this.inFlight === undefined) this.subscribe();
       return;
     }

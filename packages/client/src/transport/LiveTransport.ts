@@ -1,12 +1,26 @@
 import type { AckResult, ClientToServerEvents, ServerToClientEvents } from '@mongo-live/protocol';
 
 /**
- * Connection state of a client, as shown in a UI.
+ * Connection state of a client, as shown in a UI. `'stale'`: the socket is still open but the
+ * bridge has not answered a heartbeat (or the browser went offline), so data may be frozen; it
+ * returns to `'connected'` on the next answer (nothing to catch up: the connection never dropped)
+ * or goes `'reconnecting'` when socket.io gives the connection up.
  *
  * @example
  * live.onStatus((status: ConnectionStatus) => badge.textContent = status);
  */
-export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+export type ConnectionStatus = 'connecting' | 'connected' | 'stale' | 'reconnecting' | 'disconnected';
+
+/**
+ * True while the socket is up ('connected' or 'stale'): its subscriptions still exist on the
+ * bridge, so an unsubscribe is worth sending and nothing needs re-subscribing.
+ *
+ * @example
+ * if (isConnectionUp(transport.status)) void transport.request('unsubscribe', { subId });
+ */
+export function isConnectionUp(status: ConnectionStatus): boolean {
+  return status === 'connected' || status === 'stale';
+}
 
 /**
  * Payload of a client → server event, without the protocol version (the transport adds it).

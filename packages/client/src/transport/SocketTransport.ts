@@ -7,6 +7,7 @@ import {
 import type { Socket } from 'socket.io-client';
 import { LiveError } from '../LiveError.js';
 import { Subscribable } from '../Subscribable.js';
+import { Heartbeat, type HeartbeatOptions } from './Heartbeat.js';
 import type { AckData, ConnectionStatus, LiveTransport, RequestPayload } from './LiveTransport.js';
 
 /**
@@ -26,6 +27,8 @@ export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export interface SocketTransportOptions {
   /** When true (a socket the client created itself), `close()` disconnects it. Default false. */
   ownsSocket?: boolean;
+  /** Liveness check ('stale' status) settings; `false` turns it off. Default {@link DEFAULT_HEARTBEAT}. */
+  heartbeat?: HeartbeatOptions | false;
 }
 
 /**
@@ -48,6 +51,7 @@ export class SocketTransport extends Subscribable<(status: ConnectionStatus) => 
   private everConnected: boolean;
   private closed = false;
   private readonly ownsSocket: boolean;
+  private readonly heartbeat: Heartbeat | undefined;
   /** The bridge said `closing`: a server-side disconnect that follows must not end the client. */
   private leaving = false;
   /** Rejecters of requests sent and not yet acknowledged. */
@@ -63,6 +67,11 @@ export class SocketTransport extends Subscribable<(status: ConnectionStatus) => 
     this.ownsSocket = options.ownsSocket ?? false;
     this.everConnected = socket.connected;
     this.current = socket.connected ? 'connected' : 'connecting';
+    if (options.heartbeat !== false)
+      this.heartbeat = new Heartbeat(socket, options.heartbeat ?? {}, (stale) => {
+        if (this.socket.connected) this.setStatus(stale ? 'stale' : 'connected');
+      });
+    if (socket.connected) this.heartbeat?.start();
     socket.on('connect', this.handleConnect);
     socket.on('disconnect', this.handleDisconnect);
     socket.on('connect_error', this.handleConnectError);
@@ -137,6 +146,7 @@ export class SocketTransport extends Subscribable<(status: ConnectionStatus) => 
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.heartbeat?.stop();
     const error = new LiveError('CLOSED', 'the live client is closed');
     for (const fail of [...this.inFlight]) fail(error);
     for (const entry of [...this.waiting]) entry.fail(error);
@@ -159,11 +169,13 @@ export class SocketTransport extends Subscribable<(status: ConnectionStatus) => 
   private readonly handleConnect = () => {
     this.everConnected = true;
     this.leaving = false;
+    this.heartbeat?.start();
     this.setStatus('connected');
     for (const entry of [...this.waiting]) entry.go();
   };
 
   private readonly handleDisconnect = (reason: Socket.DisconnectReason) => {
+    this.heartbeat?.stop();
     // A node that said `closing` may also disconnect us; socket.io does not reconnect after a
     // server-side disconnect by itself, but here another node is the way on.
     if (reason === 'io server disconnect' && this.leaving && !this.closed) this.socket.connect();

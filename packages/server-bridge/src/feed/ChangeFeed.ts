@@ -10,6 +10,12 @@ import { type FeedFamily, familyOptions } from './family.js';
 import { type PositionKey, type StartPoint, startKey, startOptions, tokenKey } from './position.js';
 import { ReplayBuffer } from './ReplayBuffer.js';
 
+interface Waiter {
+  resolve(): void;
+  reject(error: unknown): void;
+  promise: Promise<void>;
+}
+
 /** Something a feed delivers events to: a watch group, or the live queries of a collection. */
 export interface FeedConsumer {
   /** The raw events of one batch that may concern this consumer (never empty), and the token after them. */
@@ -57,9 +63,10 @@ export class ChangeFeed {
   private readonly buffer: ReplayBuffer;
   private readonly index = new EventIndex<FeedConsumer>();
   private readonly catchUps = new Set<CatchUp>();
-  private gathering:
-    | { members: CatchUpMember[]; starts: Map<CatchUpMember, StartPoint>; opened: Promise<void> }
-    | undefined;
+  private gathering: { members: CatchUpMember[] } | undefined;
+  /** Where each resuming member asked to start, and its pending answer. */
+  private readonly starts = new WeakMap<CatchUpMember, StartPoint>();
+  private readonly waiters = new Map<CatchUpMember, Waiter>();
   private positionToken: unknown;
   private posKey: PositionKey | undefined;
   private tickedToken: unknown;
@@ -67,6 +74,7 @@ export class ChangeFeed {
   private opening: Promise<void> | undefined;
   private over = false;
   private reserved = false;
+  private openStarts: StartPoint[] | undefined;
 
   constructor(
     readonly scope: FeedScope,
@@ -94,12 +102,30 @@ export class ChangeFeed {
     return this.index.size;
   }
 
-  /** Opens the feed's stream (once): at `start` when given, else at the current cluster time. */
+  /**
+   * Opens the feed's stream (once). Opened for a resuming subscription, it waits briefly for the
+   * others of a reconnect storm and starts at the oldest of their positions, so they are all served
+   * from its replay buffer; otherwise it starts where MongoDB is now.
+   */
   open(start?: StartPoint): Promise<void> {
-    this.opening ??= this.openAt(start).catch((error) => {
-      this.end(toWireError(error));
-      throw error;
-    });
+    if (start && !this.opening) {
+      const starts: StartPoint[] = [];
+      this.openStarts = starts;
+      this.opening = new Promise<void>((resolve) => setTimeout(resolve, this.settings.gatherMs * 4)).then(async () => {
+        this.openStarts = undefined;
+        try {
+          await this.openAt(oldest(starts));
+        } catch (error) {
+          // The oldest position is gone: start now; each resumer learns of its own loss from its catch-up.
+          if (toWireError(error).code !== 'HISTORY_LOST') throw error;
+          await this.openAt(undefined);
+        }
+      });
+      this.opening.catch((error) => this.end(toWireError(error)));
+    }
+    if (start) this.openStarts?.push(start);
+    this.opening ??= this.openAt(undefined);
+    this.opening.catch((error) => this.end(toWireError(error)));
     return this.opening;
   }
 
@@ -118,7 +144,13 @@ export class ChangeFeed {
       this.settings.maxBatch,
     );
     this.stream = stream;
-    await stream.open();
+    try {
+      await stream.open();
+    } catch (error) {
+      this.reserved = false;
+      this.settings.releaseStream();
+      throw error;
+    }
     if (this.over) return;
     this.setPosition(stream.token ?? (start && 'token' in start ? start.token : undefined));
     this.buffer.reset(start ? startKey(start) : this.posKey);
@@ -157,7 +189,7 @@ export class ChangeFeed {
     const key = startKey(start);
     if (key === undefined)
       throw new BridgeError('INVALID_REQUEST', 'the resume token is not a MongoDB 4.2+ resume token');
-    await this.open();
+    await this.open(start);
     if (this.over) throw new BridgeError('CLOSED', 'the change feed ended');
     if (this.canHandOver(key)) return member.handover(key);
     for (const catchUp of this.catchUps) if (catchUp.tryJoin(member)) return catchUp.opened;
@@ -169,37 +201,66 @@ export class ChangeFeed {
     this.end(error, false);
   }
 
+  /**
+   * Queues a member for the next catch-up stream (opened after `gatherMs`, from the oldest queued
+   * position). Resolves when the member's catch-up opened; rejects only with the member's own error.
+   */
   private gather(member: CatchUpMember, start: StartPoint): Promise<void> {
     if (!this.gathering) {
       const members: CatchUpMember[] = [];
-      const starts = new Map<CatchUpMember, StartPoint>();
-      const opened = new Promise<void>((resolve, reject) => {
-        setTimeout(() => {
-          if (this.gathering?.members === members) this.gathering = undefined;
-          this.startCatchUp(members, starts).then(resolve, reject);
-        }, this.settings.gatherMs);
-      });
-      opened.catch(() => undefined);
-      this.gathering = { members, starts, opened };
+      this.gathering = { members };
+      setTimeout(() => {
+        if (this.gathering?.members === members) this.gathering = undefined;
+        void this.startCatchUp(members);
+      }, this.settings.gatherMs);
     }
     this.gathering.members.push(member);
-    this.gathering.starts.set(member, start);
-    return this.gathering.opened;
+    this.starts.set(member, start);
+    let waiter = this.waiters.get(member);
+    if (!waiter) {
+      let settle!: Waiter;
+      const promise = new Promise<void>((resolve, reject) => {
+        settle = { resolve, reject, promise: undefined as unknown as Promise<void> };
+      });
+      settle.promise = promise;
+      waiter = settle;
+      this.waiters.set(member, waiter);
+    }
+    return waiter.promise;
   }
 
-  private async startCatchUp(members: CatchUpMember[], starts: Map<CatchUpMember, StartPoint>): Promise<void> {
+  private settle(member: CatchUpMember, error?: unknown): void {
+    const waiter = this.waiters.get(member);
+    if (!waiter) return;
+    this.waiters.delete(member);
+    if (error === undefined) waiter.resolve();
+    else waiter.reject(error);
+  }
+
+  private async startCatchUp(members: CatchUpMember[]): Promise<void> {
     const live = members.filter((m) => !m.cancelled);
-    if (live.length === 0 || this.over) return;
+    for (const m of members) if (m.cancelled) this.settle(m, new BridgeError('CLOSED', 'cancelled'));
+    if (this.over) {
+      for (const m of live) this.settle(m, new BridgeError('CLOSED', 'the change feed ended'));
+      return;
+    }
     // Members the feed caught up with meanwhile need no stream.
     const behind: CatchUpMember[] = [];
     for (const m of live) {
-      if (this.canHandOver(m.key)) m.handover(m.key);
-      else behind.push(m);
+      if (this.canHandOver(m.key)) {
+        m.handover(m.key);
+        this.settle(m);
+      } else behind.push(m);
     }
-    if (behind.length === 0) return;
+    if (behind.length === 0) return this.checkIdle();
     const oldest = behind.reduce((a, b) => (a.key <= b.key ? a : b));
-    const start = starts.get(oldest)!;
-    this.settings.reserveStream();
+    const start = this.starts.get(oldest) ?? { token: undefined };
+    try {
+      this.settings.reserveStream();
+    } catch (error) {
+      for (const m of behind) this.settle(m, error);
+      return this.checkIdle();
+    }
     const catchUp = new CatchUp(
       {
         mongo: this.settings.mongo,
@@ -208,20 +269,33 @@ export class ChangeFeed {
         maxBatch: this.settings.maxBatch,
         canHandOver: (key) => this.canHandOver(key),
         isAhead: (key) => this.posKey === undefined || key > this.posKey,
-        done: (c, _failed, retry) => this.catchUpDone(c, retry, starts),
+        bufferBase: () => this.buffer.base,
+        extendBack: (base, events) => this.buffer.extendBack(base, events),
+        done: (c, failed, retry, error) => this.catchUpDone(c, failed, retry, error),
       },
       start,
       behind,
     );
     this.catchUps.add(catchUp);
-    await catchUp.opened;
+    catchUp.opened.then(
+      () => {
+        for (const m of behind) this.settle(m);
+      },
+      () => undefined, // catchUpDone settles each member with its own outcome
+    );
   }
 
-  private catchUpDone(catchUp: CatchUp, retry: CatchUpMember[], starts: Map<CatchUpMember, StartPoint>): void {
+  private catchUpDone(catchUp: CatchUp, failed: CatchUpMember[], retry: CatchUpMember[], error?: WireError): void {
     if (this.catchUps.delete(catchUp)) this.settings.releaseStream();
+    const wire = error as WireError | undefined;
+    const cause = wire
+      ? new BridgeError(wire.code, wire.message, wire.mongoCode)
+      : new BridgeError('CLOSED', 'the catch-up ended');
+    for (const member of failed) this.settle(member, cause);
     for (const member of retry) {
-      const start = starts.get(member);
-      if (start) void this.gather(member, start).catch((error) => member.failed(toWireError(error)));
+      const start = this.starts.get(member);
+      if (start && !member.cancelled) void this.gather(member, start).catch((e) => member.failed(toWireError(e)));
+      else this.settle(member, new BridgeError('CLOSED', 'cancelled'));
     }
     this.checkIdle();
   }
@@ -296,4 +370,18 @@ export class ChangeFeed {
     this.settings.ended(this);
     if (notify) for (const consumer of consumers) consumer.ended(error);
   }
+}
+
+/** The start point with the oldest position (comparable ones only). */
+function oldest(starts: StartPoint[]): StartPoint | undefined {
+  let best: StartPoint | undefined;
+  let bestKey: PositionKey | undefined;
+  for (const start of starts) {
+    const key = startKey(start);
+    if (key !== undefined && (bestKey === undefined || key < bestKey)) {
+      best = start;
+      bestKey = key;
+    }
+  }
+  return best;
 }

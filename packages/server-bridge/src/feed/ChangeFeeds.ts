@@ -123,7 +123,7 @@ export class ChangeFeeds {
       );
     const key = streamKey(spec.scope, spec.pipeline, output, spec.grant);
     const feed = this.feed(spec.scope, familyOf(spec.options));
-    await feed.open();
+    await feed.open(startPointOf(spec.options));
     let group = this.groups.get(key);
     if (!group || group.feed !== feed) {
       const restricted = spec.grant.kind === 'restricted' ? spec.grant : undefined;

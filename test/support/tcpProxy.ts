@@ -1,12 +1,16 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
- * A TCP proxy in front of the demo server, so a test can cut the browser's connection for real
- * (every open socket reset, new ones refused) and restore it, without touching the server.
+ * A TCP proxy in front of a server, so a test can break the client's connection for real without
+ * touching the server: `cut()` resets every open socket and refuses new ones (a clean, visible
+ * loss); `stall()` silently stops forwarding in both directions while every socket stays open (a
+ * dead Wi-Fi or a NAT dropping packets: nobody is told anything), and `restore()` ends either,
+ * delivering what a stall held back, in order.
  */
 export interface TcpProxy {
   port: number;
   cut(): void;
+  stall(): void;
   restore(): void;
   close(): Promise<void>;
 }
@@ -14,6 +18,14 @@ export interface TcpProxy {
 export async function startTcpProxy(targetPort: number, host = '127.0.0.1'): Promise<TcpProxy> {
   const open = new Set<Socket>();
   let down = false;
+  let stalled = false;
+  /** Bytes a stall kept from their destination, in arrival order. */
+  let held: Array<{ to: Socket; chunk: Buffer }> = [];
+  const forward = (from: Socket, to: Socket) =>
+    from.on('data', (chunk: Buffer) => {
+      if (stalled) held.push({ to, chunk });
+      else if (!to.destroyed) to.write(chunk);
+    });
   const server: Server = createServer((client) => {
     if (down) {
       client.resetAndDestroy();
@@ -22,7 +34,8 @@ export async function startTcpProxy(targetPort: number, host = '127.0.0.1'): Pro
     const upstream = connect(targetPort, host);
     open.add(client);
     open.add(upstream);
-    client.pipe(upstream).pipe(client);
+    forward(client, upstream);
+    forward(upstream, client);
     const end = () => {
       client.destroy();
       upstream.destroy();
@@ -37,11 +50,17 @@ export async function startTcpProxy(targetPort: number, host = '127.0.0.1'): Pro
     port: (server.address() as { port: number }).port,
     cut() {
       down = true;
+      held = [];
       for (const socket of open) socket.resetAndDestroy();
       open.clear();
     },
+    stall() {
+      stalled = true;
+    },
     restore() {
       down = false;
+      stalled = false;
+      for (const { to, chunk } of held.splice(0)) if (!to.destroyed) to.write(chunk);
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,0 +1,11 @@
+// The live-query semantics without I/O, for code outside the bridge that must agree with it to the
+// letter (the in-memory testing client of @mongo-live/client/testing): filter matching, sort order
+// with the `_id` tiebreak, skip/limit windows, projection and the diffs they produce. Nothing here
+// touches the network or the driver's connection; BSON comes through driverBson.ts (in a browser
+// bundle, map that module to `bson`, as the repository's Storybook does).
+export type { EffectiveQuery } from './live-query/index.js';
+export { LiveQueryEngine } from './live-query/LiveQueryEngine.js';
+export { compileMatcher, type Matcher } from './live-query/matcher.js';
+export { normalizeNumbers } from './live-query/normalize.js';
+export { SortOrder } from './live-query/SortOrder.js';
+export { valueKey } from './live-query/valueKey.js';

@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+// The consumer test: what a user gets from npm. Builds and packs every package, checks each
+// tarball (its files, publint, @arethetypeswrong/cli), installs the tarballs into scratch apps
+// outside the repository (with mongodb 6 and 7, React 18 and 19, a browser-only app and a Next.js
+// App Router app), and there imports ESM and CJS, typechecks strict code under moduleResolution
+// bundler and nodenext with skipLibCheck false (and checks a deliberately wrong file fails), runs
+// a bridge + client round trip, and builds the Next.js app.
+//
+// node test/consumer/run.mjs [--skip-build] [--only=name,name] [--keep]
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkTarball, packAll } from './pack.mjs';
+import { run, step, summary } from './steps.mjs';
+
+const root = new URL('../..', import.meta.url).pathname;
+const fixtures = new URL('./fixtures/', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
+const keep = args.includes('--keep');
+const started = Date.now();
+
+const PACKAGES = ['protocol', 'client', 'react', 'server-bridge', 'embedded-mongo'];
+const common = {
+  '@tanstack/react-query': '^5.0.0',
+  'socket.io-client': '^4.8.0',
+  typescript: '~5.9.0',
+  '@types/node': '^20.19.0',
+};
+const server = { 'socket.io': '^4.8.0' };
+const react19 = { react: '^19.0.0', 'react-dom': '^19.0.0', '@types/react': '^19.0.0', '@types/react-dom': '^19.0.0' };
+const react18 = { react: '^18.2.0', 'react-dom': '^18.2.0', '@types/react': '^18.2.0', '@types/react-dom': '^18.2.0' };
+
+/** The scratch apps: what each installs and which checks run in it. */
+const APPS = [
+  {
+    name: 'mongodb7-react19',
+    packages: PACKAGES,
+    deps: { ...common, ...server, ...react19, mongodb: '^7.0.0' },
+    kind: 'full',
+  },
+  // The floor of the peer range, with the oldest React the react package claims.
+  {
+    name: 'mongodb6-react18',
+    packages: PACKAGES,
+    deps: { ...common, ...server, ...react18, mongodb: '~6.8.0' },
+    kind: 'full',
+  },
+  // A browser app that never names mongodb: the document types must still not become `any`.
+  {
+    name: 'browser-react19',
+    packages: ['protocol', 'client', 'react'],
+    deps: { ...common, ...react19 },
+    kind: 'browser',
+  },
+  {
+    name: 'next-app-router',
+    packages: ['protocol', 'client', 'react'],
+    deps: { ...common, ...react19, next: '~16.4.0' },
+    kind: 'next',
+  },
+].filter((app) => !only || only.includes(app.name));
+
+const TSCONFIG_BASE = {
+  compilerOptions: {
+    strict: true,
+    skipLibCheck: false,
+    noEmit: true,
+    target: 'ES2022',
+    lib: ['ES2023', 'DOM', 'DOM.Iterable'],
+    module: 'ESNext',
+    moduleResolution: 'Bundler',
+    jsx: 'react-jsx',
+    types: ['node'],
+  },
+};
+
+const scratch = mkdtempSync(join(tmpdir(), 'mongo-live-consumer-'));
+console.log(`consumer test in ${scratch}`);
+
+if (!args.includes('--skip-build')) {
+  await step('build the packages', () =>
+    run('npm', ['run', 'build', ...PACKAGES.flatMap((p) => ['-w', `packages/${p}`])], { cwd: root }),
+  );
+}
+const tarballs = await step('npm pack every package', () => packAll(root, PACKAGES, join(scratch, 'tarballs')));
+
+// Tarball checks and the scratch installs run side by side: the installs wait on the network.
+await Promise.all([
+  ...PACKAGES.map((name) => step(`tarball ${name}: files, publint, attw`, () => checkTarball(root, tarballs[name]))),
+  ...APPS.map((app) => step(`app ${app.name}`, () => runApp(app))),
+]);
+
+async function runApp(app) {
+  const dir = join(scratch, app.name);
+  mkdirSync(dir, { recursive: true });
+  const dependencies = { ...app.deps };
+  for (const p of app.packages) dependencies[`@mongo-live/${p}`] = `file:${tarballs[p].file}`;
+  const pkg = { name: `consumer-${app.name}`, private: true, type: 'module', dependencies };
+  if (app.kind === 'next') pkg.scripts = { build: 'next build' };
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+  cpSync(join(fixtures, 'shared'), dir, { recursive: true });
+  if (app.kind === 'full') cpSync(join(fixtures, 'full'), dir, { recursive: true });
+  if (app.kind === 'next') cpSync(join(fixtures, 'next'), dir, { recursive: true });
+  const log = [];
+  const sh = (cmd, cmdArgs, opts = {}) => run(cmd, cmdArgs, { cwd: dir, log, ...opts });
+  const t0 = Date.now();
+  await sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error']);
+  log.push(`  npm install: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+  const code = app.kind === 'full' ? ['Products.tsx', 'server.ts'] : ['Products.tsx'];
+  if (app.kind === 'next') code.push('app/layout.tsx', 'app/LiveBadge.tsx', 'app/page.tsx');
+  for (const resolution of ['bundler', 'nodenext']) {
+    // The next app is checked with the bundler resolution Next.js itself uses.
+    if (app.kind === 'next' && resolution === 'nodenext') continue;
+    await typecheck(dir, resolution, code, sh);
+  }
+  if (app.kind === 'full') {
+    await sh('node', ['imports.mjs']);
+    await sh('node', ['imports.cjs']);
+    log.push((await sh('node', ['roundtrip.mjs'])).trim().replace(/^/gm, '    '));
+  }
+  if (app.kind === 'next') {
+    await sh('npx', ['next', 'build'], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  }
+  return log.join('\n');
+}
+
+function tsconfig(dir, resolution, files) {
+  const name = `tsconfig.${resolution}.json`;
+  const base = JSON.parse(JSON.stringify(TSCONFIG_BASE));
+  if (resolution === 'nodenext')
+    Object.assign(base.compilerOptions, { module: 'NodeNext', moduleResolution: 'NodeNext' });
+  writeFileSync(join(dir, name), JSON.stringify({ ...base, files }, null, 2));
+  return name;
+}
+
+/**
+ * One tsc run per resolution: the app's files and wrong.tsx together. It must fail on exactly the
+ * wrong file's two marked lines, and nowhere else (so the app's own files compile).
+ */
+async function typecheck(dir, resolution, files, sh) {
+  const out = await sh('npx', ['tsc', '-p', tsconfig(dir, resolution, [...files, 'wrong.tsx'])], {
+    expectFailure: true,
+  });
+  const errors = out.split('\n').filter((l) => /error TS\d+/.test(l));
+  const expected = [/^wrong\.tsx\(8,\d+\): error TS2322/, /^wrong\.tsx\(9,\d+\): error TS2322/];
+  const ok = errors.length === 2 && expected.every((re) => errors.some((e) => re.test(e)));
+  if (!ok) throw new Error(`tsc (${resolution}) on wrong.tsx: expected the two marked errors, got:\n${out}`);
+}
+
+const failed = summary(Date.now() - started);
+if (!keep && !failed) rmSync(scratch, { recursive: true, force: true });
+else console.log(`scratch apps kept in ${scratch}`);
+process.exit(failed ? 1 : 0);
