@@ -73,7 +73,12 @@ function schemas(limits: BridgeLimits) {
       .max(32)
       .optional(),
     limit: z.number().int().min(0).max(limits.maxQueryLimit).optional(),
-    skip: z.number().int().min(0).optional(),
+    skip: z
+      .number()
+      .int()
+      .min(0)
+      .max(limits.maxQuerySkip, `skip is over maxQuerySkip (${limits.maxQuerySkip})`)
+      .optional(),
     projection: ejsonDoc.optional(),
   };
   return {
@@ -85,6 +90,7 @@ function schemas(limits: BridgeLimits) {
       options: watchOptions.optional(),
     }),
     query: z.strictObject({ ...querySpec, subId }),
+    count: z.strictObject({ v, subId, db: dbName, collection: collName, filter: ejsonDoc.optional() }),
     find: z.strictObject(querySpec),
     unsubscribe: z.strictObject({ v, subId }),
   };
@@ -146,6 +152,19 @@ export class RequestValidator {
 
   query(raw: unknown): ValidQuery & { subId: string } {
     const req = this.parse('query', this.schemas.query, raw);
+    // A live query holds its skipped prefix too (for exact diffs at the skip boundary).
+    const held = (req.skip ?? 0) + Math.abs(req.limit ?? 0);
+    if (held > this.limits.maxQueryResults)
+      throw new BridgeError(
+        'LIMIT_EXCEEDED',
+        `a live query holds skip + limit documents (${held}), at most maxQueryResults (${this.limits.maxQueryResults})`,
+      );
+    return { ...this.querySpec(req), subId: req.subId };
+  }
+
+  /** A `count` request: a query of only a filter. */
+  count(raw: unknown): ValidQuery & { subId: string } {
+    const req = this.parse('count', this.schemas.count, raw);
     return { ...this.querySpec(req), subId: req.subId };
   }
 
@@ -157,7 +176,7 @@ export class RequestValidator {
     return { subId: this.parse('unsubscribe', this.schemas.unsubscribe, raw).subId };
   }
 
-  private querySpec(req: z.infer<ReturnType<typeof schemas>['find']>): ValidQuery {
+  private querySpec(req: Omit<z.infer<ReturnType<typeof schemas>['find']>, 'v'>): ValidQuery {
     const filter = req.filter ?? {};
     guardOperators(filter, 'filter');
     const q: ValidQuery = { db: req.db, collection: req.collection, filter: decodeEjson(filter, 'filter') as Document };

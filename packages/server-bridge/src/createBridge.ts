@@ -110,10 +110,15 @@ export function createBridge(options: BridgeOptions): Bridge {
   });
   const liveQueries = createLiveQueryService({
     mongo,
+    limits,
     feeds,
     emitUpdate: (queryId, update) =>
       outbox.toRoom(queryRoom(queryId), 'query:update', update, (socketId) =>
         sessions.get(socketId)?.queryOverflow(queryId),
+      ),
+    emitCount: (countId, update) =>
+      outbox.toRoom(queryRoom(countId), 'count:update', update, (socketId) =>
+        sessions.get(socketId)?.queryOverflow(countId),
       ),
     emitError: (queryId, error: WireError) => {
       outbox.toRoom(queryRoom(queryId), 'query:error', { queryId, error });
