@@ -14,10 +14,14 @@ const entries: Record<string, string> = {
   '@mongo-live/react': src('react/src/index.ts'),
 };
 // Exact names only: '@mongo-live/client' must not capture '@mongo-live/client/testing'.
-const alias = Object.entries(entries).map(([name, file]) => ({
-  find: new RegExp(`^${name.replace(/[/]/g, '\\/')}$`),
-  replacement: file,
-}));
+const alias = [
+  ...Object.entries(entries).map(([name, file]) => ({
+    find: new RegExp(`^${name.replace(/[/]/g, '\\/')}$`),
+    replacement: file,
+  })),
+  // The example app's own `@/` imports (its components are tested in test/example).
+  { find: /^@\/(.*)$/, replacement: `${fileURLToPath(new URL('./examples/next-app/', import.meta.url))}$1` },
+];
 
 export default defineConfig({
   resolve: { alias },

@@ -29,7 +29,10 @@ export interface TestMongo {
  * it('inserts', async () => { await mongo.db.collection('c').insertOne({ a: 1 }); });
  */
 export async function startTestMongo(
-  options: { dbPrefix?: string; /** Embedded only: oplog entries kept (small values make HISTORY_LOST reachable). */ oplogCapacity?: number } = {},
+  options: {
+    dbPrefix?: string /** Embedded only: oplog entries kept (small values make HISTORY_LOST reachable). */;
+    oplogCapacity?: number;
+  } = {},
 ): Promise<TestMongo> {
   const external = process.env.MONGODB_URI;
   let uri: string;
