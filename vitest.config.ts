@@ -33,7 +33,7 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['test/conformance/**', 'test/e2e/**', '**/node_modules/**'],
+          exclude: ['test/conformance/**', 'test/e2e/**', 'test/scale/**', '**/node_modules/**'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -60,6 +60,19 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'scale',
+          environment: 'node',
+          // Each file runs several bridge processes and a database: one file at a time, so they
+          // neither starve each other nor the other tests of the 2 cores.
+          include: ['test/scale/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
       {

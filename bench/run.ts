@@ -10,6 +10,8 @@ import { measureDiffApply } from './scenarios/diffApply.js';
 import { measureDispatch } from './scenarios/dispatch.js';
 import { measureEmbedded } from './scenarios/embedded.js';
 import { measureFanout } from './scenarios/fanout.js';
+import { measureFeedDispatch } from './scenarios/feedDispatch.js';
+import { measureBroadcastFloor, measureFeeds } from './scenarios/feeds.js';
 import { measureLatency } from './scenarios/latency.js';
 import { measureMemory } from './scenarios/memory.js';
 import { measureScale } from './scenarios/scale.js';
@@ -128,6 +130,92 @@ if (want('dispatch')) {
         title: 'Live-query dispatch cost per write',
         xLabel: 'live queries on the collection',
         yLabel: 'µs CPU per write',
+        logX: true,
+      },
+    ),
+  );
+}
+
+if (want('feeds')) {
+  const dispatch = measureFeedDispatch({ subscriptions: [1, 100, 1000, 10_000], events: quick ? 5000 : 20_000 });
+  writeResult('feed-dispatch', dispatch);
+  print(
+    formatTable(
+      'Change-feed dispatch in the bridge: CPU per event (µs) with N watch groups of distinct row filters and pipelines (target ≤ 50 µs at 10,000)',
+      dispatch,
+    ),
+  );
+  const result = await measureFeeds({
+    subscriptions: quick ? [1, 100, 1000] : [1, 100, 1000, 10_000],
+    writes: quick ? 100 : 300,
+    stormSockets: quick ? 300 : 1000,
+  });
+  const broadcast = await measureBroadcastFloor({
+    sockets: quick ? [100, 1000] : [1000, 5000],
+    writes: quick ? 10 : 30,
+  });
+  writeResult('feeds', { ...result, broadcast });
+  print(
+    formatTable(
+      'Change feeds: N watch subscriptions, distinct row filters (a tenant per socket) and pipelines (an owner each), one collection; writes each for one subscription',
+      result.rows.map((r) => ({
+        subscriptions: r.subscriptions === 0 ? 'driver watch() (floor)' : r.subscriptions,
+        sockets: r.sockets,
+        'mongo streams': r.streams,
+        'specs evaluated': r.groups,
+        'CPU/event µs': r.cpuPerEventUs,
+        'write→event p50': ms(r.writeToEvent.p50),
+        'write→event p99': ms(r.writeToEvent.p99),
+        'bridge find p50': ms(r.find.p50),
+        'bridge find p99': ms(r.find.p99),
+      })),
+    ),
+  );
+  const s = result.storm;
+  print(
+    formatTable('Reconnect storm: every socket dropped at once under ~100 writes/s, each resumes from its last token', [
+      {
+        sockets: s.sockets,
+        'all resumed (ms)': ms(s.allResumedMs),
+        'peak mongo streams': s.peakStreams,
+        '$changeStream aggregates': s.aggregates,
+        lost: s.lost,
+        doubled: s.doubled,
+      },
+    ]),
+  );
+  print(
+    formatTable(
+      'Fan-out floor: one write until every socket has it (ms), the bridge vs a bare socket.io broadcast of the same bytes',
+      broadcast.map((b) => ({
+        sockets: b.sockets,
+        'bridge p50': ms(b.bridge.p50),
+        'bridge p99': ms(b.bridge.p99),
+        'raw socket.io p50': ms(b.raw.p50),
+        'raw socket.io p99': ms(b.raw.p99),
+        'p99 ratio': Number((b.bridge.p99 / b.raw.p99).toFixed(2)),
+      })),
+    ),
+  );
+  writeSvg(
+    'feeds',
+    linePlot(
+      [
+        {
+          name: 'CPU per event (µs)',
+          points: result.rows.filter((r) => r.subscriptions > 0).map((r) => [r.subscriptions, r.cpuPerEventUs]),
+        },
+        {
+          name: 'write→event p50 (ms ×100)',
+          points: result.rows
+            .filter((r) => r.subscriptions > 0)
+            .map((r) => [r.subscriptions, r.writeToEvent.p50 * 100]),
+        },
+      ],
+      {
+        title: 'Change feeds: cost per event vs subscriptions',
+        xLabel: 'subscriptions',
+        yLabel: 'µs / (ms×100)',
         logX: true,
       },
     ),

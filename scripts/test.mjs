@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: every vitest project (unit, react, conformance) straight from the TypeScript
-// sources, then the browser tests. Ends with one plain line `N passed, N failed[, N skipped]`.
+// sources, then the multi-process scale tests, then the browser tests. Ends with one plain line `N passed, N failed[, N skipped]`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +35,8 @@ function runVitest(label, projects) {
 }
 
 const phases = [runVitest('main', ['unit', 'react', 'conformance'])];
+// Multi-process tests (several bridge processes each) after the rest, one file at a time.
+if (hasFiles(join(root, 'test/scale'), '.test.ts')) phases.push(runVitest('scale', ['scale']));
 if (hasFiles(join(root, 'test/e2e'), '.test.ts')) phases.push(runVitest('e2e', ['e2e']));
 
 const total = phases.reduce(

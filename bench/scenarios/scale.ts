@@ -62,7 +62,7 @@ export async function measureScale(options: { processes: number[]; sockets: numb
           sockets,
           socketsPerProcess: Math.round(after.reduce((s, a) => s + a.sockets, 0) / processes),
           reachAll: summarize(reach),
-          streamsPerProcess: Math.max(...after.map((a) => a.mongoStreams + a.liveQueries)),
+          streamsPerProcess: Math.max(...after.map((a) => a.mongoStreams)),
           streamsTotal: after.reduce((s, a) => s + a.mongoStreams, 0),
           cpuPerWritePerProcessUs: Math.round(cpu.reduce((s, c) => s + c, 0) / processes / options.writes),
           writes: options.writes,

@@ -9,7 +9,7 @@ afterEach(async () => {
 });
 
 describe('bridge.close({ drain })', () => {
-  it('tells sockets to move, keeps serving them meanwhile, refuses new work, closes the rest at the deadline', async () => {
+  it('tells sockets to move, keeps serving them meanwhile, sends new sockets away, closes the rest at the deadline', async () => {
     h = await startHarness({ authorize: allowAll });
     const harness = h;
     const a = await harness.connect();
@@ -28,9 +28,22 @@ describe('bridge.close({ drain })', () => {
     await harness.mongo.db.collection('drained').insertOne({ during: 'drain' });
     await until('event during drain', () => recA.events(subA.streamId).length === 1);
     await until('event during drain (b)', () => recB.events(subB.streamId).length === 1);
-    // New work goes elsewhere.
-    const refused = await request(a, 'watch', { v: 1, subId: 'late', target });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'CLOSED' } });
+    // A request sent before its client saw `closing` is still answered...
+    const late = await request(a, 'watch', { v: 1, subId: 'late', target });
+    expect(late).toMatchObject({ ok: true });
+    // ...but a new socket is sent away at once.
+    let recC: Recorder | undefined;
+    const c = await harness.connect({
+      setup: (s) => {
+        recC = new Recorder(s);
+      },
+    });
+    expect(await request(c, 'watch', { v: 1, subId: 'c', target })).toMatchObject({
+      ok: false,
+      error: { code: 'CLOSED' },
+    });
+    await until('c told', () => recC?.closing.length === 1);
+    c.disconnect();
 
     a.disconnect(); // a moved; b ignores the request and is cut at the deadline
     // A closed connection, not a socket.io disconnect: any socket.io client reconnects by itself.

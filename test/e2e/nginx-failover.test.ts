@@ -84,7 +84,12 @@ describe.skipIf(skip !== undefined)(
       expect((await other.stats()).sockets).toBe(1);
 
       const statuses = await page.evaluate(() => (window as unknown as { liveStatuses: string[] }).liveStatuses);
-      expect(statuses).toEqual(['loading', 'live', 'reconnecting', 'live']);
+      // Live, then honest about the move ('stale' may come first when the heartbeat notices before
+      // the reset does), then live again; never failed.
+      expect(statuses.slice(0, 2)).toEqual(['loading', 'live']);
+      expect(statuses.slice(2)).toContain('reconnecting');
+      expect(statuses.at(-1)).toBe('live');
+      expect(statuses.filter((s) => s === 'error' || s === 'closed')).toEqual([]);
       // It kept showing its documents while it moved (no blank list).
       expect(await page.evaluate(() => (window as unknown as { fewestShown: () => number }).fewestShown())).toBe(5);
       const truth = (await coll.find({}, { sort: { n: 1 } }).toArray()).map((d) => d.n);

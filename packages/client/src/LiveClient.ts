@@ -1,8 +1,9 @@
-import { DEFAULT_NAMESPACE, decode, type WatchTarget } from '@mongo-live/protocol';
+import { DEFAULT_NAMESPACE, decode, type QuerySpec, type WatchTarget } from '@mongo-live/protocol';
 import type { Document, Filter, WithId } from 'mongodb';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { ChangeStream } from './change-stream/ChangeStream.js';
 import type { WatchOptions } from './change-stream/watchOptions.js';
+import { LiveError } from './LiveError.js';
 import { LiveQuery } from './live-query/LiveQuery.js';
 import { type QueryOptions, querySpecOf } from './querySpec.js';
 import type { HeartbeatOptions } from './transport/Heartbeat.js';
@@ -136,7 +137,7 @@ export function liveClientOver(transport: LiveTransport, closeTransport: () => v
     collectionName,
     watch: (pipeline, o) => watch<T>({ db: dbName, collection: collectionName }, pipeline, o),
     find: async (filter, o) => {
-      const { docs } = await transport.request('find', querySpecOf(dbName, collectionName, filter, o));
+      const { docs } = await findRetrying(transport, querySpecOf(dbName, collectionName, filter, o));
       return docs.map((d) => decode<WithId<T>>(d));
     },
     liveQuery: (filter, o) => new LiveQuery<T>(transport, querySpecOf(dbName, collectionName, filter, o)),
@@ -161,6 +162,23 @@ export function liveClientOver(transport: LiveTransport, closeTransport: () => v
       closeTransport();
     },
   };
+}
+
+/** How many times a `find` lost with its connection is sent again. */
+const FIND_ATTEMPTS = 3;
+
+/**
+ * A `find` is a read: when its connection drops before the answer (a node restarting, moving to
+ * another one), it is sent again once the transport is back, instead of failing with DISCONNECTED.
+ */
+async function findRetrying(transport: LiveTransport, spec: QuerySpec) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transport.request('find', spec);
+    } catch (error) {
+      if (!(error instanceof LiveError) || error.code !== 'DISCONNECTED' || attempt >= FIND_ATTEMPTS) throw error;
+    }
+  }
 }
 
 function openSocket(options: LiveClientOptions): Socket {

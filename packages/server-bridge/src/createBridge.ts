@@ -50,8 +50,9 @@ export interface CloseOptions {
   /**
    * Drain for up to this many milliseconds first: every socket is told `closing` with `graceMs`,
    * keeps being served while its client resumes on another node, and the bridge waits until all
-   * have left; sockets still here at the deadline have their connection closed. New requests and
-   * new sockets are refused with CLOSED from the start. Default 0: close at once.
+   * have left; sockets still here at the deadline have their connection closed. New sockets are
+   * told `closing` and refused from the start; the sockets still here keep being answered (a
+   * request sent just before `closing` arrived must not fail). Default 0: close at once.
    */
   drain?: number;
 }
@@ -93,6 +94,8 @@ export function createBridge(options: BridgeOptions): Bridge {
   >;
   const sessions = new Map<string, SocketSession>();
   let closed = false;
+  /** False from the start of close(): new sockets are sent away (a draining node still serves the others). */
+  let accepting = true;
   let closing: Promise<void> | undefined;
   /** Wakes a draining close() when a socket leaves. */
   let onSessionGone: (() => void) | undefined;
@@ -130,7 +133,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   };
 
   const onConnection = (socket: BridgeSocket) => {
-    if (closed) {
+    if (!accepting) {
       // Still answer: a request without an ack would otherwise hang forever.
       const error = { code: 'CLOSED', message: 'the bridge is closed' } as const;
       socket.emit('closing', { error, graceMs: 0 });
@@ -167,12 +170,14 @@ export function createBridge(options: BridgeOptions): Bridge {
     close(options = {}) {
       closing ??= (async () => {
         const drain = Math.max(0, Number(options.drain) || 0);
-        closed = true;
+        accepting = false;
+        if (!drain) closed = true;
         const message = drain ? 'the bridge node is draining: resume on another node' : 'the bridge is shutting down';
         nsp.emit('closing', { error: { code: 'CLOSED', message }, graceMs: drain });
         if (drain > 0) {
           // Subscriptions keep flowing while their clients resume elsewhere: nothing falls in between.
           await drained(drain);
+          closed = true;
           // Closing the connection (not a socket.io disconnect) makes any client reconnect by itself.
           for (const session of sessions.values()) session.socket.conn.close();
         }

@@ -61,6 +61,13 @@ export async function runDisruption(options: DisruptionOptions): Promise<{ write
     expect(moved.size).toBe(options.clients);
 
     await verifyFleet(coll, fleet, truth);
+    // After all the moves, each node holds one MongoDB stream per scope and option family (here the
+    // watches' and the live queries' of one collection), not one per client that resumed on it.
+    await eventually(
+      async () => (await Promise.all(nodes.map((n) => n.stats()))).every((s) => s.mongoStreams <= 2),
+      15_000,
+      () => 'a node still holds more than 2 MongoDB change streams',
+    );
     return { writes, moved: moved.size };
   } finally {
     await Promise.all(fleet.map((c) => c.live.close()));

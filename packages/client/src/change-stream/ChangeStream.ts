@@ -49,9 +49,9 @@ const asyncDispose: typeof Symbol.asyncDispose = Symbol.asyncDispose ?? (Symbol.
  * `tryNext()`, `resumeToken`, `close()`, `await using`, or event style with `on('change')`.
  *
  * It subscribes eagerly, at `watch()`, like Motor: events from the moment the bridge accepts the
- * subscription are buffered until read. It survives connection loss by itself: after a
- * reconnect it re-subscribes with `resumeAfter` its last position, and hands out every event
- * exactly once, in order. Failures that cannot be resumed (HISTORY_LOST, STREAM_INVALIDATED,
+ * subscription are buffered until read. It survives connection loss, and the bridge node it is
+ * on closing, by itself: after a reconnect (to whichever node) it re-subscribes with
+ * `resumeAfter` its last position, and hands out every event exactly once, in order. Failures that cannot be resumed (HISTORY_LOST, STREAM_INVALIDATED,
  * UNAUTHORIZED...) reject `next()` and emit 'error' after the buffered events; the stream is then closed.
  *
  * @example
@@ -100,8 +100,8 @@ export class ChangeStream<T extends Document = Document> implements AsyncIterabl
   }
 
   /**
-   * True until the stream is closed or has failed: `!closed`, kept because the API contract
-   * (and the driver's older `isClosed()` users) name it.
+   * True until the stream is closed or has failed: the same as `!closed`, kept because the
+   * API contract (docs/API.md) names it.
    */
   get alive(): boolean {
     return !this.isClosed;
@@ -112,7 +112,7 @@ export class ChangeStream<T extends Document = Document> implements AsyncIterabl
     return this.isClosed;
   }
 
-  /** 'connecting' until the bridge accepts, 'open', 'reconnecting' while the socket is down, then 'closed' or 'error'. */
+  /** 'connecting' until the bridge accepts, 'open', 'reconnecting' while it resumes (socket down, node closing), then 'closed' or 'error'. */
   get status(): StreamStatus {
     return this.subscription.phase;
   }

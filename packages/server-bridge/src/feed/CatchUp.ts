@@ -3,6 +3,10 @@ import type { ChangeStreamOptions, Document, MongoClient } from 'mongodb';
 import { toWireError } from '../errors.js';
 import { DriverStream, type FeedScope } from './DriverStream.js';
 import { type PositionKey, type StartPoint, startKey, startOptions, tokenKey } from './position.js';
+import type { BufferedEvent } from './ReplayBuffer.js';
+
+/** Most events a catch-up keeps to hand to the feed's buffer. */
+const KEEP = 10_000;
 
 /** A subscription catching up: owed every event after `key`, then handed to the live feed. */
 export interface CatchUpMember {
@@ -25,6 +29,10 @@ export interface CatchUpHost {
   canHandOver(key: PositionKey): boolean;
   /** True when `key` is beyond the live feed's position: wait for the feed instead of reading on. */
   isAhead(key: PositionKey): boolean;
+  /** The live feed's replay buffer begins here (events before it are worth keeping). */
+  bufferBase(): PositionKey | undefined;
+  /** Hands the events read before the feed's buffer to it, from `base` on (see ReplayBuffer.extendBack). */
+  extendBack(base: PositionKey, events: BufferedEvent[]): void;
   /** The catch-up is over (handed over, failed, or abandoned); `retry` members go to another catch-up. */
   done(catchUp: CatchUp, failedMembers: CatchUpMember[], retry: CatchUpMember[], error?: WireError): void;
 }
@@ -45,6 +53,8 @@ export class CatchUp {
   private current: PositionKey;
   private readonly stream: DriverStream;
   private finished = false;
+  /** Events read that precede the feed's buffer; given to it at the handover (a later storm wave then needs no stream). */
+  private read: BufferedEvent[] | undefined = [];
   readonly opened: Promise<void>;
 
   constructor(
@@ -110,6 +120,11 @@ export class CatchUp {
       }
       this.current = key;
       lastToken = event._id;
+      if (this.read) {
+        const base = this.host.bufferBase();
+        if (base !== undefined && key <= base) this.read.push({ key, event });
+        if (this.read.length > KEEP) this.read = undefined;
+      }
     }
     const after = tokenKey(token);
     if (after !== undefined && after > this.current) {
@@ -131,6 +146,8 @@ export class CatchUp {
     flush?.();
     this.finished = true;
     this.stream.close();
+    const from = startKey(this.start);
+    if (this.read && from !== undefined) this.host.extendBack(from, this.read);
     for (const member of this.live()) member.handover(later(member.key, this.current));
     this.host.done(this, [], []);
     return true;

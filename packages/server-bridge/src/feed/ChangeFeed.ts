@@ -269,6 +269,8 @@ export class ChangeFeed {
         maxBatch: this.settings.maxBatch,
         canHandOver: (key) => this.canHandOver(key),
         isAhead: (key) => this.posKey === undefined || key > this.posKey,
+        bufferBase: () => this.buffer.base,
+        extendBack: (base, events) => this.buffer.extendBack(base, events),
         done: (c, failed, retry, error) => this.catchUpDone(c, failed, retry, error),
       },
       start,

@@ -54,6 +54,21 @@ export class ReplayBuffer {
     }
   }
 
+  /**
+   * Extends the buffer back in time with the events from `base` up to the current base (a catch-up
+   * stream read them), so later subscriptions resuming in that range need no stream of their own.
+   * Ignored when the events do not end where the buffer begins, or would not fit.
+   */
+  extendBack(base: PositionKey, events: BufferedEvent[]): void {
+    if (this.baseKey === undefined || base >= this.baseKey) return;
+    const last = events.at(-1);
+    if (last && last.key > this.baseKey) return;
+    if (this.size + events.length > this.capacity) return;
+    this.entries = [...events, ...this.entries.slice(this.start)];
+    this.start = 0;
+    this.baseKey = base;
+  }
+
   /** True when every event after `key` (up to the feed's position) is held. */
   covers(key: PositionKey): boolean {
     return this.baseKey !== undefined && key >= this.baseKey;
