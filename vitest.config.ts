@@ -10,7 +10,6 @@ const entries: Record<string, string> = {
   '@mongo-live/server-bridge': src('server-bridge/src/index.ts'),
   '@mongo-live/client/testing': src('client/src/testing/index.ts'),
   '@mongo-live/client': src('client/src/index.ts'),
-  '@mongo-live/react/testing': src('react/src/testing/index.ts'),
   '@mongo-live/react': src('react/src/index.ts'),
 };
 // Exact names only: '@mongo-live/client' must not capture '@mongo-live/client/testing'.
