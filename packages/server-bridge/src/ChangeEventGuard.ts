@@ -1,9 +1,11 @@
-import { Aggregator, Query } from 'mingo';
 import type { ChangeStreamOptions, Document } from 'mongodb';
-import { EJSON } from './driverBson.js';
+import { EJSON, Timestamp } from './driverBson.js';
 import { BridgeError } from './errors.js';
+import { BoundedFilter, BoundedPipeline } from './evaluation/BoundedEvaluation.js';
+import { DEFAULT_EVALUATION_LIMITS, type EvaluationLimits } from './evaluation/EvaluationBudget.js';
 import { setField } from './FieldNames.js';
 import { referencedPaths, updateTouches } from './FilterPaths.js';
+import { normalizeNumbers } from './live-query/normalize.js';
 import type { Projection } from './Projection.js';
 
 /** Operation types that carry a document (and so fall under row and field access rules). */
@@ -18,6 +20,8 @@ export interface GuardSpec {
   clientOptions: ChangeStreamOptions;
   /** The client's pipeline; runs here, on the already-guarded event. */
   clientPipeline: Document[];
+  /** Bounds of the filter and pipeline evaluation (the bridge's limits); defaults apply when absent. */
+  limits?: EvaluationLimits;
 }
 
 /**
@@ -43,19 +47,23 @@ export interface GuardSpec {
  * guard.apply(event) // the event, a removal, or null (not for this client)
  */
 export class ChangeEventGuard {
-  private readonly query: Query | undefined;
+  private readonly query: BoundedFilter | undefined;
   private readonly filterPaths: string[][] | undefined;
-  private readonly pipeline: Aggregator | undefined;
+  private readonly pipeline: BoundedPipeline | undefined;
+  /** The event being guarded's cluster time: `$$CLUSTER_TIME` of its evaluation. */
+  private clusterTime: Timestamp | undefined;
 
   constructor(private readonly spec: GuardSpec) {
-    this.query = spec.filter ? new Query(spec.filter) : undefined;
+    const limits = spec.limits ?? DEFAULT_EVALUATION_LIMITS;
+    this.query = spec.filter ? new BoundedFilter(spec.filter, limits) : undefined;
     this.filterPaths = spec.filter ? referencedPaths(spec.filter) : undefined;
-    this.pipeline = spec.clientPipeline.length > 0 ? new Aggregator(spec.clientPipeline) : undefined;
+    this.pipeline = spec.clientPipeline.length > 0 ? new BoundedPipeline(spec.clientPipeline, limits) : undefined;
     if (this.pipeline) {
-      // Surface a malformed pipeline in the subscriber's ack, not as a failure of the shared stream.
+      // Surface a malformed (or unbounded) pipeline in the subscriber's ack, not as a failure of the shared stream.
       try {
-        this.pipeline.run([{ _id: { _data: '00' }, operationType: 'insert', fullDocument: {}, documentKey: {} }]);
+        this.pipeline.run({ _id: { _data: '00' }, operationType: 'insert', fullDocument: {}, documentKey: {} });
       } catch (error) {
+        if (error instanceof BridgeError && error.code === 'LIMIT_EXCEEDED') throw error;
         throw new BridgeError('INVALID_REQUEST', `invalid pipeline: ${(error as Error).message}`);
       }
     }
@@ -73,8 +81,13 @@ export class ChangeEventGuard {
     return options;
   }
 
-  /** The guarded event as this stream's subscribers may see it, or null when they may not see it. */
+  /**
+   * The guarded event as this stream's subscribers may see it, or null when they may not see it.
+   * Throws an {@link EvaluationError} when the row filter or the client's pipeline cannot be
+   * evaluated on this event within the bounds: end the subscriptions of this guard only.
+   */
   apply(event: Document): Document | null {
+    this.clusterTime = event.clusterTime instanceof Timestamp ? event.clusterTime : undefined;
     const op = event.operationType;
     let out: Document | null = event;
     if (DOCUMENT_OPS.has(op)) {
@@ -87,7 +100,9 @@ export class ChangeEventGuard {
   }
 
   private matches(doc: unknown): boolean {
-    return doc !== null && typeof doc === 'object' && this.query!.test(doc as Document);
+    return (
+      doc !== null && typeof doc === 'object' && this.query!.test(normalizeNumbers(doc as Document), this.clusterTime)
+    );
   }
 
   private applyRowFilter(event: Document): Document | null {
@@ -163,7 +178,7 @@ export class ChangeEventGuard {
   private runPipeline(event: Document): Document | null {
     if (!this.pipeline) return event;
     const token = EJSON.stringify(event._id);
-    const [result] = this.pipeline.run([event]) as Document[];
+    const result = this.pipeline.run(event, this.clusterTime);
     if (!result) return null;
     // Same rule as MongoDB (error 280): the resume token must survive the client's stages.
     if (EJSON.stringify(result._id) !== token)

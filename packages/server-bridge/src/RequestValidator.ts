@@ -73,7 +73,12 @@ function schemas(limits: BridgeLimits) {
       .max(32)
       .optional(),
     limit: z.number().int().min(0).max(limits.maxQueryLimit).optional(),
-    skip: z.number().int().min(0).optional(),
+    skip: z
+      .number()
+      .int()
+      .min(0)
+      .max(limits.maxQuerySkip, `skip is over maxQuerySkip (${limits.maxQuerySkip})`)
+      .optional(),
     projection: ejsonDoc.optional(),
   };
   return {
@@ -146,6 +151,13 @@ export class RequestValidator {
 
   query(raw: unknown): ValidQuery & { subId: string } {
     const req = this.parse('query', this.schemas.query, raw);
+    // A live query holds its skipped prefix too (for exact diffs at the skip boundary).
+    const held = (req.skip ?? 0) + Math.abs(req.limit ?? 0);
+    if (held > this.limits.maxQueryResults)
+      throw new BridgeError(
+        'LIMIT_EXCEEDED',
+        `a live query holds skip + limit documents (${held}), at most maxQueryResults (${this.limits.maxQueryResults})`,
+      );
     return { ...this.querySpec(req), subId: req.subId };
   }
 

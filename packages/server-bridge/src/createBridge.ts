@@ -110,6 +110,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   });
   const liveQueries = createLiveQueryService({
     mongo,
+    limits,
     feeds,
     emitUpdate: (queryId, update) =>
       outbox.toRoom(queryRoom(queryId), 'query:update', update, (socketId) =>

@@ -5,7 +5,9 @@
  * @example
  * createBridge({ io, mongo, authorize, limits: { maxSubscriptionsPerSocket: 20, batchSize: 50 } });
  */
-export interface BridgeLimits {
+import { DEFAULT_EVALUATION_LIMITS, type EvaluationLimits } from './evaluation/EvaluationBudget.js';
+
+export interface BridgeLimits extends EvaluationLimits {
   /** Open `watch` + `query` subscriptions one socket may hold at once. */
   maxSubscriptionsPerSocket: number;
   /** Stages a client pipeline may have. */
@@ -22,6 +24,14 @@ export interface BridgeLimits {
   maxSubIdLength: number;
   /** Largest `limit` a live query or find may ask for. */
   maxQueryLimit: number;
+  /** Largest `skip` a live query or find may ask for (a live query holds skip + limit documents). */
+  maxQuerySkip: number;
+  /**
+   * Documents a live query or find without `limit` may return. A larger result ends the request
+   * with LIMIT_EXCEEDED naming this limit (ask for a `limit`, or raise it): one request cannot make
+   * the bridge hold a whole collection in memory.
+   */
+  maxQueryResults: number;
   /** MongoDB change streams the bridge may hold open at once (feeds and catch-ups), over all users. */
   maxChangeStreams: number;
   /** Recent events each change feed keeps, so resuming subscriptions are served without a stream of their own. */
@@ -40,6 +50,9 @@ export const DEFAULT_LIMITS: Readonly<BridgeLimits> = Object.freeze({
   batchSize: 100,
   maxSubIdLength: 128,
   maxQueryLimit: 10_000,
+  maxQuerySkip: 100_000,
+  maxQueryResults: 10_000,
+  ...DEFAULT_EVALUATION_LIMITS,
   maxChangeStreams: 1000,
   replayBufferEvents: 10_000,
   feedLingerMs: 2000,

@@ -132,6 +132,7 @@ export class ChangeFeeds {
         ...(restricted?.projection ? { projection: restricted.projection } : {}),
         clientOptions: output,
         clientPipeline: spec.pipeline,
+        limits: this.options.limits,
       });
       group = this.createGroup(key, feed, guard);
       feed.attach(

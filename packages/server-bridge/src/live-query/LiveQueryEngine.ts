@@ -1,6 +1,9 @@
 import type { EJSONDocument, LiveQueryDiff } from '@mongo-live/protocol';
 import type { Document } from 'mongodb';
 import { encode } from '../driverBson.js';
+import { BridgeError } from '../errors.js';
+import { EvaluationError, type EvaluationLimits } from '../evaluation/EvaluationBudget.js';
+import { type BridgeLimits, DEFAULT_LIMITS } from '../limits.js';
 import { Projection } from '../Projection.js';
 import { type EqualityPredicate, equalityPredicateOf } from './equality.js';
 import type { EffectiveQuery } from './index.js';
@@ -16,6 +19,9 @@ export interface ApplyResult {
   /** The window lost a member it cannot replace from memory: re-read it from the database. */
   refill: boolean;
 }
+
+/** The limits a live query's engine enforces: evaluation budgets and the result-set cap. */
+export type EngineLimits = EvaluationLimits & Pick<BridgeLimits, 'maxQueryResults'>;
 
 /** Tells the dispatch index which documents a query's window holds. */
 export interface MembershipListener {
@@ -42,24 +48,32 @@ export class LiveQueryEngine {
   private readonly matcher: Matcher;
   private readonly projection: Projection;
   private readonly window: ResultWindow;
+  /** Most documents a query without limit may hold (`maxQueryResults`). */
+  private readonly maxResults: number;
 
   constructor(
     query: EffectiveQuery,
     private readonly membership: MembershipListener = { entered() {}, left() {} },
+    /** Bounds of the filter's evaluation and of the result (the bridge's limits). */
+    limits: EngineLimits = DEFAULT_LIMITS,
   ) {
+    this.maxResults = limits.maxQueryResults;
     this.filter = query.filter;
     this.order = new SortOrder(query.sort);
     this.skip = query.skip ?? 0;
     this.capacity = query.limit ? this.skip + Math.abs(query.limit) : Number.POSITIVE_INFINITY;
     this.predicate = equalityPredicateOf(query.filter);
-    this.matcher = compileMatcher(query.filter);
+    this.matcher = compileMatcher(query.filter, limits);
     this.projection = Projection.compile(query.projection);
     this.window = new ResultWindow(this.order, this.capacity);
   }
 
-  /** Limit for the database read of the window, undefined when unlimited. */
-  get fetchLimit(): number | undefined {
-    return Number.isFinite(this.capacity) ? this.capacity : undefined;
+  /**
+   * Limit for the database read of the window: skip + limit, or one more than `maxQueryResults`
+   * for a query without limit (so that a larger result is noticed without being read whole).
+   */
+  get fetchLimit(): number {
+    return Number.isFinite(this.capacity) ? this.capacity : this.maxResults + 1;
   }
 
   /** Ids of the documents the window holds (including the skipped ones). */
@@ -81,6 +95,7 @@ export class LiveQueryEngine {
 
   /** Replaces the window with a fresh database read; returns the diffs of the visible part. */
   refresh(docs: Document[]): LiveQueryDiff[] {
+    if (!Number.isFinite(this.capacity) && docs.length > this.maxResults) throw this.tooMany(BridgeError);
     const entries = docs.map((d) => this.entry(d));
     entries.sort((a, b) => this.order.compare(a.keys, b.keys));
     if (entries.length > this.capacity) entries.length = this.capacity;
@@ -110,6 +125,7 @@ export class LiveQueryEngine {
     if (oldIndex < 0) {
       const at = this.window.insertionIndex(next.keys);
       if (at >= this.capacity) return { diffs, refill: false }; // beyond the window
+      if (!Number.isFinite(this.capacity) && this.window.length >= this.maxResults) throw this.tooMany(EvaluationError);
       this.insertAt(at, next, diffs);
       return { diffs, refill: false };
     }
@@ -122,6 +138,13 @@ export class LiveQueryEngine {
     const grew = this.order.compare(next.keys, (current as WindowEntry).keys) > 0;
     const refill = wasFull && Number.isFinite(this.capacity) && to === this.window.length - 1 && grew;
     return { diffs, refill };
+  }
+
+  private tooMany(Type: typeof BridgeError | typeof EvaluationError): BridgeError {
+    return new Type(
+      'LIMIT_EXCEEDED',
+      `a live query without limit may hold at most maxQueryResults (${this.maxResults}) documents and this one matches more: give it a limit`,
+    );
   }
 
   private entry(doc: Document): WindowEntry {

@@ -4,7 +4,7 @@ import { encode } from '../driverBson.js';
 import { BridgeError } from '../errors.js';
 import { ChangeFeeds } from '../feed/ChangeFeeds.js';
 import { LIVE_FAMILY } from '../feed/family.js';
-import { resolveLimits } from '../limits.js';
+import { type BridgeLimits, resolveLimits } from '../limits.js';
 import { Projection } from '../Projection.js';
 import { CollectionFeed } from './CollectionFeed.js';
 import type {
@@ -25,10 +25,11 @@ interface Running {
 }
 
 /** Compiles a query's filter, sort and projection up front, so bad input fails as INVALID_REQUEST. */
-function validate(query: EffectiveQuery): void {
+function validate(query: EffectiveQuery, limits: BridgeLimits): void {
   try {
-    new LiveQueryEngine(query);
+    new LiveQueryEngine(query, undefined, limits);
   } catch (error) {
+    if (error instanceof BridgeError) throw error;
     throw new BridgeError('INVALID_REQUEST', (error as Error).message);
   }
 }
@@ -48,11 +49,14 @@ export class LiveQueryServiceImpl implements LiveQueryService {
   private readonly mongo: MongoClient;
   private readonly changeFeeds: FeedProvider;
 
+  private readonly limits: BridgeLimits;
+
   constructor(private readonly options: LiveQueryServiceOptions) {
     this.mongo = options.mongo;
+    this.limits = options.limits ?? resolveLimits();
     this.changeFeeds =
       options.feeds ??
-      new ChangeFeeds({ mongo: options.mongo, limits: resolveLimits(), onSubscriptionEnded: () => undefined });
+      new ChangeFeeds({ mongo: options.mongo, limits: this.limits, onSubscriptionEnded: () => undefined });
   }
 
   get size(): number {
@@ -67,7 +71,7 @@ export class LiveQueryServiceImpl implements LiveQueryService {
     const id = queryIdOf(query);
     let entry = this.running.get(id);
     if (!entry) {
-      validate(query);
+      validate(query, this.limits);
       entry = this.start(id, query);
     }
     entry.query.subscribers.add(subscriberId);
@@ -92,16 +96,22 @@ export class LiveQueryServiceImpl implements LiveQueryService {
   }
 
   async find(query: EffectiveQuery): Promise<EJSONDocument[]> {
-    validate(query);
-    const engine = new LiveQueryEngine(query);
+    validate(query, this.limits);
+    const engine = new LiveQueryEngine(query, undefined, this.limits);
     const projection = Projection.compile(query.projection);
     let cursor = this.mongo
       .db(query.db)
       .collection(query.collection)
       .find(query.filter, { sort: engine.order.mongoSort });
     if (query.skip) cursor = cursor.skip(query.skip);
-    if (query.limit) cursor = cursor.limit(Math.abs(query.limit));
+    // Without a limit, read one more than maxQueryResults: a larger result is refused, not held.
+    cursor = cursor.limit(query.limit ? Math.abs(query.limit) : this.limits.maxQueryResults + 1);
     const docs = await cursor.toArray();
+    if (!query.limit && docs.length > this.limits.maxQueryResults)
+      throw new BridgeError(
+        'LIMIT_EXCEEDED',
+        `a find without limit may return at most maxQueryResults (${this.limits.maxQueryResults}) documents and this one matches more: give it a limit`,
+      );
     return docs.map((d) => encode(projection.apply(d)) as EJSONDocument);
   }
 
@@ -138,10 +148,16 @@ export class LiveQueryServiceImpl implements LiveQueryService {
         this.options.emitError(queryId, error);
       },
     };
-    const shared = new SharedLiveQuery(id, query, sink, {
-      entered: (docId) => membership.entered(docId),
-      left: (docId) => membership.left(docId),
-    });
+    const shared = new SharedLiveQuery(
+      id,
+      query,
+      sink,
+      {
+        entered: (docId) => membership.entered(docId),
+        left: (docId) => membership.left(docId),
+      },
+      this.limits,
+    );
     const membership = feed.membershipOf(shared);
     const entry: Running = { query: shared, feed, ready: feed.add(shared) };
     entry.ready.catch(() => {

@@ -3,7 +3,7 @@ import type { Timestamp } from 'mongodb';
 import { encode } from '../driverBson.js';
 import { compareValues } from './bsonOrder.js';
 import type { EffectiveQuery, LiveQuerySnapshot } from './index.js';
-import { LiveQueryEngine, type MembershipListener } from './LiveQueryEngine.js';
+import { type EngineLimits, LiveQueryEngine, type MembershipListener } from './LiveQueryEngine.js';
 
 /** Where a shared live query sends what happens to it (the bridge's room of `id`). */
 export interface LiveQuerySink {
@@ -32,8 +32,9 @@ export class SharedLiveQuery {
     readonly query: EffectiveQuery,
     private readonly sink: LiveQuerySink,
     membership: MembershipListener,
+    limits?: EngineLimits,
   ) {
-    this.engine = new LiveQueryEngine(query, membership);
+    this.engine = new LiveQueryEngine(query, membership, limits);
   }
 
   /** True when an event at `clusterTime` is already contained in the window. */

@@ -1,4 +1,5 @@
 import type { Document } from 'mongodb';
+import { bsonTag } from './bsonOrder.js';
 import { valueKey } from './valueKey.js';
 
 /** An equality predicate a query can be indexed by: the document's `path` must equal one of `keys`. */
@@ -15,8 +16,15 @@ function isOperatorObject(value: unknown): value is Record<string, unknown> {
 }
 
 function isIndexable(value: unknown): boolean {
-  // null also matches a missing field and a regex matches by pattern: neither is a plain equality.
-  return value !== null && value !== undefined && !(value instanceof RegExp) && !isOperatorObject(value);
+  // null also matches a missing field and a regex matches by pattern (a decoded `$regularExpression`
+  // is a BSONRegExp): neither is a plain equality.
+  return (
+    value !== null &&
+    value !== undefined &&
+    !(value instanceof RegExp) &&
+    bsonTag(value) !== 'BSONRegExp' &&
+    !isOperatorObject(value)
+  );
 }
 
 function predicateOf(path: string, condition: unknown): EqualityPredicate | undefined {

@@ -4,6 +4,7 @@ import type { Document, MongoClient } from 'mongodb';
 import type { ChangeFeed } from '../feed/ChangeFeed.js';
 import type { FeedScope } from '../feed/DriverStream.js';
 import type { FeedFamily } from '../feed/family.js';
+import type { BridgeLimits } from '../limits.js';
 import { LiveQueryServiceImpl } from './LiveQueryService.js';
 
 /** A query after validation and authorization: the auth filter is ANDed in, the projection enforced. */
@@ -24,6 +25,8 @@ export interface FeedProvider {
 
 export interface LiveQueryServiceOptions {
   mongo: MongoClient;
+  /** The bridge's limits (evaluation budgets, `maxQueryResults`); the defaults when omitted. */
+  limits?: BridgeLimits;
   /** The bridge's change feeds, shared with watch subscriptions; a private set when omitted. */
   feeds?: FeedProvider;
   /** Sends an update to every subscriber of a live query (the socket.io room `roomOf(queryId)`). */

@@ -63,14 +63,20 @@ export async function prefetchLiveQuery<T = Document>(
   // The browser's hooks build the same spec, hence the same key, with the same function
   // (here on the driver's BSON, which made the values).
   const wire = toQuerySpec(db, collection, filter, options, encode);
-  const valid = new RequestValidator(resolveLimits(limits)).find({ v: PROTOCOL_VERSION, ...wire });
+  const resolved = resolveLimits(limits);
+  const valid = new RequestValidator(resolved).find({ v: PROTOCOL_VERSION, ...wire });
   const grant = await decide(
     authorize,
     { kind: 'query', scope: 'collection', db: valid.db, collection: valid.collection, filter: valid.filter },
     context as Socket,
   );
   const effective = buildEffectiveQuery(valid, grant);
-  const finder = new LiveQueryServiceImpl({ mongo, emitUpdate: () => undefined, emitError: () => undefined });
+  const finder = new LiveQueryServiceImpl({
+    mongo,
+    limits: resolved,
+    emitUpdate: () => undefined,
+    emitError: () => undefined,
+  });
   const docs = (await finder.find(effective)).map((d) => decode<T>(d));
   queryClient.setQueryData(liveQueryKeyOf(wire), docs);
   return docs;
