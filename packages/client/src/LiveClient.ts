@@ -4,6 +4,7 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import { ChangeStream } from './change-stream/ChangeStream.js';
 import type { WatchOptions } from './change-stream/watchOptions.js';
 import { LiveError } from './LiveError.js';
+import { LiveCount } from './live-count/LiveCount.js';
 import { LiveQuery } from './live-query/LiveQuery.js';
 import { type QueryOptions, querySpecOf } from './querySpec.js';
 import type { HeartbeatOptions } from './transport/Heartbeat.js';
@@ -85,6 +86,14 @@ export interface LiveCollection<T extends Document = Document> {
   find(filter?: Filter<T>, options?: QueryOptions): Promise<WithId<T>[]>;
   /** A `find()` result that stays current. */
   liveQuery(filter?: Filter<T>, options?: QueryOptions): LiveQuery<T>;
+  /**
+   * The number of documents matching `filter` (and your row filter on the bridge), kept exact.
+   *
+   * @example
+   * const open = orders.liveCount({ status: 'open' });
+   * open.subscribe(() => console.log(open.getSnapshot().count));
+   */
+  liveCount(filter?: Filter<T>): LiveCount;
 }
 
 /**
@@ -141,6 +150,7 @@ export function liveClientOver(transport: LiveTransport, closeTransport: () => v
       return docs.map((d) => decode<WithId<T>>(d));
     },
     liveQuery: (filter, o) => new LiveQuery<T>(transport, querySpecOf(dbName, collectionName, filter, o)),
+    liveCount: (filter) => new LiveCount(transport, querySpecOf(dbName, collectionName, filter)),
   });
 
   return {

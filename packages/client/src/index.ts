@@ -21,6 +21,7 @@ export {
   liveClientOver,
 } from './LiveClient.js';
 export { LiveError } from './LiveError.js';
+export { type CountSpec, LiveCount, type LiveCountState } from './live-count/LiveCount.js';
 export {
   LiveQuery,
   type LiveQueryOptions,

@@ -4,6 +4,9 @@ import type {
   ChangeBatch,
   ClosingMessage,
   FindRequest,
+  LiveCountAccepted,
+  LiveCountRequest,
+  LiveCountUpdate,
   LiveQueryAccepted,
   LiveQueryRequest,
   LiveQueryUpdate,
@@ -24,6 +27,7 @@ import type {
 export interface ClientToServerEvents {
   watch: (request: WatchRequest, ack: Ack<WatchAccepted>) => void;
   query: (request: LiveQueryRequest, ack: Ack<LiveQueryAccepted>) => void;
+  count: (request: LiveCountRequest, ack: Ack<LiveCountAccepted>) => void;
   find: (request: FindRequest, ack: Ack<{ docs: EJSONDocument[] }>) => void;
   unsubscribe: (request: UnsubscribeRequest, ack: Ack<null>) => void;
   /** Liveness check: answered at once with `null`, whatever the request holds. */
@@ -36,11 +40,17 @@ export interface ServerToClientEvents {
   'stream:error': (message: StreamErrorMessage) => void;
   'query:update': (update: LiveQueryUpdate) => void;
   'query:error': (message: QueryErrorMessage) => void;
+  'count:update': (update: LiveCountUpdate) => void;
   'sub:error': (message: SubscriptionErrorMessage) => void;
   closing: (message: ClosingMessage) => void;
 }
 
 /** Names of the client → server events, for validation of unknown events. */
-export const CLIENT_EVENTS = ['watch', 'query', 'find', 'unsubscribe', 'ping'] as const satisfies ReadonlyArray<
-  keyof ClientToServerEvents
->;
+export const CLIENT_EVENTS = [
+  'watch',
+  'query',
+  'count',
+  'find',
+  'unsubscribe',
+  'ping',
+] as const satisfies ReadonlyArray<keyof ClientToServerEvents>;

@@ -112,7 +112,36 @@ export interface LiveQueryUpdate {
   diffs: LiveQueryDiff[];
 }
 
-/** `unsubscribe`: end a `watch` or `query` subscription. */
+/** `count`: subscribe to a live count (the number of documents matching `filter` and the caller's row filter). */
+export interface LiveCountRequest {
+  v: typeof PROTOCOL_VERSION;
+  subId: string;
+  db: string;
+  collection: string;
+  filter?: EJSONDocument;
+}
+
+/** Ack of `count`: the current count and the version it is at. */
+export interface LiveCountAccepted {
+  subId: string;
+  /** Id of the (possibly shared) live count; `count:update` and `query:error` name it. */
+  countId: string;
+  count: number;
+  /** Updates with `version` ≤ this are already contained in `count`. */
+  version: number;
+}
+
+/**
+ * The new value of a live count. Absolute, not a delta: a client that missed one loses nothing by
+ * applying the next, and a count applied twice is not counted twice.
+ */
+export interface LiveCountUpdate {
+  countId: string;
+  version: number;
+  count: number;
+}
+
+/** `unsubscribe`: end a `watch`, `query` or `count` subscription. */
 export interface UnsubscribeRequest {
   v: typeof PROTOCOL_VERSION;
   subId: string;
@@ -134,7 +163,7 @@ export interface StreamErrorMessage {
   streamId: string;
   error: WireError;
 }
-/** A live query failed for good; every subscriber of it is ended with `error`. */
+/** A live query or live count failed for good (`queryId` is its queryId or countId); every subscriber of it is ended with `error`. */
 export interface QueryErrorMessage {
   queryId: string;
   error: WireError;

@@ -22,6 +22,8 @@ export {
   type WatchTarget,
 } from '@mongo-live/client';
 export { LiveProvider, type LiveProviderProps } from './LiveProvider.js';
+export { type LiveCountSpec, liveCountKey, liveCountOptions } from './live-count/liveCountOptions.js';
+export { type UseLiveCountOptions, useLiveCount } from './live-count/useLiveCount.js';
 export { liveDehydrateOptions, liveHydrateOptions } from './live-query/hydration.js';
 export { type LiveQueryKey, type LiveQuerySpec, liveQueryKey } from './live-query/liveQueryKey.js';
 export { liveQueryOptions } from './live-query/liveQueryOptions.js';

@@ -90,6 +90,7 @@ function schemas(limits: BridgeLimits) {
       options: watchOptions.optional(),
     }),
     query: z.strictObject({ ...querySpec, subId }),
+    count: z.strictObject({ v, subId, db: dbName, collection: collName, filter: ejsonDoc.optional() }),
     find: z.strictObject(querySpec),
     unsubscribe: z.strictObject({ v, subId }),
   };
@@ -161,6 +162,12 @@ export class RequestValidator {
     return { ...this.querySpec(req), subId: req.subId };
   }
 
+  /** A `count` request: a query of only a filter. */
+  count(raw: unknown): ValidQuery & { subId: string } {
+    const req = this.parse('count', this.schemas.count, raw);
+    return { ...this.querySpec(req), subId: req.subId };
+  }
+
   find(raw: unknown): ValidQuery {
     return this.querySpec(this.parse('find', this.schemas.find, raw));
   }
@@ -169,7 +176,7 @@ export class RequestValidator {
     return { subId: this.parse('unsubscribe', this.schemas.unsubscribe, raw).subId };
   }
 
-  private querySpec(req: z.infer<ReturnType<typeof schemas>['find']>): ValidQuery {
+  private querySpec(req: Omit<z.infer<ReturnType<typeof schemas>['find']>, 'v'>): ValidQuery {
     const filter = req.filter ?? {};
     guardOperators(filter, 'filter');
     const q: ValidQuery = { db: req.db, collection: req.collection, filter: decodeEjson(filter, 'filter') as Document };

@@ -5,13 +5,14 @@ import { buildEffectiveQuery } from './EffectiveQueryBuilder.js';
 import { BridgeError, toWireError } from './errors.js';
 import type { ChangeFeeds } from './feed/ChangeFeeds.js';
 import type { BridgeLimits } from './limits.js';
-import type { LiveQueryService } from './live-query/index.js';
+import type { EffectiveQuery, LiveQueryService } from './live-query/index.js';
 import type { BridgeSocket, Outbox } from './Outbox.js';
 import type { RequestValidator, ValidQuery } from './RequestValidator.js';
 
 type SubEntry =
   | { kind: 'pending'; cancelled: boolean }
   | { kind: 'watch'; streamId: string }
+  /** A live query or a live count: both are rooms of the live-query service, by id. */
   | { kind: 'query'; queryId: string };
 
 /** What every session of a bridge shares. */
@@ -45,6 +46,7 @@ export class SocketSession {
   ) {
     this.handle('watch', (payload) => this.watch(payload));
     this.handle('query', (payload) => this.query(payload));
+    this.handle('count', (payload) => this.count(payload));
     this.handle('find', (payload) => this.find(payload));
     this.handle('unsubscribe', (payload) => this.unsubscribe(payload));
     // The client's heartbeat: an answer proves the connection carries packets both ways.
@@ -153,35 +155,59 @@ export class SocketSession {
 
   private async query(payload: unknown) {
     const req = this.ctx.validator.query(payload);
+    return this.joinLive(
+      req,
+      (q) => this.ctx.liveQueries.queryIdOf(q),
+      async (q, subscriberId) => {
+        const result = await this.ctx.liveQueries.subscribe(q, subscriberId);
+        const accepted: {
+          subId: string;
+          queryId: string;
+          docs: Record<string, unknown>[];
+          version: number;
+          clusterTime?: EJSONValue;
+        } = { subId: req.subId, queryId: result.queryId, docs: result.docs, version: result.version };
+        if (result.clusterTime !== undefined) accepted.clusterTime = result.clusterTime;
+        return { id: result.queryId, accepted };
+      },
+    );
+  }
+
+  /** A live count: authorized like a query (row filter ANDed, a filter on a hidden field refused). */
+  private async count(payload: unknown) {
+    const req = this.ctx.validator.count(payload);
+    return this.joinLive(
+      req,
+      (q) => this.ctx.liveQueries.countIdOf(q),
+      async (q, subscriberId) => {
+        const result = await this.ctx.liveQueries.subscribeCount(q, subscriberId);
+        const accepted = { subId: req.subId, countId: result.countId, count: result.count, version: result.version };
+        return { id: result.countId, accepted };
+      },
+    );
+  }
+
+  /** Authorizes, joins the room of the live query or count, then subscribes (updates after the ack's version reach us). */
+  private async joinLive<R>(
+    req: ValidQuery & { subId: string },
+    idOf: (query: EffectiveQuery) => string,
+    subscribe: (query: EffectiveQuery, subscriberId: string) => Promise<{ id: string; accepted: R }>,
+  ): Promise<R> {
     const entry = this.reserve(req.subId);
     let room: string | undefined;
     try {
       const effective = buildEffectiveQuery(req, await this.authorizeQuery(req));
       this.checkStillWanted(entry);
-      const { liveQueries } = this.ctx;
-      room = this.ctx.queryRoom(liveQueries.queryIdOf(effective));
+      room = this.ctx.queryRoom(idOf(effective));
       // Join BEFORE subscribing: updates after the snapshot's version reach this socket.
       await this.socket.join(room);
       const subscriberId = `${this.socket.id}:${req.subId}`;
-      const result = (await liveQueries.subscribe(effective, subscriberId)) as {
-        queryId: string;
-        docs: Record<string, unknown>[];
-        version: number;
-        clusterTime?: EJSONValue;
-      };
+      const { id, accepted } = await subscribe(effective, subscriberId);
       if (entry.cancelled || this.disposed) {
-        liveQueries.unsubscribe(result.queryId, subscriberId);
+        this.ctx.liveQueries.unsubscribe(id, subscriberId);
         throw new BridgeError('CLOSED', 'the subscription was cancelled before it opened');
       }
-      this.subs.set(req.subId, { kind: 'query', queryId: result.queryId });
-      const accepted: {
-        subId: string;
-        queryId: string;
-        docs: Record<string, unknown>[];
-        version: number;
-        clusterTime?: EJSONValue;
-      } = { subId: req.subId, queryId: result.queryId, docs: result.docs, version: result.version };
-      if (result.clusterTime !== undefined) accepted.clusterTime = result.clusterTime;
+      this.subs.set(req.subId, { kind: 'query', queryId: id });
       return accepted;
     } catch (error) {
       if (this.subs.get(req.subId) === entry) this.subs.delete(req.subId);

@@ -116,6 +116,10 @@ export function createBridge(options: BridgeOptions): Bridge {
       outbox.toRoom(queryRoom(queryId), 'query:update', update, (socketId) =>
         sessions.get(socketId)?.queryOverflow(queryId),
       ),
+    emitCount: (countId, update) =>
+      outbox.toRoom(queryRoom(countId), 'count:update', update, (socketId) =>
+        sessions.get(socketId)?.queryOverflow(countId),
+      ),
     emitError: (queryId, error: WireError) => {
       outbox.toRoom(queryRoom(queryId), 'query:error', { queryId, error });
       for (const session of sessions.values()) session.queryEnded(queryId);

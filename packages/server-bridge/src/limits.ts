@@ -8,7 +8,7 @@
 import { DEFAULT_EVALUATION_LIMITS, type EvaluationLimits } from './evaluation/EvaluationBudget.js';
 
 export interface BridgeLimits extends EvaluationLimits {
-  /** Open `watch` + `query` subscriptions one socket may hold at once. */
+  /** Open `watch` + `query` + `count` subscriptions one socket may hold at once. */
   maxSubscriptionsPerSocket: number;
   /** Stages a client pipeline may have. */
   maxPipelineStages: number;
@@ -24,6 +24,8 @@ export interface BridgeLimits extends EvaluationLimits {
   maxSubIdLength: number;
   /** Largest `limit` a live query or find may ask for. */
   maxQueryLimit: number;
+  /** Documents one live count may track (it keeps their ids, so each write costs O(1)); more is LIMIT_EXCEEDED. */
+  maxCountedDocuments: number;
   /** Largest `skip` a live query or find may ask for (a live query holds skip + limit documents). */
   maxQuerySkip: number;
   /**
@@ -50,6 +52,7 @@ export const DEFAULT_LIMITS: Readonly<BridgeLimits> = Object.freeze({
   batchSize: 100,
   maxSubIdLength: 128,
   maxQueryLimit: 10_000,
+  maxCountedDocuments: 100_000,
   maxQuerySkip: 100_000,
   maxQueryResults: 10_000,
   ...DEFAULT_EVALUATION_LIMITS,

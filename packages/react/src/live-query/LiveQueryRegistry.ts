@@ -2,8 +2,20 @@ import { type LiveClient, LiveQuery, type LiveQueryStatus, Subscribable } from '
 import type { QuerySpec } from '@mongo-live/protocol';
 import type { QueryClient, QueryKey } from '@tanstack/react-query';
 
+/**
+ * What the registry keeps in the cache: a live query, a live count, live pages. `ready()`
+ * resolves with the first data; `dataOf` (given to {@link LiveQueryRegistry.openSource}) reads
+ * the cache entry's value from a state.
+ */
+export interface LiveSource<S extends { status: LiveQueryStatus }, D> {
+  subscribe(listener: () => void): () => void;
+  getSnapshot(): S;
+  ready(): Promise<D>;
+  close(): void;
+}
+
 interface Entry {
-  query: LiveQuery<unknown>;
+  query: LiveSource<{ status: LiveQueryStatus }, unknown>;
   status: LiveQueryStatus;
   /** True once the first snapshot is in the cache: later changes are written with setQueryData. */
   primed: boolean;
@@ -15,7 +27,8 @@ const registries = new WeakMap<QueryClient, LiveQueryRegistry>();
 const byQuery = new WeakMap<object, Entry>();
 
 /**
- * The live queries behind the react-query cache of one QueryClient, keyed by query hash. A live
+ * The live queries (and counts and pages: any {@link LiveSource}) behind the react-query cache of
+ * one QueryClient, keyed by query hash. A live
  * query is opened by the first fetch of its key, writes every change into the cache entry with
  * `setQueryData` (unchanged documents keep their identity), and is closed when react-query removes
  * the entry (gcTime after its last observer left). Listeners hear every status change of any of
@@ -66,25 +79,49 @@ export class LiveQueryRegistry extends Subscribable {
    * to the new live query, so its snapshot reuses their identities.
    */
   open<T>(live: LiveClient, spec: QuerySpec, key: QueryKey, hash: string): Promise<T[]> {
+    return this.openSource<{ docs: unknown[]; status: LiveQueryStatus }, T[]>(
+      key,
+      hash,
+      (cached) =>
+        new LiveQuery<unknown>(
+          live.transport,
+          spec,
+          Array.isArray(cached) ? { initialDocs: cached as never[] } : {},
+        ) as unknown as LiveSource<{ docs: unknown[]; status: LiveQueryStatus }, T[]>,
+      (state) => state.docs as T[],
+    );
+  }
+
+  /**
+   * {@link open} for any {@link LiveSource}: `create` gets the cached data (e.g. hydrated from
+   * SSR); every change of `dataOf(state)` is written to the cache entry of `key`.
+   */
+  openSource<S extends { status: LiveQueryStatus }, D>(
+    key: QueryKey,
+    hash: string,
+    create: (cached: D | undefined) => LiveSource<S, D>,
+    dataOf: (state: S) => D,
+  ): Promise<D> {
     const existing = this.entries.get(hash);
     if (existing && existing.status !== 'error' && existing.status !== 'closed') {
-      const state = existing.query.getSnapshot();
-      return (existing.primed ? Promise.resolve(state.docs) : existing.query.ready()) as Promise<T[]>;
+      const source = existing.query as unknown as LiveSource<S, D>;
+      return existing.primed ? Promise.resolve(dataOf(source.getSnapshot())) : source.ready();
     }
     if (existing) this.end(hash);
-    const cached = this.queryClient.getQueryData<T[]>(key);
-    const query = new LiveQuery<unknown>(
-      live.transport,
-      spec,
-      Array.isArray(cached) ? { initialDocs: cached as never[] } : {},
-    );
-    const entry: Entry = { query, status: query.getSnapshot().status, primed: false, off: () => undefined };
-    let lastDocs: unknown;
+    const query = create(this.queryClient.getQueryData<D>(key));
+    const entry: Entry = {
+      query: query as unknown as Entry['query'],
+      status: query.getSnapshot().status,
+      primed: false,
+      off: () => undefined,
+    };
+    let lastData: unknown;
     entry.off = query.subscribe(() => {
       const state = query.getSnapshot();
-      if (entry.primed && state.docs !== lastDocs) {
-        lastDocs = state.docs;
-        this.queryClient.setQueryData(key, state.docs);
+      const data = dataOf(state);
+      if (entry.primed && data !== lastData) {
+        lastData = data;
+        this.queryClient.setQueryData(key, data);
       }
       if (state.status !== entry.status) {
         entry.status = state.status;
@@ -94,10 +131,10 @@ export class LiveQueryRegistry extends Subscribable {
     this.entries.set(hash, entry);
     const cachedQuery = this.queryClient.getQueryCache().get(hash);
     if (cachedQuery) byQuery.set(cachedQuery, entry);
-    return query.ready().then((docs) => {
-      lastDocs = docs;
+    return query.ready().then((data) => {
+      lastData = data;
       entry.primed = true;
-      return docs as T[];
+      return data;
     });
   }
 

@@ -12,6 +12,7 @@ import {
 } from '@tanstack/react-query';
 import type { Document, WithId } from 'mongodb';
 import { useCallback, useMemo, useSyncExternalStore } from 'react';
+import { liveCountKey, liveCountOptions } from '../live-count/liveCountOptions.js';
 import { useLiveClient } from '../useLiveClient.js';
 import { LiveQueryRegistry } from './LiveQueryRegistry.js';
 import { type LiveQuerySpec, wireSpecOf } from './liveQueryKey.js';
@@ -25,6 +26,11 @@ import { optionsOfWireSpec } from './liveQueryOptions.js';
  */
 export type UseLiveQueryOptions<T> = Omit<UseQueryOptions<WithId<T>[]>, 'queryKey' | 'queryFn'> & {
   client?: LiveClient;
+  /**
+   * Also count every document matching the filter (ignoring sort, skip and limit), live: the
+   * result's `total` (undefined until the first count). One more subscription: a live count.
+   */
+  withTotal?: boolean;
 };
 
 /**
@@ -33,7 +39,11 @@ export type UseLiveQueryOptions<T> = Omit<UseQueryOptions<WithId<T>[]>, 'queryKe
  * @example
  * const { data = [], isPending, liveStatus }: UseLiveQueryResult<Product> = useLiveQuery(spec);
  */
-export type UseLiveQueryResult<T> = UseQueryResult<WithId<T>[]> & { liveStatus: LiveQueryStatus };
+export type UseLiveQueryResult<T> = UseQueryResult<WithId<T>[]> & {
+  liveStatus: LiveQueryStatus;
+  /** With `withTotal: true`: the live number of documents matching the filter beyond the window. */
+  total?: number;
+};
 
 /**
  * What {@link useSuspenseLiveQuery} returns.
@@ -47,6 +57,7 @@ interface LiveBase<T> {
   options: ReturnType<typeof optionsOfWireSpec<T>>;
   queryClient: QueryClient;
   hash: string;
+  live: LiveClient;
 }
 
 /**
@@ -61,7 +72,7 @@ function useLiveBase<T>(spec: LiveQuerySpec<T>, given: LiveClient | undefined): 
   const hash = hashKey(liveQueryKeyOf(wire));
   // biome-ignore lint/correctness/useExhaustiveDependencies: `wire` is compared by value through `hash`
   const options = useMemo(() => optionsOfWireSpec<T>(wire, live), [hash, live]);
-  return { options, queryClient, hash };
+  return { options, queryClient, hash, live };
 }
 
 function useLiveResult<R extends object>(base: LiveBase<unknown>, result: R): R & { liveStatus: LiveQueryStatus } {
@@ -72,7 +83,10 @@ function useLiveResult<R extends object>(base: LiveBase<unknown>, result: R): R 
  * react-query's result with `liveStatus` added, without touching react-query's object: its
  * fields are read through getters, so react-query still tracks which ones a component uses.
  */
-function withLiveStatus<R extends object>(result: R, liveStatus: LiveQueryStatus): R & { liveStatus: LiveQueryStatus } {
+export function withLiveStatus<R extends object>(
+  result: R,
+  liveStatus: LiveQueryStatus,
+): R & { liveStatus: LiveQueryStatus } {
   const out = { liveStatus } as R & { liveStatus: LiveQueryStatus };
   for (const key of Object.keys(result) as Array<keyof R>) {
     Object.defineProperty(out, key, { enumerable: true, get: () => result[key] });
@@ -80,7 +94,8 @@ function withLiveStatus<R extends object>(result: R, liveStatus: LiveQueryStatus
   return out;
 }
 
-function useRegistryStatus(queryClient: QueryClient, hash: string): LiveQueryStatus {
+/** Status of the live source behind the cache entry of `hash` (internal to the package). */
+export function useRegistryStatus(queryClient: QueryClient, hash: string): LiveQueryStatus {
   const registry = LiveQueryRegistry.of(queryClient);
   const get = useCallback(() => registry.status(hash), [registry, hash]);
   return useSyncExternalStore(registry.subscribe, get, get);
@@ -104,15 +119,29 @@ export function useLiveQueryStatus<T>(spec: LiveQuerySpec<T>): LiveQueryStatus {
  *
  * @example
  * const { data = [], liveStatus } = useLiveQuery({ db: 'shop', collection: 'products', sort: { price: 1 }, limit: 20 });
+ * // with the live number of all matching documents beside the first 20:
+ * const { data: page = [], total } = useLiveQuery({ db: 'shop', collection: 'products', limit: 20 }, { withTotal: true });
  */
 export function useLiveQuery<T = Document>(
   spec: LiveQuerySpec<T>,
   options: UseLiveQueryOptions<T> = {},
 ): UseLiveQueryResult<T> {
-  const { client, ...queryOptions } = options;
+  const { client, withTotal = false, ...queryOptions } = options;
   const base = useLiveBase(spec, client);
   const result = useQuery({ ...base.options, ...queryOptions } as typeof base.options, base.queryClient);
-  return useLiveResult(base as LiveBase<unknown>, result);
+  const total = useTotal(spec, base as LiveBase<unknown>, withTotal);
+  const out: UseLiveQueryResult<T> = useLiveResult(base as LiveBase<unknown>, result);
+  if (withTotal) out.total = total;
+  return out;
+}
+
+/** The live count beside a window (`withTotal`): the same filter, without sort, skip or limit. */
+function useTotal<T>(spec: LiveQuerySpec<T>, base: LiveBase<unknown>, enabled: boolean): number | undefined {
+  const countSpec = { db: spec.db, collection: spec.collection, filter: spec.filter };
+  const hash = hashKey(liveCountKey(countSpec));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `countSpec` is compared by value through `hash`
+  const options = useMemo(() => liveCountOptions(countSpec, base.live), [hash, base.live]);
+  return useQuery({ ...options, enabled }, base.queryClient).data;
 }
 
 /**

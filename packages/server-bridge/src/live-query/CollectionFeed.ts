@@ -3,10 +3,9 @@ import type { ChangeStreamDocument, Document, MongoClient, Timestamp } from 'mon
 import { toWireError } from '../errors.js';
 import type { ChangeFeed, FeedConsumer } from '../feed/ChangeFeed.js';
 import type { MembershipListener } from './LiveQueryEngine.js';
+import type { LiveView } from './LiveView.js';
 import { normalizeNumbers } from './normalize.js';
 import { QueryIndex } from './QueryIndex.js';
-import { readWindow } from './readWindow.js';
-import type { SharedLiveQuery } from './SharedLiveQuery.js';
 import { valueKey } from './valueKey.js';
 
 /** Gives the collection's current change feed (a new one after the previous ended). */
@@ -19,10 +18,12 @@ interface DocChange {
   clusterTime: Timestamp | undefined;
 }
 
+type View = LiveView<unknown>;
+
 /**
- * The live queries of one collection, as one consumer of the collection's {@link ChangeFeed}
+ * The live queries and live counts ({@link LiveView}s) of one collection, as one consumer of the collection's {@link ChangeFeed}
  * (shared with watch subscriptions). Events are handled one at a time, in order, on a serial
- * queue; each is dispatched through the {@link QueryIndex} to the queries it may affect. A query
+ * queue; each is dispatched through the {@link QueryIndex} to the views it may affect. A view
  * being added buffers the events that arrive while its snapshot is read, then drops those the
  * snapshot already reflects (by cluster time), so the snapshot and the feed join without a gap or
  * a double. When the feed ends (invalidation, HISTORY_LOST, a failed stream) the queries move to
@@ -34,9 +35,9 @@ interface DocChange {
  * await queries.add(sharedQuery);
  */
 export class CollectionFeed implements FeedConsumer {
-  private readonly index = new QueryIndex<SharedLiveQuery>();
-  private readonly queries = new Set<SharedLiveQuery>();
-  private readonly pending = new Map<SharedLiveQuery, DocChange[]>();
+  private readonly index = new QueryIndex<View>();
+  private readonly queries = new Set<View>();
+  private readonly pending = new Map<View, DocChange[]>();
   private feed: ChangeFeed | undefined;
   private opening: Promise<void> | undefined;
   private tail: Promise<unknown> = Promise.resolve();
@@ -59,7 +60,7 @@ export class CollectionFeed implements FeedConsumer {
   }
 
   /** Tells the dispatch index which documents a query's window holds. */
-  membershipOf(query: SharedLiveQuery): MembershipListener {
+  membershipOf(query: View): MembershipListener {
     return {
       entered: (id) => this.index.docEntered(id, query),
       left: (id) => this.index.docLeft(id, query),
@@ -74,24 +75,24 @@ export class CollectionFeed implements FeedConsumer {
   }
 
   /** Loads a query's snapshot and starts dispatching events to it. */
-  async add(query: SharedLiveQuery): Promise<void> {
+  async add(query: View): Promise<void> {
     this.pending.set(query, []);
     try {
       await this.ensureOpen();
       const epoch = this.epoch;
-      let read = await readWindow(this.mongo, this.db, this.collection, query.engine);
+      let read = await query.read(this.mongo, this.db, this.collection);
       await this.enqueue(async () => {
         const buffered = this.pending.get(query) ?? [];
         this.pending.delete(query);
         if (query.closed || this.closed) return;
-        this.index.add(query, query.engine.predicate);
-        if (epoch !== this.epoch) read = await readWindow(this.mongo, this.db, this.collection, query.engine);
-        query.engine.load(read.docs);
+        this.index.add(query, query.predicate);
+        if (epoch !== this.epoch) read = await query.read(this.mongo, this.db, this.collection);
+        query.load(read.docs);
         query.advance(read.operationTime);
         for (const change of buffered) {
           if (query.reflects(change.clusterTime)) continue;
           const normalized = change.doc ? normalizeNumbers(change.doc) : null;
-          if (query.engine.apply(change.id, change.doc, normalized).refill) await this.refill(query);
+          if (query.apply(change.id, change.doc, normalized).refill) await this.refill(query);
         }
         this.queries.add(query);
       });
@@ -102,10 +103,10 @@ export class CollectionFeed implements FeedConsumer {
   }
 
   /** Stops dispatching to a query; closes the stream when no query is left. */
-  remove(query: SharedLiveQuery): void {
+  remove(query: View): void {
     this.pending.delete(query);
     this.queries.delete(query);
-    this.index.remove(query, [...query.engine.docIds()]);
+    this.index.remove(query, [...query.docIds()]);
     if (this.size === 0) {
       void this.close();
       this.onEmpty();
@@ -170,14 +171,14 @@ export class CollectionFeed implements FeedConsumer {
     const change: DocChange = { id: valueKey(event.documentKey._id), doc, clusterTime: event.clusterTime };
     for (const buffer of this.pending.values()) buffer.push(change);
     const normalized = doc ? normalizeNumbers(doc) : null;
-    const refills: SharedLiveQuery[] = [];
-    const updates: Array<[SharedLiveQuery, ReturnType<SharedLiveQuery['engine']['apply']>]> = [];
+    const refills: View[] = [];
+    const updates: Array<[View, ReturnType<View['apply']>]> = [];
     for (const query of this.index.candidates(change.id, normalized)) {
       if (query.closed || !this.queries.has(query) || query.reflects(change.clusterTime)) continue;
       // One query whose evaluation throws ends alone; the others still get this event.
-      let result: ReturnType<SharedLiveQuery['engine']['apply']>;
+      let result: ReturnType<View['apply']>;
       try {
-        result = query.engine.apply(change.id, doc, normalized);
+        result = query.apply(change.id, doc, normalized);
       } catch (error) {
         this.remove(query);
         query.fail(toWireError(error));
@@ -196,14 +197,14 @@ export class CollectionFeed implements FeedConsumer {
     for (const [query, result] of updates) query.publish([...result.diffs, ...(refilled.get(query) ?? [])]);
   }
 
-  private async refillDiffs(query: SharedLiveQuery) {
-    const read = await readWindow(this.mongo, this.db, this.collection, query.engine);
-    const diffs = query.engine.refresh(read.docs);
+  private async refillDiffs(query: View) {
+    const read = await query.read(this.mongo, this.db, this.collection);
+    const diffs = query.refresh(read.docs);
     query.advance(read.operationTime);
     return diffs;
   }
 
-  private async refill(query: SharedLiveQuery): Promise<void> {
+  private async refill(query: View): Promise<void> {
     await this.refillDiffs(query);
   }
 

@@ -16,10 +16,11 @@ import type {
 } from './index.js';
 import { LiveQueryEngine } from './LiveQueryEngine.js';
 import { queryIdOf } from './queryId.js';
+import { type LiveCountSnapshot, SharedLiveCount } from './SharedLiveCount.js';
 import { SharedLiveQuery } from './SharedLiveQuery.js';
 
 interface Running {
-  query: SharedLiveQuery;
+  query: SharedLiveQuery | SharedLiveCount;
   feed: CollectionFeed;
   ready: Promise<void>;
 }
@@ -34,8 +35,14 @@ function validate(query: EffectiveQuery, limits: BridgeLimits): void {
   }
 }
 
+/** Id of the live count of a filter: like a query id, in its own namespace. */
+function countIdOf(query: EffectiveQuery): string {
+  return `c${queryIdOf({ db: query.db, collection: query.collection, filter: query.filter }).slice(1)}`;
+}
+
 /**
- * Implementation of {@link LiveQueryService}: one {@link SharedLiveQuery} per query id, one
+ * Implementation of {@link LiveQueryService}: one {@link SharedLiveQuery} per query id and one
+ * {@link SharedLiveCount} per count id, one
  * {@link CollectionFeed} per collection (a consumer of the collection's shared change feed); a
  * query ends with its last subscriber, a collection's consumer with its last query.
  *
@@ -69,11 +76,21 @@ export class LiveQueryServiceImpl implements LiveQueryService {
 
   async subscribe(query: EffectiveQuery, subscriberId: string): Promise<LiveQuerySnapshot> {
     const id = queryIdOf(query);
-    let entry = this.running.get(id);
-    if (!entry) {
-      validate(query, this.limits);
-      entry = this.start(id, query);
-    }
+    const entry = this.running.get(id) ?? this.start(id, query, 'query');
+    return this.join(entry, subscriberId, () => (entry.query as SharedLiveQuery).snapshot());
+  }
+
+  countIdOf(query: EffectiveQuery): string {
+    return countIdOf(query);
+  }
+
+  async subscribeCount(query: EffectiveQuery, subscriberId: string): Promise<LiveCountSnapshot> {
+    const id = countIdOf(query);
+    const entry = this.running.get(id) ?? this.start(id, query, 'count');
+    return this.join(entry, subscriberId, () => (entry.query as SharedLiveCount).snapshot());
+  }
+
+  private async join<S>(entry: Running, subscriberId: string, snapshot: () => S): Promise<S> {
     entry.query.subscribers.add(subscriberId);
     const { query: shared, feed, ready } = entry;
     try {
@@ -82,10 +99,10 @@ export class LiveQueryServiceImpl implements LiveQueryService {
       shared.subscribers.delete(subscriberId);
       throw error;
     }
-    // Read on the feed's queue, so the docs and the version belong together.
+    // Read on the feed's queue, so the content and the version belong together.
     return feed.enqueue(() => {
       if (shared.closed) throw new BridgeError('CLOSED', 'the live query ended');
-      return shared.snapshot();
+      return snapshot();
     });
   }
 
@@ -123,7 +140,11 @@ export class LiveQueryServiceImpl implements LiveQueryService {
     await Promise.all(feeds.map((f) => f.close()));
   }
 
-  private start(id: string, query: EffectiveQuery): Running {
+  private start(id: string, query: EffectiveQuery, kind: 'query' | 'count'): Running {
+    validate(
+      kind === 'query' ? query : { db: query.db, collection: query.collection, filter: query.filter },
+      this.limits,
+    );
     const key = `${query.db}.${query.collection}`;
     let feed = this.feeds.get(key);
     if (!feed) {
@@ -142,22 +163,22 @@ export class LiveQueryServiceImpl implements LiveQueryService {
     }
     const sink = {
       emitUpdate: this.options.emitUpdate,
+      emitCount: (countId: string, update: Parameters<NonNullable<LiveQueryServiceOptions['emitCount']>>[1]) =>
+        this.options.emitCount?.(countId, update),
       emitError: (queryId: string, error: Parameters<LiveQueryServiceOptions['emitError']>[1]) => {
         const failed = this.running.get(queryId);
         if (failed) this.stop(queryId, failed);
         this.options.emitError(queryId, error);
       },
     };
-    const shared = new SharedLiveQuery(
-      id,
-      query,
-      sink,
-      {
-        entered: (docId) => membership.entered(docId),
-        left: (docId) => membership.left(docId),
-      },
-      this.limits,
-    );
+    const relay = {
+      entered: (docId: string) => membership.entered(docId),
+      left: (docId: string) => membership.left(docId),
+    };
+    const shared =
+      kind === 'query'
+        ? new SharedLiveQuery(id, query, sink, relay, this.limits)
+        : new SharedLiveCount(id, query.filter, sink, relay, this.limits.maxCountedDocuments, this.limits);
     const membership = feed.membershipOf(shared);
     const entry: Running = { query: shared, feed, ready: feed.add(shared) };
     entry.ready.catch(() => {

@@ -1,9 +1,11 @@
 import type { LiveQueryDiff, LiveQueryUpdate, WireError } from '@mongo-live/protocol';
-import type { Timestamp } from 'mongodb';
+import type { Document, MongoClient, Timestamp } from 'mongodb';
 import { encode } from '../driverBson.js';
 import { compareValues } from './bsonOrder.js';
 import type { EffectiveQuery, LiveQuerySnapshot } from './index.js';
-import { type EngineLimits, LiveQueryEngine, type MembershipListener } from './LiveQueryEngine.js';
+import { type ApplyResult, type EngineLimits, LiveQueryEngine, type MembershipListener } from './LiveQueryEngine.js';
+import type { LiveView } from './LiveView.js';
+import { readWindow, type WindowRead } from './readWindow.js';
 
 /** Where a shared live query sends what happens to it (the bridge's room of `id`). */
 export interface LiveQuerySink {
@@ -19,7 +21,7 @@ export interface LiveQuerySink {
  * const q = new SharedLiveQuery(id, query, sink, membership);
  * q.publish(q.engine.apply(docId, doc, normalized).diffs);
  */
-export class SharedLiveQuery {
+export class SharedLiveQuery implements LiveView<LiveQueryDiff> {
   readonly engine: LiveQueryEngine;
   version = 0;
   /** Events at or before this cluster time are already reflected in the window. */
@@ -35,6 +37,30 @@ export class SharedLiveQuery {
     limits?: EngineLimits,
   ) {
     this.engine = new LiveQueryEngine(query, membership, limits);
+  }
+
+  get predicate() {
+    return this.engine.predicate;
+  }
+
+  read(mongo: MongoClient, db: string, collection: string): Promise<WindowRead> {
+    return readWindow(mongo, db, collection, this.engine);
+  }
+
+  load(docs: Document[]): void {
+    this.engine.load(docs);
+  }
+
+  refresh(docs: Document[]): LiveQueryDiff[] {
+    return this.engine.refresh(docs);
+  }
+
+  apply(docId: string, doc: Document | null, normalized: Document | null): ApplyResult {
+    return this.engine.apply(docId, doc, normalized);
+  }
+
+  docIds(): Iterable<string> {
+    return this.engine.docIds();
   }
 
   /** True when an event at `clusterTime` is already contained in the window. */

@@ -1,11 +1,19 @@
 // Owned by the live-query work (issue 6): LiveQueryService runs shared live queries and finds.
-import type { EJSONDocument, EJSONValue, LiveQueryUpdate, WireError, WireSort } from '@mongo-live/protocol';
+import type {
+  EJSONDocument,
+  EJSONValue,
+  LiveCountUpdate,
+  LiveQueryUpdate,
+  WireError,
+  WireSort,
+} from '@mongo-live/protocol';
 import type { Document, MongoClient } from 'mongodb';
 import type { ChangeFeed } from '../feed/ChangeFeed.js';
 import type { FeedScope } from '../feed/DriverStream.js';
 import type { FeedFamily } from '../feed/family.js';
 import type { BridgeLimits } from '../limits.js';
 import { LiveQueryServiceImpl } from './LiveQueryService.js';
+import type { LiveCountSnapshot } from './SharedLiveCount.js';
 
 /** A query after validation and authorization: the auth filter is ANDed in, the projection enforced. */
 export interface EffectiveQuery {
@@ -31,7 +39,9 @@ export interface LiveQueryServiceOptions {
   feeds?: FeedProvider;
   /** Sends an update to every subscriber of a live query (the socket.io room `roomOf(queryId)`). */
   emitUpdate(queryId: string, update: LiveQueryUpdate): void;
-  /** Ends a live query for all its subscribers. */
+  /** Sends a live count's new value to every subscriber (the room `roomOf(countId)`). */
+  emitCount?(countId: string, update: LiveCountUpdate): void;
+  /** Ends a live query or live count for all its subscribers. */
   emitError(queryId: string, error: WireError): void;
 }
 
@@ -51,6 +61,11 @@ export interface LiveQueryService {
   queryIdOf(query: EffectiveQuery): string;
   /** Adds a subscriber; resolves with the current result and its version. */
   subscribe(query: EffectiveQuery, subscriberId: string): Promise<LiveQuerySnapshot>;
+  /** Deterministic id of the live count of `query.filter` (the room its updates go to). */
+  countIdOf(query: EffectiveQuery): string;
+  /** Adds a subscriber to the live count of `query.filter`; resolves with the count and its version. */
+  subscribeCount(query: EffectiveQuery, subscriberId: string): Promise<LiveCountSnapshot>;
+  /** Removes a subscriber from a live query or live count. */
   unsubscribe(queryId: string, subscriberId: string): void;
   /** A one-off find with the same semantics as a live query's snapshot. */
   find(query: EffectiveQuery): Promise<EJSONDocument[]>;
@@ -84,3 +99,4 @@ export {
   type QueryClientLike,
 } from './prefetchLiveQuery.js';
 export { queryIdOf } from './queryId.js';
+export type { LiveCountSnapshot } from './SharedLiveCount.js';

@@ -1,5 +1,13 @@
-import type { Document, MongoClient, Timestamp } from 'mongodb';
-import type { LiveQueryEngine } from './LiveQueryEngine.js';
+import type { Document, MongoClient, Sort, Timestamp } from 'mongodb';
+
+/** What to read: a live query's engine, or a live count's id set (projection `{ _id: 1 }`). */
+export interface WindowShape {
+  filter: Document;
+  order: { mongoSort: Sort | undefined };
+  fetchLimit: number | undefined;
+  /** Fields the read needs (all when absent). */
+  readProjection?: Document;
+}
 
 /** A database read of a live query's window and the cluster time it reflects. */
 export interface WindowRead {
@@ -13,7 +21,7 @@ export interface WindowRead {
 }
 
 /**
- * Reads the first skip+limit documents of a live query's result, in a causally consistent
+ * Reads the first skip+limit documents of a live query's result (or the ids a live count tracks), in a causally consistent
  * session, and tells up to which cluster time it is complete.
  *
  * That time is taken BEFORE the find: the find's own operationTime is the time of its last reply,
@@ -28,7 +36,7 @@ export async function readWindow(
   mongo: MongoClient,
   db: string,
   collection: string,
-  engine: LiveQueryEngine,
+  engine: WindowShape,
 ): Promise<WindowRead> {
   const session = mongo.startSession({ causalConsistency: true });
   try {
@@ -41,6 +49,7 @@ export async function readWindow(
       session,
       sort: engine.order.mongoSort,
       ...(limit === undefined ? {} : { limit }),
+      ...(engine.readProjection === undefined ? {} : { projection: engine.readProjection }),
     });
     const docs = await cursor.toArray();
     return { docs, operationTime };

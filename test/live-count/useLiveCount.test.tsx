@@ -1,0 +1,87 @@
+// useLiveCount and useLiveQuery(spec, { withTotal: true }) against the real bridge and a real database.
+import { createLiveClient, type LiveClient, LiveProvider, useLiveCount, useLiveQuery } from '@mongo-live/react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import type { ReactNode } from 'react';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type LiveServer, startLiveServer } from '../support/liveServer.js';
+
+let server: LiveServer;
+let live: LiveClient;
+beforeAll(async () => {
+  server = await startLiveServer();
+  live = createLiveClient({ url: server.url });
+});
+afterEach(() => cleanup());
+afterAll(async () => {
+  await live?.close();
+  await server?.close();
+});
+
+function wrap(children: ReactNode) {
+  return (
+    <QueryClientProvider client={new QueryClient()}>
+      <LiveProvider client={live}>{children}</LiveProvider>
+    </QueryClientProvider>
+  );
+}
+
+function Badge({ user }: { user: string }) {
+  const { data, liveStatus } = useLiveCount({ db: server.mongo.dbName, collection: 'orders', filter: { user } });
+  return (
+    <p data-testid={`badge-${user}`}>
+      {liveStatus}:{data ?? '-'}
+    </p>
+  );
+}
+
+function Window() {
+  const { data = [], total } = useLiveQuery<{ _id: number; n: number }>(
+    { db: server.mongo.dbName, collection: 'items', filter: { n: { $gte: 0 } }, sort: { n: 1 }, limit: 2 },
+    { withTotal: true },
+  );
+  return (
+    <p data-testid="window">
+      {data.map((d) => d.n).join(',')} of {total ?? '?'}
+    </p>
+  );
+}
+
+describe('useLiveCount', () => {
+  it('shows a live count per user, following writes', async () => {
+    const orders = server.mongo.db.collection('orders');
+    await orders.insertMany([{ user: 'a' }, { user: 'a' }, { user: 'b' }]);
+    render(
+      wrap(
+        <>
+          <Badge user="a" />
+          <Badge user="b" />
+          <Badge user="c" />
+        </>,
+      ),
+    );
+    await waitFor(() => expect(screen.getByTestId('badge-a').textContent).toBe('live:2'));
+    await waitFor(() => expect(screen.getByTestId('badge-b').textContent).toBe('live:1'));
+    await waitFor(() => expect(screen.getByTestId('badge-c').textContent).toBe('live:0'));
+    await orders.insertOne({ user: 'c' });
+    await orders.deleteMany({ user: 'a' });
+    await waitFor(() => expect(screen.getByTestId('badge-c').textContent).toBe('live:1'));
+    await waitFor(() => expect(screen.getByTestId('badge-a').textContent).toBe('live:0'));
+  });
+
+  it('useLiveQuery withTotal: the window and the live total of its filter', async () => {
+    const items = server.mongo.db.collection<{ _id: number; n: number }>('items');
+    await items.insertMany([
+      { _id: 1, n: 5 },
+      { _id: 2, n: 1 },
+      { _id: 3, n: 3 },
+      { _id: 4, n: -1 },
+    ]);
+    render(wrap(<Window />));
+    await waitFor(() => expect(screen.getByTestId('window').textContent).toBe('1,3 of 3'));
+    await items.insertOne({ _id: 5, n: 0 });
+    await waitFor(() => expect(screen.getByTestId('window').textContent).toBe('0,1 of 4'));
+    await items.updateOne({ _id: 4 }, { $set: { n: 9 } });
+    await waitFor(() => expect(screen.getByTestId('window').textContent).toBe('0,1 of 5'));
+  });
+});
