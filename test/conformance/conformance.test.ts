@@ -90,14 +90,32 @@ describe.skipIf(!specDir)('MongoDB unified spec tests', () => {
   }
 
   describe('pass-rate thresholds', () => {
-    it('at least 90 % of the change-stream tests runnable here pass', () => {
+    // Tests the Node.js driver fails on every deployment (expected failures with cause 'driver')
+    // say nothing about the server: the thresholds leave them out, and print both rates.
+    const driverCaused = (r: TestRecord) => knownFailures.get(`${r.file}\u0000${r.test}`)?.cause === 'driver';
+    const serverRate = (name: string, suite: TestRecord[]) => {
+      const all = passRate(name, suite);
       const rate = passRate(
+        `${name} (driver deviations aside)`,
+        suite.filter((r) => !driverCaused(r)),
+      );
+      console.log(`${formatRate(all)}\n${formatRate(rate)}`);
+      expect(rate.runnable, `no ${name} test ran`).toBeGreaterThan(0);
+      expect(rate.passed / rate.runnable, formatRate(rate)).toBeGreaterThanOrEqual(0.98);
+    };
+
+    it('at least 98 % of the change-stream tests runnable here pass', () => {
+      serverRate(
         'change streams',
         records.filter((r) => r.suite === 'change-streams'),
       );
-      console.log(formatRate(rate));
-      expect(rate.runnable, 'no change-stream test ran').toBeGreaterThan(0);
-      expect(rate.passed / rate.runnable, formatRate(rate)).toBeGreaterThanOrEqual(0.9);
+    });
+
+    it('at least 98 % of the CRUD tests runnable here pass', () => {
+      serverRate(
+        'CRUD',
+        records.filter((r) => r.suite === 'crud'),
+      );
     });
 
     for (const [group, pattern] of Object.entries(CRUD_GROUPS)) {

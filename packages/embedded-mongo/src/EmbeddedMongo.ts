@@ -26,7 +26,7 @@ const DEFAULT_NOOP_INTERVAL_MS = 10_000;
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
 
 /**
- * An in-memory MongoDB 7.0 single-node replica set that the official driver talks to over TCP.
+ * An in-memory MongoDB 8.0 single-node replica set that the official driver talks to over TCP.
  * For tests, demos and Storybook only: data lives in memory and is gone on stop().
  *
  * @example

@@ -29,11 +29,13 @@ function codeOf(error: unknown): unknown {
 /** Asserts `error` satisfies every assertion of `expected`. `iterable` as for expectResult. */
 export function assertExpectedError(
   expected: ExpectedError,
-  error: unknown,
+  raised: unknown,
   ctx: MatchContext,
   iterable: boolean,
 ): void {
-  if (expected.writeErrors || expected.writeConcernErrors) throw new UnsupportedError('expectError.writeErrors');
+  // A clientBulkWrite's top-level server error comes wrapped, as its cause (the spec's "top-level error").
+  const error =
+    raised instanceof MongoClientBulkWriteError && raised.cause instanceof MongoServerError ? raised.cause : raised;
   const what = () => `${(error as Error)?.name ?? 'error'}: ${describeValue((error as Error)?.message ?? error)}`;
   const fail = (message: string): never => {
     throw new MatchError(`${message} (actual error ${what()})`);
@@ -72,12 +74,36 @@ export function assertExpectedError(
     if (!(error instanceof MongoServerError)) fail('expected a server response in the error');
     assertMatches(expected.errorResponse, (error as MongoServerError).errorResponse, ctx, true, 'errorResponse');
   }
+  if (expected.writeErrors !== undefined || expected.writeConcernErrors !== undefined) {
+    if (!(raised instanceof MongoClientBulkWriteError)) {
+      throw new UnsupportedError('expectError.writeErrors on errors other than client bulk write');
+    }
+    if (expected.writeErrors !== undefined) {
+      // Keyed by model index, as in the format; each { code, message } like the driver reports them.
+      const actual = new Map([...raised.writeErrors].map(([index, value]) => [String(index), { ...value }]));
+      const wanted = expected.writeErrors as Document;
+      for (const index of new Set([...Object.keys(wanted), ...actual.keys()])) {
+        if (!(index in wanted)) fail(`unexpected write error at model ${index}`);
+        if (!actual.has(index)) fail(`expected a write error at model ${index}`);
+        assertMatches(wanted[index], actual.get(index), ctx, true, `writeErrors.${index}`);
+      }
+    }
+    if (expected.writeConcernErrors !== undefined) {
+      const actual = raised.writeConcernErrors;
+      if (actual.length !== expected.writeConcernErrors.length) {
+        fail(`expected ${expected.writeConcernErrors.length} write concern errors, got ${actual.length}`);
+      }
+      expected.writeConcernErrors.forEach((wanted, i) => {
+        assertMatches(wanted, { ...actual[i] }, ctx, true, `writeConcernErrors.${i}`);
+      });
+    }
+  }
   if (expected.expectResult !== undefined) {
     const result =
-      error instanceof MongoBulkWriteError
-        ? bulkWriteResultDocument(error.result)
-        : error instanceof MongoClientBulkWriteError && error.partialResult
-          ? clientBulkWriteResultDocument(error.partialResult)
+      raised instanceof MongoBulkWriteError
+        ? bulkWriteResultDocument(raised.result)
+        : raised instanceof MongoClientBulkWriteError && raised.partialResult
+          ? clientBulkWriteResultDocument(raised.partialResult)
           : undefined;
     assertResultMatches(expected.expectResult, result, ctx, iterable);
   }

@@ -235,14 +235,35 @@ describe('update, delete, findAndModify', () => {
 });
 
 describe('statement validation and let', () => {
-  it('rejects unknown fields in update statements, like sort on MongoDB 7.0', async () => {
+  it('rejects unknown fields in update statements', async () => {
     const db = freshDb();
     const error = await db
-      .command({ update: 'v', updates: [{ q: {}, u: { $set: { a: 1 } }, sort: { a: 1 } }] })
+      .command({ update: 'v', updates: [{ q: {}, u: { $set: { a: 1 } }, order: { a: 1 } }] })
       .catch((e) => e);
     expect(error.code).toBe(40415);
-    expect(error.message).toBe("BSON field 'update.updates.sort' is an unknown field.");
+    expect(error.message).toBe("BSON field 'update.updates.order' is an unknown field.");
     expect(await db.collection('v').countDocuments()).toBe(0);
+  });
+
+  it('updateOne / replaceOne with sort update the first match in that order (MongoDB 8.0)', async () => {
+    const db = freshDb();
+    const coll = db.collection('sorted');
+    await coll.insertMany([
+      { _id: 1 as never, a: 2 },
+      { _id: 2 as never, a: 1 },
+      { _id: 3 as never, a: 3 },
+    ]);
+    await coll.updateOne({}, { $set: { hit: true } }, { sort: { a: 1 } });
+    await coll.replaceOne({ a: { $gt: 1 } }, { a: 9 }, { sort: { a: -1 } });
+    expect(await coll.find().sort({ _id: 1 }).toArray()).toEqual([
+      { _id: 1, a: 2 },
+      { _id: 2, a: 1, hit: true },
+      { _id: 3, a: 9 },
+    ]);
+    const multi = await db
+      .command({ update: 'sorted', updates: [{ q: {}, u: { $set: { b: 1 } }, multi: true, sort: { a: 1 } }] })
+      .catch((e: { code?: number }) => e);
+    expect(multi.code).toBe(72);
   });
 
   it('passes let variables to $expr in find, update and delete', async () => {

@@ -5,14 +5,14 @@ import { MAX_BSON_OBJECT_SIZE } from '../wire/opcodes.js';
 import type { CommandHandler } from './CommandContext.js';
 
 /** The MongoDB version this server imitates. */
-export const SERVER_VERSION = '7.0.0';
+export const SERVER_VERSION = '8.0.0';
 
 export const ping: CommandHandler = () => ({});
 
 export const buildInfo: CommandHandler = () => ({
   version: SERVER_VERSION,
   gitVersion: 'embedded',
-  versionArray: [7, 0, 0, 0],
+  versionArray: [...SERVER_VERSION.split('.').map(Number), 0],
   bits: 64,
   debug: false,
   maxBsonObjectSize: MAX_BSON_OBJECT_SIZE,
@@ -26,7 +26,7 @@ export const buildInfo: CommandHandler = () => ({
 });
 
 const PARAMETERS: Document = {
-  featureCompatibilityVersion: { version: '7.0' },
+  featureCompatibilityVersion: { version: '8.0' },
   authenticationMechanisms: [],
   transactionLifetimeLimitSeconds: 60,
   enableTestCommands: 1,

@@ -2,8 +2,8 @@ import { Binary, type Document, Long } from 'bson';
 import { MAX_BSON_OBJECT_SIZE, MAX_MESSAGE_SIZE, MAX_WRITE_BATCH_SIZE } from '../wire/opcodes.js';
 import type { CommandContext, CommandHandler } from './CommandContext.js';
 
-/** Wire version of MongoDB 7.0. */
-export const MAX_WIRE_VERSION = 21;
+/** Wire version of MongoDB 8.0. */
+export const MAX_WIRE_VERSION = 25;
 
 /**
  * hello / isMaster: describes a writable primary of a one-member replica set. The reply is the

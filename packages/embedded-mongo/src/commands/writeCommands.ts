@@ -1,6 +1,6 @@
 import type { Document } from 'bson';
 import { CommandError, commandError, ErrorCode } from '../errors.js';
-import { compileFilter } from '../query/index.js';
+import { compileFilter, compileSort } from '../query/index.js';
 import type { Collection } from '../storage/Collection.js';
 import type { CommandContext, CommandHandler } from './CommandContext.js';
 import { bsonTypeName, collectionNameOf, optionalBoolean, toInteger } from './commandArguments.js';
@@ -82,6 +82,9 @@ export const update: CommandHandler = (ctx: CommandContext) => {
     const statement = statementOf(raw, 'update', UPDATE_FIELDS);
     statementDocument(statement, 'q', 'update');
     updateSpecOf(statement.u);
+    if (statement.sort !== undefined && statement.multi === true) {
+      throw commandError('InvalidOptions', 'Cannot specify sort with multi=true');
+    }
     return statement;
   });
   const commandLet = queryOptionsOf(ctx.body, {});
@@ -103,8 +106,14 @@ export const update: CommandHandler = (ctx: CommandContext) => {
     if (multi && isReplacement(u)) {
       throw commandError('FailedToParse', 'multi update is not supported for replacement-style update');
     }
+    const sort = statement.sort as Document | undefined;
     const collection = ctx.store.collection(ctx.db, coll);
-    const matched = findMatches(collection, q, !multi, queryOptions);
+    // updateOne / replaceOne with `sort` (MongoDB 8.0) update the first match in that order.
+    const matched = sort
+      ? findMatches(collection, q, false, queryOptions)
+          .sort(compileSort(sort, queryOptions.collation ? { collation: queryOptions.collation } : {}))
+          .slice(0, 1)
+      : findMatches(collection, q, !multi, queryOptions);
     for (const doc of matched) {
       n++;
       if (updateStoredDocument(ctx, collection!, doc, u, updateOptions)) nModified++;
@@ -168,6 +177,7 @@ const UPDATE_FIELDS = new Set([
   'hint',
   'c',
   'upsertSupplied',
+  'sort',
 ]);
 const DELETE_FIELDS = new Set(['q', 'limit', 'collation', 'hint']);
 
@@ -180,7 +190,6 @@ function statementOf(raw: unknown, command: string, fields: Set<string>): Docume
   }
   const list = command === 'update' ? 'updates' : 'deletes';
   for (const field of Object.keys(raw)) {
-    // MongoDB 7.0 has no `sort` in update statements (8.0 added it): rejected like any unknown field.
     if (!fields.has(field)) {
       throw new CommandError(40415, 'Location40415', `BSON field '${command}.${list}.${field}' is an unknown field.`);
     }

@@ -1,5 +1,6 @@
 import { aggregate } from '../commands/aggregate.js';
 import type { CommandHandler } from '../commands/CommandContext.js';
+import { clientBulkWrite } from '../commands/clientBulkWrite.js';
 import {
   collMod,
   create,
@@ -76,4 +77,5 @@ export const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map<string, Com
   ['dropIndexes', dropIndexes],
   ['deleteIndexes', dropIndexes],
   ['configureFailPoint', configureFailPoint],
+  ['bulkWrite', clientBulkWrite],
 ]);

@@ -54,7 +54,7 @@ describe('wire protocol', () => {
       secondary: false,
       setName: 'rs0',
       minWireVersion: 0,
-      maxWireVersion: 21,
+      maxWireVersion: 25,
       logicalSessionTimeoutMinutes: 30,
     });
     const address = `127.0.0.1:${server.port}`;
@@ -79,10 +79,10 @@ describe('wire protocol', () => {
     });
   });
 
-  it('answers buildInfo as MongoDB 7.0', async () => {
+  it('answers buildInfo as MongoDB 8.0', async () => {
     const info = await client.db('admin').command({ buildInfo: 1 });
-    expect(info.version).toBe('7.0.0');
-    expect(info.versionArray).toEqual([7, 0, 0, 0]);
+    expect(info.version).toBe('8.0.0');
+    expect(info.versionArray).toEqual([8, 0, 0, 0]);
   });
 
   it('keeps monitoring healthy over several awaitable hello heartbeats', async () => {

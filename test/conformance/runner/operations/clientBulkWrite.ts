@@ -11,8 +11,17 @@ function toDriverModel(model: Document): AnyClientBulkWriteModel<Document> {
 
 function mapToDocument(map: ReadonlyMap<number, unknown> | undefined): Document | undefined {
   return map
-    ? Object.fromEntries([...map].map(([index, value]) => [String(index), { ...(value as Document) }]))
+    ? Object.fromEntries([...map].map(([index, value]) => [String(index), specResult(value as Document)]))
     : undefined;
+}
+
+/**
+ * One result in the CRUD spec's shape: the driver's UpdateResult adds `didUpsert` (so that an
+ * upserted `_id: null` can be told apart), which is not a spec field.
+ */
+function specResult(value: Document): Document {
+  const { didUpsert: _didUpsert, ...rest } = value;
+  return rest;
 }
 
 /** The driver's result with its Maps as documents keyed by model index, as the format expects. */

@@ -1,12 +1,15 @@
 import { Query } from 'mingo/query';
 import type { CollationSpec } from 'mingo/types';
 import { CommandError, commandError } from '../../errors.js';
+import { checkExpressionVariables } from '../checkVariables.js';
 import { bsonContext } from '../mingoContext.js';
 import { bindNow } from '../systemVariables.js';
 import type { CompileContext, DocPredicate } from './condition.js';
 
 /** `$expr`: an aggregation expression evaluated on the document (mingo, with BSON comparisons). */
 export function compileExpr(expr: unknown, ctx: CompileContext): DocPredicate {
+  // Like mongod, an undefined $$variable fails when the filter is parsed (17276), not per document.
+  checkExpressionVariables(expr, new Set(Object.keys(ctx.variables ?? {})));
   const query = new Query(
     { $expr: bindNow(expr, ctx.variables) },
     {
