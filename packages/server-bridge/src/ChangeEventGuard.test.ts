@@ -16,6 +16,9 @@ const base = (n: number, op: string, id: unknown) => ({
 
 describe('ChangeEventGuard row filter', () => {
   const guard = new ChangeEventGuard({ filter: { owner: 'ann' }, clientOptions: {}, clientPipeline: [] });
+  /** The stream shows document `id` (an insert in scope): without pre-images, only such documents get removals. */
+  const show = (id: unknown) =>
+    expect(guard.apply({ ...base(0, 'insert', id), fullDocument: { _id: id, owner: 'ann' } })).not.toBeNull();
 
   it('forces the images it needs and leaves explicit choices alone', () => {
     expect(guard.driverOptions()).toEqual({ fullDocument: 'updateLookup', fullDocumentBeforeChange: 'whenAvailable' });
@@ -69,6 +72,7 @@ describe('ChangeEventGuard row filter', () => {
   });
 
   it('without a pre-image: a removal when the update touched a filter field, nothing when it could not have', () => {
+    show(1);
     const moved = guard.apply({
       ...base(5, 'update', 1),
       updateDescription: { updatedFields: { owner: 'bob' }, removedFields: [] },
@@ -92,9 +96,11 @@ describe('ChangeEventGuard row filter', () => {
   });
 
   it('treats a replace or a vanished document conservatively, never sending content', () => {
+    show(1);
     const replaced = guard.apply({ ...base(8, 'replace', 1), fullDocument: { _id: 1, owner: 'bob', secret: 's' } });
     expect(replaced).toMatchObject({ operationType: 'delete' });
     expect(JSON.stringify(replaced)).not.toContain('secret');
+    show(1);
     const vanished = guard.apply({
       ...base(9, 'update', 1),
       updateDescription: { updatedFields: { n: 1 }, removedFields: [] },
@@ -104,11 +110,56 @@ describe('ChangeEventGuard row filter', () => {
   });
 
   it('sends deletes as their key, and drops those known to be out of scope', () => {
+    show(1);
     expect(guard.apply({ ...base(10, 'delete', 1) })).toEqual(base(10, 'delete', 1));
     expect(guard.apply({ ...base(11, 'delete', 2), fullDocumentBeforeChange: { _id: 2, owner: 'bob' } })).toBeNull();
     expect(guard.apply({ ...base(12, 'delete', 3), fullDocumentBeforeChange: { _id: 3, owner: 'ann' } })).toEqual(
       base(12, 'delete', 3),
     );
+  });
+
+  it("without a pre-image, never tells the _id of a document it did not show (another user's)", () => {
+    expect(guard.apply({ ...base(20, 'delete', 'bobs') })).toBeNull();
+    const replacedByOther = guard.apply({
+      ...base(21, 'replace', 'bobs'),
+      fullDocument: { _id: 'bobs', owner: 'bob' },
+    });
+    expect(replacedByOther).toBeNull();
+    const touched = guard.apply({
+      ...base(22, 'update', 'bobs'),
+      updateDescription: { updatedFields: { owner: 'carl' }, removedFields: [] },
+      fullDocument: { _id: 'bobs', owner: 'carl' },
+    });
+    expect(touched).toBeNull();
+    // Once shown, its removal is told, once.
+    show('bobs');
+    expect(guard.apply({ ...base(23, 'delete', 'bobs') })).toMatchObject({ operationType: 'delete' });
+    expect(guard.apply({ ...base(24, 'delete', 'bobs') })).toBeNull();
+  });
+
+  it("strips writers' session ids and withholds DDL events on restricted streams", () => {
+    const out = guard.apply({
+      ...base(25, 'insert', 5),
+      fullDocument: { _id: 5, owner: 'ann' },
+      lsid: { id: 'session', uid: 'u' },
+      txnNumber: 3,
+    });
+    expect(out).not.toHaveProperty('lsid');
+    expect(out).not.toHaveProperty('txnNumber');
+    const ddl = {
+      _id: token(26),
+      operationType: 'createIndexes',
+      ns: { db: 'shop', coll: 'orders' },
+      operationDescription: { indexes: [{ partialFilterExpression: { secret: { $gt: 'bob-secret-1' } } }] },
+    };
+    expect(guard.apply(ddl)).toBeNull();
+    const rename = guard.apply({
+      _id: token(27),
+      operationType: 'rename',
+      ns: { db: 'shop', coll: 'orders' },
+      to: { db: 'shop', coll: 'secret_name' },
+    });
+    expect(rename).toEqual({ _id: token(27), operationType: 'rename', ns: { db: 'shop', coll: 'orders' } });
   });
 
   it('passes events without documents (drop, invalidate)', () => {
@@ -140,10 +191,19 @@ describe('ChangeEventGuard projection', () => {
       ...base(1, 'update', 1),
       fullDocument: { _id: 1, name: 'a', ssn: 's', address: { city: 'c', zip: 'z' } },
       fullDocumentBeforeChange: { _id: 1, name: 'b', ssn: 's0' },
-      updateDescription: { updatedFields: {}, removedFields: [] },
+      updateDescription: { updatedFields: { name: 'a', ssn: 's' }, removedFields: [] },
     })!;
     expect(out.fullDocument).toEqual({ _id: 1, name: 'a', address: { city: 'c' } });
     expect(out.fullDocumentBeforeChange).toEqual({ _id: 1, name: 'b' });
+  });
+
+  it('does not send an update that touched hidden fields only (its timing would leak)', () => {
+    const hidden = guard.apply({
+      ...base(30, 'update', 1),
+      fullDocument: { _id: 1, name: 'a', ssn: 'new' },
+      updateDescription: { updatedFields: { ssn: 'new', 'address.zip': 'z2' }, removedFields: ['x'] },
+    });
+    expect(hidden).toBeNull();
   });
 
   it('filters updatedFields, removedFields and truncatedArrays by dotted path', () => {

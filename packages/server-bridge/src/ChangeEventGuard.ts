@@ -6,6 +6,7 @@ import { DEFAULT_EVALUATION_LIMITS, type EvaluationLimits } from './evaluation/E
 import { setField } from './FieldNames.js';
 import { referencedPaths, updateTouches } from './FilterPaths.js';
 import { normalizeNumbers } from './live-query/normalize.js';
+import { valueKey } from './live-query/valueKey.js';
 import type { Projection } from './Projection.js';
 
 /** Operation types that carry a document (and so fall under row and field access rules). */
@@ -50,6 +51,8 @@ export class ChangeEventGuard {
   private readonly query: BoundedFilter | undefined;
   private readonly filterPaths: string[][] | undefined;
   private readonly pipeline: BoundedPipeline | undefined;
+  /** Documents this stream has shown (valueKey of `_id`), oldest first; see {@link MAX_SHOWN_IDS}. */
+  private readonly shown = new Map<string, true>();
   /** The event being guarded's cluster time: `$$CLUSTER_TIME` of its evaluation. */
   private clusterTime: Timestamp | undefined;
 
@@ -95,8 +98,44 @@ export class ChangeEventGuard {
       if (out && out !== event && out.operationType === 'delete' && op !== 'delete') return this.runPipeline(out);
       if (out && this.spec.projection) out = this.project(out);
       if (out) out = this.undoForcedOptions(out);
-    }
+      // An update of hidden fields only: sending it would tell when they changed.
+      if (out && this.spec.projection && op === 'update' && changesNothingVisible(out.updateDescription)) return null;
+    } else if (this.restricted) out = this.guardOtherEvent(event);
+    if (out && this.restricted) out = withoutSessionIds(out);
     return out ? this.runPipeline(out) : null;
+  }
+
+  /** True when a row filter or a projection restricts this stream. */
+  private get restricted(): boolean {
+    return this.query !== undefined || this.spec.projection !== undefined;
+  }
+
+  /**
+   * Events without a document on a restricted stream: DDL events of `showExpandedEvents` (an
+   * index's partialFilterExpression, a validator, shard keys...) are withheld; lifecycle events
+   * (drop, rename, dropDatabase, invalidate) keep only what says the stream's collection ended.
+   */
+  private guardOtherEvent(event: Document): Document | null {
+    if (!LIFECYCLE_OPS.has(event.operationType)) return null;
+    const out: Document = {};
+    for (const key of ['_id', 'operationType', 'clusterTime', 'wallTime', 'ns'])
+      if (event[key] !== undefined) out[key] = event[key];
+    return out;
+  }
+
+  /** Remembers that this stream showed a document to its subscribers (bounded, oldest forgotten first). */
+  private showed(event: Document): void {
+    const id = idOf(event);
+    if (id === undefined) return;
+    this.shown.delete(id);
+    this.shown.set(id, true);
+    if (this.shown.size > MAX_SHOWN_IDS) this.shown.delete(this.shown.keys().next().value as string);
+  }
+
+  /** Whether a removal of this document may be sent without an image: only if the stream showed it. */
+  private mayRemove(event: Document): boolean {
+    const id = idOf(event);
+    return id !== undefined && this.shown.delete(id);
   }
 
   private matches(doc: unknown): boolean {
@@ -108,18 +147,21 @@ export class ChangeEventGuard {
   private applyRowFilter(event: Document): Document | null {
     const op = event.operationType;
     const pre = event.fullDocumentBeforeChange;
-    if (op === 'insert') return this.matches(event.fullDocument) ? event : null;
+    const hasPre = pre !== null && typeof pre === 'object';
+    if (op === 'insert') return this.matches(event.fullDocument) ? this.sent(event) : null;
     if (op === 'delete') {
-      if (pre && typeof pre === 'object' && !this.matches(pre)) return null;
+      // With a pre-image the decision is exact; without one, only documents this stream showed.
+      if (hasPre ? !this.matches(pre) : !this.mayRemove(event)) return null;
+      this.shown.delete(idOf(event) ?? '');
       const out = { ...event };
-      if (!(pre && this.matches(pre))) delete out.fullDocumentBeforeChange;
+      if (!hasPre) delete out.fullDocumentBeforeChange;
       return out;
     }
     // update / replace
     const post = event.fullDocument;
-    if (this.matches(post)) return event;
+    if (this.matches(post)) return this.sent(event);
     let wasIn: boolean | 'unknown';
-    if (pre && typeof pre === 'object') wasIn = this.matches(pre);
+    if (hasPre) wasIn = this.matches(pre);
     else if (
       op === 'update' &&
       post &&
@@ -129,7 +171,17 @@ export class ChangeEventGuard {
     )
       wasIn = false; // membership cannot have changed, and it is out now
     else wasIn = 'unknown';
-    return wasIn === false ? null : removalOf(event);
+    if (wasIn === false) return null;
+    // Without a pre-image, "may have been in scope" is told only for documents this stream showed:
+    // other users' _ids never reach this stream.
+    if (wasIn === 'unknown' && !this.mayRemove(event)) return null;
+    this.shown.delete(idOf(event) ?? '');
+    return removalOf(event);
+  }
+
+  private sent(event: Document): Document {
+    this.showed(event);
+    return event;
   }
 
   private project(event: Document): Document {
@@ -185,6 +237,37 @@ export class ChangeEventGuard {
       throw new BridgeError('SERVER_ERROR', 'the pipeline modified the _id field (the resume token)', 280);
     return result;
   }
+}
+
+/** Events without a document that say the watched namespace ended; others are withheld on restricted streams. */
+const LIFECYCLE_OPS = new Set(['drop', 'rename', 'dropDatabase', 'invalidate']);
+
+/**
+ * Documents one restricted stream remembers having shown, to decide removals when the collection
+ * records no pre-images. Past it, the oldest are forgotten: their removals are withheld.
+ */
+export const MAX_SHOWN_IDS = 100_000;
+
+function idOf(event: Document): string | undefined {
+  const key = event.documentKey as Document | undefined;
+  return key && key._id !== undefined ? valueKey(key._id) : undefined;
+}
+
+/** Session ids of the writer (the bridge's own, or any other client's) are never forwarded. */
+function withoutSessionIds(event: Document): Document {
+  if (event.lsid === undefined && event.txnNumber === undefined) return event;
+  const { lsid: _lsid, txnNumber: _txn, ...rest } = event;
+  return rest;
+}
+
+function changesNothingVisible(ud: unknown): boolean {
+  if (ud === null || typeof ud !== 'object') return false;
+  const d = ud as { updatedFields?: object; removedFields?: unknown[]; truncatedArrays?: unknown[] };
+  return (
+    Object.keys(d.updatedFields ?? {}).length === 0 &&
+    (d.removedFields ?? []).length === 0 &&
+    (d.truncatedArrays ?? []).length === 0
+  );
 }
 
 /** A delete-shaped event that tells only which document left the client's scope. */
