@@ -6,7 +6,7 @@ import { cookies } from 'next/headers';
 import { currentUserId } from '@/lib/currentUser';
 import { demoDb } from '@/lib/demoContext';
 import { isCategory, type Order, type Product } from '@/lib/model';
-import { isDemoUserId, USER_COOKIE } from '@/lib/session';
+import { isDemoUserId, signSession, USER_COOKIE } from '@/lib/session';
 
 export interface ActionResult {
   error?: string;
@@ -75,5 +75,5 @@ export async function cancelOrder(orderId: string): Promise<void> {
 export async function selectUser(form: FormData): Promise<void> {
   const userId = form.get('userId');
   if (!isDemoUserId(userId)) return;
-  (await cookies()).set(USER_COOKIE, userId, { path: '/', sameSite: 'lax', httpOnly: true });
+  (await cookies()).set(USER_COOKIE, signSession(userId), { path: '/', sameSite: 'lax', httpOnly: true });
 }
