@@ -10,14 +10,17 @@ const entries: Record<string, string> = {
   '@mongo-live/server-bridge': src('server-bridge/src/index.ts'),
   '@mongo-live/client/testing': src('client/src/testing/index.ts'),
   '@mongo-live/client': src('client/src/index.ts'),
-  '@mongo-live/react/testing': src('react/src/testing/index.ts'),
   '@mongo-live/react': src('react/src/index.ts'),
 };
 // Exact names only: '@mongo-live/client' must not capture '@mongo-live/client/testing'.
-const alias = Object.entries(entries).map(([name, file]) => ({
-  find: new RegExp(`^${name.replace(/[/]/g, '\\/')}$`),
-  replacement: file,
-}));
+const alias = [
+  ...Object.entries(entries).map(([name, file]) => ({
+    find: new RegExp(`^${name.replace(/[/]/g, '\\/')}$`),
+    replacement: file,
+  })),
+  // The example app's own `@/` imports (its components are tested in test/example).
+  { find: /^@\/(.*)$/, replacement: `${fileURLToPath(new URL('./examples/next-app/', import.meta.url))}$1` },
+];
 
 export default defineConfig({
   resolve: { alias },

@@ -88,6 +88,7 @@ for (let i = 0; i < socketCount; i++) {
     reconnection: false,
     forceNew: true,
     autoConnect: false,
+    timeout: 120_000,
     auth: { tenant: `t${i}` },
   });
   const client: Client = { index: i, socket, subs: new Map(), byStream: new Map() };

@@ -5,12 +5,12 @@ import { ObjectId } from 'mongodb';
 import { cookies } from 'next/headers';
 import { currentUserId } from '@/lib/currentUser';
 import { demoDb } from '@/lib/demoContext';
-import { isCategory, type Order, type Product } from '@/lib/model';
+import type { Order, Product } from '@/lib/model';
+import { parseNewProduct } from '@/lib/newProduct';
 import { isDemoUserId, signSession, USER_COOKIE } from '@/lib/session';
 
-export interface ActionResult {
-  error?: string;
-}
+// A type only: a 'use server' module exports nothing but async functions at runtime.
+import type { ActionResult } from './_components/ShopContext';
 
 function objectId(id: string): ObjectId {
   if (!ObjectId.isValid(id)) throw new Error(`Not an id: ${id}`);
@@ -18,15 +18,11 @@ function objectId(id: string): ObjectId {
 }
 
 export async function addProduct(_previous: ActionResult, form: FormData): Promise<ActionResult> {
-  const name = String(form.get('name') ?? '').trim();
-  const category = form.get('category');
-  const price = Number(form.get('price'));
-  if (!name || name.length > 80) return { error: 'Give the product a name (up to 80 characters).' };
-  if (!isCategory(category)) return { error: 'Pick a category.' };
-  if (!Number.isFinite(price) || price <= 0 || price > 10_000) return { error: 'Price must be between 0 and 10,000.' };
+  const parsed = parseNewProduct(form);
+  if ('error' in parsed) return parsed;
   await demoDb()
     .collection<Product>('products')
-    .insertOne({ _id: new ObjectId(), name, category, price: Math.round(price * 100) / 100, stock: 10 });
+    .insertOne({ _id: new ObjectId(), ...parsed.product });
   return {};
 }
 

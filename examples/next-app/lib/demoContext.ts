@@ -8,6 +8,8 @@ import type { Db, MongoClient } from 'mongodb';
 export interface DemoContext {
   mongo: MongoClient;
   dbName: string;
+  /** When this process connected (ms): change history older than that may not exist (see lib/activity.ts). */
+  startedAt: number;
 }
 
 const KEY = Symbol.for('mongo-live.demo-context');

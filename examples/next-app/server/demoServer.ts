@@ -57,7 +57,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
   try {
     await mongo.connect();
     const seeded = await seedIfEmpty(mongo.db(options.dbName));
-    setDemoContext({ mongo, dbName: options.dbName });
+    setDemoContext({ mongo, dbName: options.dbName, startedAt: Date.now() });
 
     // socket.io leaves upgrades of other paths alone (Next's dev server uses one for HMR). The
     // heartbeat settings end a silently dead connection within 15 s instead of socket.io's 45 s.

@@ -1,15 +1,18 @@
 'use client';
 import { createLiveClient, LiveProvider } from '@mongo-live/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useRef, useState } from 'react';
-import { type Shop, ShopContext } from './ShopContext';
+import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
+import { addProduct, cancelOrder, changePrice, deleteProduct, placeOrder } from '../actions';
+import { type Shop, type ShopActions, ShopContext } from './ShopContext';
 import { serverRenderClient } from './serverRenderClient';
 
 /**
  * One react-query cache and one live client (one socket) per signed-in user. The layout keys this
  * component by user, so switching users opens a fresh socket whose handshake carries the new cookie.
  */
-export function Providers({ shop, children }: { shop: Shop; children: ReactNode }) {
+const SERVER_ACTIONS: ShopActions = { addProduct, changePrice, deleteProduct, placeOrder, cancelOrder };
+
+export function Providers({ shop, children }: { shop: Omit<Shop, 'actions'>; children: ReactNode }) {
   // Live data never goes stale by age: the bridge pushes every change.
   const [queryClient] = useState(
     () => new QueryClient({ defaultOptions: { queries: { staleTime: Number.POSITIVE_INFINITY, retry: false } } }),
@@ -24,8 +27,9 @@ export function Providers({ shop, children }: { shop: Shop; children: ReactNode 
       pendingClose.current = setTimeout(() => void live.close(), 0);
     };
   }, [live]);
+  const value = useMemo(() => ({ ...shop, actions: SERVER_ACTIONS }), [shop]);
   return (
-    <ShopContext.Provider value={shop}>
+    <ShopContext.Provider value={value}>
       <QueryClientProvider client={queryClient}>
         <LiveProvider client={live}>{children}</LiveProvider>
       </QueryClientProvider>

@@ -4,14 +4,13 @@ import { useTransition } from 'react';
 import type { Order } from '@/lib/model';
 import { ordersQuery } from '@/lib/queries';
 import { useShop } from '../_components/ShopContext';
-import { cancelOrder } from '../actions';
 import styles from './Orders.module.css';
 
 const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 const date = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
 
 export function OrdersView() {
-  const { dbName } = useShop();
+  const { dbName, actions } = useShop();
   const { data: orders = [], liveStatus, error } = useLiveQuery<Order>(ordersQuery(dbName));
   const [pending, startTransition] = useTransition();
   const total = orders.reduce((sum, order) => sum + order.total, 0);
@@ -24,7 +23,11 @@ export function OrdersView() {
           {orders.length} {orders.length === 1 ? 'order' : 'orders'} · {money.format(total)}
         </span>
       </header>
-      {error ? <p className={styles.error}>{error.message}</p> : null}
+      {error || liveStatus === 'error' ? (
+        <p className={styles.error} role="alert">
+          {error?.message ?? 'Your orders are not live any more: the server ended the query.'}
+        </p>
+      ) : null}
       {orders.length === 0 ? (
         <p className="empty">
           {liveStatus === 'loading' ? 'Loading…' : 'No orders yet: order something from Products.'}
@@ -47,7 +50,7 @@ export function OrdersView() {
                 type="button"
                 className="btn btn-ghost btn-danger"
                 disabled={pending}
-                onClick={() => startTransition(() => cancelOrder(String(order._id)))}
+                onClick={() => startTransition(() => actions.cancelOrder(String(order._id)))}
               >
                 Cancel
               </button>

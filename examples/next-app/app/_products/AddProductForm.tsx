@@ -1,10 +1,11 @@
 'use client';
 import { useActionState, useRef } from 'react';
 import { CATEGORIES } from '@/lib/model';
-import { type ActionResult, addProduct } from '../actions';
+import { type ActionResult, useShop } from '../_components/ShopContext';
 import styles from './Products.module.css';
 
 export function AddProductForm() {
+  const { addProduct } = useShop().actions;
   const formRef = useRef<HTMLFormElement>(null);
   const [state, action, pending] = useActionState(async (previous: ActionResult, form: FormData) => {
     const result = await addProduct(previous, form);

@@ -1,13 +1,14 @@
 'use client';
 import { useState, useTransition } from 'react';
 import type { Product } from '@/lib/model';
+import { useShop } from '../_components/ShopContext';
 import { useChangeFlash } from '../_components/useChangeFlash';
-import { changePrice, deleteProduct, placeOrder } from '../actions';
 import styles from './Products.module.css';
 
 const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 
 export function ProductCard({ product }: { product: Product }) {
+  const { changePrice, deleteProduct, placeOrder } = useShop().actions;
   const id = String(product._id);
   const [pending, startTransition] = useTransition();
   const [message, setMessage] = useState<string>();

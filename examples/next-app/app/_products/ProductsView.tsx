@@ -1,20 +1,12 @@
 'use client';
-import { useLiveQuery } from '@mongo-live/react';
 import { useSearchParams } from 'next/navigation';
-import type { Product } from '@/lib/model';
-import { type ProductControls, parseProductControls, productControlsToSearch, productQuery } from '@/lib/productQuery';
-import { useShop } from '../_components/ShopContext';
-import { AddProductForm } from './AddProductForm';
-import { ProductCard } from './ProductCard';
+import { type ProductControls, parseProductControls, productControlsToSearch } from '@/lib/productQuery';
+import { ProductCatalog } from './ProductCatalog';
 import styles from './Products.module.css';
-import { ProductToolbar } from './ProductToolbar';
 
-/** The product list: one live query whose filter, sort and limit follow the toolbar. */
+/** The products page: the catalog, its controls kept in the URL (so the server renders the same query). */
 export function ProductsView() {
-  const { dbName } = useShop();
   const controls = parseProductControls(useSearchParams());
-  const { data: products = [], liveStatus, error } = useLiveQuery<Product>(productQuery(dbName, controls));
-
   // Shallow URL update: the hook re-subscribes with the new spec, no server round trip needed.
   const setControls = (next: ProductControls) =>
     window.history.replaceState(null, '', `${window.location.pathname}${productControlsToSearch(next)}`);
@@ -30,22 +22,7 @@ export function ProductsView() {
           </p>
         </div>
       </div>
-      <ProductToolbar controls={controls} onChange={setControls} />
-      <AddProductForm />
-      {error ? (
-        <p className={styles.error} role="alert">
-          Could not load products: {error.message}
-        </p>
-      ) : null}
-      {products.length === 0 ? (
-        <p className="empty">{liveStatus === 'loading' ? 'Loading…' : 'No products in this category.'}</p>
-      ) : (
-        <ul className={styles.grid} data-testid="product-list">
-          {products.map((product) => (
-            <ProductCard key={String(product._id)} product={product} />
-          ))}
-        </ul>
-      )}
+      <ProductCatalog controls={controls} onControlsChange={setControls} />
     </section>
   );
 }

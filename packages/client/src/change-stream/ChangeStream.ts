@@ -112,7 +112,7 @@ export class ChangeStream<T extends Document = Document> implements AsyncIterabl
     return this.isClosed;
   }
 
-  /** 'connecting' until the bridge accepts, 'open', 'reconnecting' while it resumes (socket down, node closing), then 'closed' or 'error'. */
+  /** 'connecting' until the bridge accepts, 'open', 'reconnecting' while it resumes (socket down, or moving off a closing node), then 'closed' or 'error'. */
   get status(): StreamStatus {
     return this.subscription.phase;
   }

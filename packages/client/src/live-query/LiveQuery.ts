@@ -13,7 +13,7 @@ import { applyDiffs, type DocList, EMPTY_LIST, listOf, reconcile } from './DocLi
 
 /**
  * Status of a live query: 'loading' until its first snapshot, 'live' while it is known to be
- * current, 'reconnecting' while it is not (connection lost, the bridge node closing, a missed
+ * current, 'reconnecting' while it is not (connection lost, left a closing bridge node, a missed
  * update) until a fresh snapshot arrives, then 'error' or 'closed'. 'stale': subscribed, but the
  * connection stopped answering (ConnectionStatus 'stale'); back to 'live' with nothing missed.
  *
@@ -59,7 +59,7 @@ const STATUS_OF: Record<SubscriptionPhase, LiveQueryStatus> = {
  * A `find()` result that stays current, fit for React's `useSyncExternalStore`. It subscribes at
  * once; the bridge sends the first snapshot and then ordered diffs, applied with structural
  * sharing (unchanged documents keep their identity). Whenever the bridge may no longer hold it —
- * the connection dropped, the node is closing, an update was missed, its queue overflowed — it
+ * the connection dropped or left a closing node, an update was missed, its queue overflowed — it
  * takes a fresh snapshot, keeping the old documents visible with status 'reconnecting' meanwhile:
  * it is never 'live' while known to be behind. Prefer `collection.liveQuery(filter, options)`.
  *

@@ -4,7 +4,7 @@ import { type ConnectionStatus, isConnectionUp, type LiveTransport } from '../tr
 
 /**
  * Where a remote subscription is: 'connecting' until the bridge first accepts it, 'open', then
- * 'reconnecting' whenever the bridge no longer holds it (connection lost, the node is closing,
+ * 'reconnecting' whenever the bridge no longer holds it (connection lost, a closing node left,
  * a gap or an overflow) until a new request is accepted, and finally 'closed' or 'error'.
  * 'stale': open, but the connection stopped answering (ConnectionStatus 'stale'); the bridge still
  * holds it, so it returns to 'open' with nothing missed, or goes 'reconnecting'.

@@ -50,6 +50,8 @@ export interface TestServer {
   /** Ends every live query and change stream with `error`, and fails requests until `recover()`. */
   fail(error?: Partial<WireError>): void;
   recover(): void;
+  /** Resolves once every answer and message sent so far has reached the client (after the latency). */
+  delivered(): Promise<void>;
 }
 
 /** A LiveClient whose bridge and database live in memory, with `server` to drive them. */
@@ -100,6 +102,7 @@ export function createTestLiveClient(options: TestLiveClientOptions = {}): TestL
     fail: (error = {}) =>
       transport.fail({ code: error.code ?? 'SERVER_ERROR', message: error.message ?? 'the server failed (test)' }),
     recover: () => transport.recover(),
+    delivered: () => transport.delivered(),
   };
   return Object.assign(
     liveClientOver(transport, () => transport.close()),

@@ -98,6 +98,29 @@ describe('SocketTransport', () => {
     transport.close();
   });
 
+  it('stays on a draining node that still serves it (graceMs), then leaves within the first half of the grace', async () => {
+    let connections = 0;
+    let servedAfterClosing = false;
+    server.of('/mongo-live').on('connection', (socket) => {
+      connections++;
+      socket.on('find', (_r, ack) => {
+        servedAfterClosing = connections === 1;
+        ack({ ok: true, data: { docs: [] } });
+      });
+      if (connections === 1) socket.emit('closing', { error: { code: 'CLOSED', message: 'draining' }, graceMs: 400 });
+    });
+    const transport = open();
+    const statuses: ConnectionStatus[] = [];
+    transport.onStatus((s) => statuses.push(s));
+    await new Promise<void>((resolve) => transport.socket.once('closing', () => resolve()));
+    expect(transport.status).toBe('connected'); // told to go, not gone yet: the node still serves
+    await transport.request('find', { db: 'd', collection: 'c' });
+    expect(servedAfterClosing).toBe(true);
+    while (connections < 2 || transport.status !== 'connected') await new Promise((r) => transport.onStatus(r));
+    expect(statuses).toEqual(['connected', 'reconnecting', 'connected']);
+    transport.close();
+  });
+
   it('gives unique subscription ids', () => {
     const transport = open(false);
     const ids = new Set(Array.from({ length: 100 }, () => transport.newSubId()));

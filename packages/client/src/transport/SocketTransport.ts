@@ -1,6 +1,7 @@
 import {
   type AckResult,
   type ClientToServerEvents,
+  type ClosingMessage,
   PROTOCOL_VERSION,
   type ServerToClientEvents,
 } from '@mongo-live/protocol';
@@ -54,6 +55,7 @@ export class SocketTransport extends Subscribable<(status: ConnectionStatus) => 
   private readonly heartbeat: Heartbeat | undefined;
   /** The bridge said `closing`: a server-side disconnect that follows must not end the client. */
   private leaving = false;
+  private leaveTimer: ReturnType<typeof setTimeout> | undefined;
   /** Rejecters of requests sent and not yet acknowledged. */
   private readonly inFlight = new Set<(error: LiveError) => void>();
   /** Requests waiting for the connection. */
@@ -146,6 +148,7 @@ export class SocketTransport extends Subscribable<(status: ConnectionStatus) => 
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.leaveTimer);
     this.heartbeat?.stop();
     const error = new LiveError('CLOSED', 'the live client is closed');
     for (const fail of [...this.inFlight]) fail(error);
@@ -175,6 +178,7 @@ export class SocketTransport extends Subscribable<(status: ConnectionStatus) => 
   };
 
   private readonly handleDisconnect = (reason: Socket.DisconnectReason) => {
+    clearTimeout(this.leaveTimer);
     this.heartbeat?.stop();
     // A node that said `closing` may also disconnect us; socket.io does not reconnect after a
     // server-side disconnect by itself, but here another node is the way on.
@@ -186,11 +190,20 @@ export class SocketTransport extends Subscribable<(status: ConnectionStatus) => 
     if (!this.socket.active) for (const entry of [...this.waiting]) entry.fail(error);
   };
 
-  private readonly handleClosing = () => {
-    if (this.closed || !this.socket.connected) return;
+  private readonly handleClosing = (message?: ClosingMessage) => {
+    if (this.closed || !this.socket.connected || this.leaving) return;
     this.leaving = true;
+    const engine = this.socket.io.engine;
     // Drop the connection (the engine, not the socket): socket.io's manager reconnects with its backoff.
-    this.socket.io.engine.close();
+    const leave = () => {
+      clearTimeout(this.leaveTimer);
+      if (!this.closed && this.socket.io.engine === engine) engine.close();
+    };
+    // A draining node still serves us for `graceMs`: leave at a random moment in its first half,
+    // so that the clients of one node do not all land on the others in the same instant.
+    const grace = Math.max(0, Number(message?.graceMs) || 0);
+    if (grace === 0) leave();
+    else this.leaveTimer = setTimeout(leave, Math.random() * (grace / 2));
   };
 
   private readonly handleConnectError = (error: Error) => {
