@@ -150,8 +150,9 @@ export class ChangeEventGuard {
     const hasPre = pre !== null && typeof pre === 'object';
     if (op === 'insert') return this.matches(event.fullDocument) ? this.sent(event) : null;
     if (op === 'delete') {
-      // With a pre-image the decision is exact; without one, only documents this stream showed.
-      if (hasPre ? !this.matches(pre) : !this.mayRemove(event)) return null;
+      // With a pre-image the decision is exact. Without one, a delete is still sent as its key
+      // (clients must learn of removals of what they know from elsewhere): enable pre-images.
+      if (hasPre && !this.matches(pre)) return null;
       this.shown.delete(idOf(event) ?? '');
       const out = { ...event };
       if (!hasPre) delete out.fullDocumentBeforeChange;
