@@ -17,12 +17,6 @@ export interface ExpectedFailure {
 
 export const expectedFailures: ExpectedFailure[] = [
   {
-    file: 'change-streams/change-streams-showExpandedEvents.json',
-    test: 'when showExpandedEvents is true, create events on views are reported',
-    reason:
-      'operation 2 (database0.createCollection): MongoServerError (code 238): Views are not supported by the embedded MongoDB server',
-  },
-  {
     file: 'crud/bypassDocumentValidation.json',
     test: 'Aggregate with $out passes bypassDocumentValidation: false',
     reason: 'node driver sends bypassDocumentValidation only when true; the spec wants an explicit false sent too',
@@ -97,12 +91,6 @@ export const expectedFailures: ExpectedFailure[] = [
     reason:
       'node driver replaces a null _id by a new ObjectId before inserting (utils maybeAddIdToDocuments: _id == null)',
     cause: 'driver',
-  },
-  {
-    file: 'crud/estimatedDocumentCount.json',
-    test: 'estimatedDocumentCount works correctly on views',
-    reason:
-      'operation 1 (database0.createCollection): MongoServerError (code 238): Views are not supported by the embedded MongoDB server',
   },
   {
     file: 'crud/findOneAndUpdate-errorResponse.json',

@@ -1,10 +1,9 @@
 // A real load balancer: Debian's nginx (ip_hash, WebSocket upgrade, next upstream on a refused
 // connection) in front of two bridge processes; a Chromium page with a live query keeps its data,
 // and keeps it current, while the process it is on is SIGKILLed.
-import { MongoClient } from 'mongodb';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BridgeNode, type SharedMongo, startNodes, startSharedMongo } from '../scale/support/cluster.js';
+import { type BridgeNode, openSharedDatabase, type SharedDatabase, startNodes } from '../scale/support/cluster.js';
 import { type Browser, launchBrowser } from './support/browser.js';
 import { chromiumOrSkip } from './support/chromiumGate.js';
 import { buildLivePage } from './support/livePageBundle.js';
@@ -17,8 +16,7 @@ const skip = chromium.skipReason ?? nginxBinary.skipReason;
 describe.skipIf(skip !== undefined)(
   'behind nginx, a page keeps its live data when its bridge process is killed',
   () => {
-    let mongo: SharedMongo;
-    let driver: MongoClient;
+    let db: SharedDatabase;
     let nodes: BridgeNode[];
     let nginx: Nginx;
     let browser: Browser;
@@ -28,9 +26,8 @@ describe.skipIf(skip !== undefined)(
     beforeAll(async () => {
       const bundle = await buildLivePage();
       removePage = bundle.remove;
-      mongo = await startSharedMongo('e2e_nginx');
-      driver = await new MongoClient(mongo.uri).connect();
-      nodes = await startNodes(2, { uri: mongo.uri, staticDir: bundle.dir, prefix: 'nginx-node' });
+      db = await openSharedDatabase('e2e_nginx');
+      nodes = await startNodes(2, { uri: db.mongo.uri, staticDir: bundle.dir, prefix: 'nginx-node' });
       nginx = await startNginx(
         nginxBinary.path!,
         nodes.map((n) => n.port),
@@ -42,12 +39,7 @@ describe.skipIf(skip !== undefined)(
       await browser?.close();
       await nginx?.stop();
       await Promise.all((nodes ?? []).map((n) => n.kill()));
-      await driver
-        ?.db(mongo.dbName)
-        .dropDatabase()
-        .catch(() => undefined);
-      await driver?.close();
-      await mongo?.stop();
+      await db?.close();
       await removePage?.();
     });
 
@@ -65,10 +57,10 @@ describe.skipIf(skip !== undefined)(
       );
 
     it('moves to the other process, says so meanwhile, and stays equal to find()', async () => {
-      const coll = driver.db(mongo.dbName).collection('items');
+      const coll = db.driver.db(db.mongo.dbName).collection('items');
       await coll.insertMany([1, 2, 3, 4, 5].map((n) => ({ n })));
       page = await browser.context.newPage();
-      await page.goto(`http://127.0.0.1:${nginx.port}/?db=${mongo.dbName}&coll=items`);
+      await page.goto(`http://127.0.0.1:${nginx.port}/?db=${db.mongo.dbName}&coll=items`);
       await waitFor([1, 2, 3, 4, 5]);
 
       const stats = await Promise.all(nodes.map((n) => n.stats()));

@@ -1,25 +1,22 @@
 // examples/cluster as a user runs it: Node's cluster module, 2 workers on one port (round-robin,
 // websocket-only). A worker SIGKILLed is replaced by the primary; SIGHUP rolls every worker (each
 // drains while its clients move). Writes go on throughout; nothing is lost.
-import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LineProcess, type SharedMongo, startSharedMongo } from './support/cluster.js';
+import { LineProcess, openSharedDatabase, type SharedDatabase } from './support/cluster.js';
 import { eventually, openFleet, startWriter } from './support/fleet.js';
 import { seedAndWatch, verifyFleet } from './support/scenario.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('examples/cluster: 2 workers, one killed, then a rolling restart', () => {
-  let mongo: SharedMongo;
-  let driver: MongoClient;
+  let db: SharedDatabase;
   let cluster: LineProcess;
   let url: string;
 
   beforeAll(async () => {
-    mongo = await startSharedMongo('scale_cluster');
-    driver = await new MongoClient(mongo.uri).connect();
+    db = await openSharedDatabase('scale_cluster');
     cluster = new LineProcess(['examples/cluster/server.ts'], {
-      MONGODB_URI: mongo.uri,
+      MONGODB_URI: db.mongo.uri,
       WORKERS: '2',
       PORT: '0',
       DRAIN_MS: '20000',
@@ -29,22 +26,17 @@ describe('examples/cluster: 2 workers, one killed, then a rolling restart', () =
 
   afterAll(async () => {
     await cluster?.kill('SIGTERM');
-    await driver
-      ?.db(mongo.dbName)
-      .dropDatabase()
-      .catch(() => undefined);
-    await driver?.close();
-    await mongo?.stop();
+    await db?.close();
   });
 
   const workerPids = () => cluster.all.flatMap((l) => /^worker (\d+) serving/.exec(l)?.[1] ?? []).map(Number);
 
   it('loses nothing when a worker dies or all are rolled', async () => {
-    const coll = driver.db(mongo.dbName).collection('items');
+    const coll = db.driver.db(db.mongo.dbName).collection('items');
     const reference = await seedAndWatch(coll);
     const fleet = openFleet({
       url,
-      db: mongo.dbName,
+      db: db.mongo.dbName,
       collection: 'items',
       clients: 4,
       transports: ['websocket'],
@@ -79,5 +71,5 @@ describe('examples/cluster: 2 workers, one killed, then a rolling restart', () =
       await Promise.all(fleet.map((c) => c.live.close()));
       await reference.close();
     }
-  }, 180_000);
+  }, 300_000);
 });

@@ -1,32 +1,24 @@
 // The bridge on 3 processes over one MongoDB, clients spread over them by a load balancer, writes
 // going on while the processes are SIGKILLed and restarted one after another: nothing lost or
 // doubled, every live query current and honest about it (test/scale/support/scenario.ts).
-import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BridgeNode, type SharedMongo, startNodes, startSharedMongo } from './support/cluster.js';
+import { type BridgeNode, openSharedDatabase, type SharedDatabase, startNodes } from './support/cluster.js';
 import { runDisruption } from './support/scenario.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the bridge on 3 processes, each SIGKILLed and restarted under writes', () => {
-  let mongo: SharedMongo;
-  let driver: MongoClient;
+  let db: SharedDatabase;
   let nodes: BridgeNode[];
 
   beforeAll(async () => {
-    mongo = await startSharedMongo('scale_failover');
-    driver = await new MongoClient(mongo.uri).connect();
-    nodes = await startNodes(3, { uri: mongo.uri });
-  }, 120_000);
+    db = await openSharedDatabase('scale_failover');
+    nodes = await startNodes(3, { uri: db.mongo.uri });
+  }, 300_000);
 
   afterAll(async () => {
     await Promise.all((nodes ?? []).map((n) => n.kill()));
-    await driver
-      ?.db(mongo.dbName)
-      .dropDatabase()
-      .catch(() => undefined);
-    await driver?.close();
-    await mongo?.stop();
+    await db?.close();
   });
 
   const killAndRestart = async (node: BridgeNode) => {
@@ -38,8 +30,8 @@ describe('the bridge on 3 processes, each SIGKILLed and restarted under writes',
   for (const mode of ['round-robin', 'sticky'] as const)
     it(`${mode === 'round-robin' ? 'round-robin, websocket-only' : 'sticky by client, polling then websocket'}: every event once, every live query current`, async () => {
       const { writes } = await runDisruption({
-        driver,
-        dbName: mongo.dbName,
+        driver: db.driver,
+        dbName: db.mongo.dbName,
         collection: `items_${mode.replace('-', '_')}`,
         nodes,
         mode,
@@ -48,5 +40,5 @@ describe('the bridge on 3 processes, each SIGKILLed and restarted under writes',
         disrupt: killAndRestart,
       });
       expect(writes).toBeGreaterThan(100);
-    }, 120_000);
+    }, 300_000);
 });

@@ -2,37 +2,29 @@
 // accepting connections and calls `bridge.close({ drain })`; its clients are told `closing`, resume
 // on the other nodes while it still serves them, and it exits once they have left. Writes go on
 // throughout: nothing is lost, nothing doubled, no stream ends, every live query current.
-import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BridgeNode, type SharedMongo, startNodes, startSharedMongo } from './support/cluster.js';
+import { type BridgeNode, openSharedDatabase, type SharedDatabase, startNodes } from './support/cluster.js';
 import { runDisruption } from './support/scenario.js';
 
 describe('a rolling restart of 3 bridge processes with bridge.close({ drain })', () => {
-  let mongo: SharedMongo;
-  let driver: MongoClient;
+  let db: SharedDatabase;
   let nodes: BridgeNode[];
 
   beforeAll(async () => {
-    mongo = await startSharedMongo('scale_rolling');
-    driver = await new MongoClient(mongo.uri).connect();
-    nodes = await startNodes(3, { uri: mongo.uri, drainMs: 20_000 });
-  }, 120_000);
+    db = await openSharedDatabase('scale_rolling');
+    nodes = await startNodes(3, { uri: db.mongo.uri, drainMs: 20_000 });
+  }, 300_000);
 
   afterAll(async () => {
     await Promise.all((nodes ?? []).map((n) => n.kill()));
-    await driver
-      ?.db(mongo.dbName)
-      .dropDatabase()
-      .catch(() => undefined);
-    await driver?.close();
-    await mongo?.stop();
+    await db?.close();
   });
 
   it('moves every client off each node in turn and loses nothing', async () => {
     const exits: Array<number | null> = [];
     await runDisruption({
-      driver,
-      dbName: mongo.dbName,
+      driver: db.driver,
+      dbName: db.mongo.dbName,
       collection: 'items',
       nodes,
       mode: 'round-robin',
@@ -45,5 +37,5 @@ describe('a rolling restart of 3 bridge processes with bridge.close({ drain })',
     });
     // Each node exited by itself, cleanly, once its clients had moved.
     expect(exits).toEqual([0, 0, 0]);
-  }, 120_000);
+  }, 300_000);
 });

@@ -1,10 +1,11 @@
 import { DEFAULT_NAMESPACE, decode, type QuerySpec, type WatchTarget } from '@mongo-live/protocol';
-import type { Document, Filter, WithId } from 'mongodb';
+import type { Document, Filter, Sort, WithId } from 'mongodb';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { ChangeStream } from './change-stream/ChangeStream.js';
 import type { WatchOptions } from './change-stream/watchOptions.js';
 import { LiveError } from './LiveError.js';
 import { LiveCount } from './live-count/LiveCount.js';
+import { LivePages } from './live-pages/LivePages.js';
 import { LiveQuery } from './live-query/LiveQuery.js';
 import { type QueryOptions, querySpecOf } from './querySpec.js';
 import type { HeartbeatOptions } from './transport/Heartbeat.js';
@@ -73,6 +74,18 @@ export interface LiveDb {
 }
 
 /**
+ * Options of `livePages()`: the sort (an `_id` tiebreak is added), the page size, a projection.
+ *
+ * @example
+ * products.livePages({}, { sort: { price: -1 }, pageSize: 50, projection: { name: 1, price: 1 } });
+ */
+export interface LivePagesOptions {
+  sort?: Sort;
+  pageSize: number;
+  projection?: Document;
+}
+
+/**
  * One collection.
  *
  * @example
@@ -94,6 +107,14 @@ export interface LiveCollection<T extends Document = Document> {
    * open.subscribe(() => console.log(open.getSnapshot().count));
    */
   liveCount(filter?: Filter<T>): LiveCount;
+  /**
+   * A query's result in live pages of `pageSize` (keyset boundaries), each loaded page live.
+   *
+   * @example
+   * const pages = products.livePages({ inStock: true }, { sort: { price: 1 }, pageSize: 50 });
+   * await pages.fetchNextPage();
+   */
+  livePages(filter: Filter<T> | undefined, options: LivePagesOptions): LivePages<T>;
 }
 
 /**
@@ -151,6 +172,10 @@ export function liveClientOver(transport: LiveTransport, closeTransport: () => v
     },
     liveQuery: (filter, o) => new LiveQuery<T>(transport, querySpecOf(dbName, collectionName, filter, o)),
     liveCount: (filter) => new LiveCount(transport, querySpecOf(dbName, collectionName, filter)),
+    livePages: (filter, o) => {
+      const { pageSize, ...query } = o;
+      return new LivePages<T>(transport, { ...querySpecOf(dbName, collectionName, filter, query), pageSize });
+    },
   });
 
   return {

@@ -18,10 +18,12 @@ export {
   type LiveClientOptions,
   type LiveCollection,
   type LiveDb,
+  type LivePagesOptions,
   liveClientOver,
 } from './LiveClient.js';
 export { LiveError } from './LiveError.js';
 export { type CountSpec, LiveCount, type LiveCountState } from './live-count/LiveCount.js';
+export { LivePages, type LivePagesState, type PagesSpec } from './live-pages/LivePages.js';
 export {
   LiveQuery,
   type LiveQueryOptions,

@@ -7,9 +7,13 @@ import type {
   LiveCountAccepted,
   LiveCountRequest,
   LiveCountUpdate,
+  LivePagesAccepted,
+  LivePagesRequest,
+  LivePagesUpdate,
   LiveQueryAccepted,
   LiveQueryRequest,
   LiveQueryUpdate,
+  MorePagesRequest,
   PingRequest,
   QueryErrorMessage,
   StreamErrorMessage,
@@ -28,6 +32,8 @@ export interface ClientToServerEvents {
   watch: (request: WatchRequest, ack: Ack<WatchAccepted>) => void;
   query: (request: LiveQueryRequest, ack: Ack<LiveQueryAccepted>) => void;
   count: (request: LiveCountRequest, ack: Ack<LiveCountAccepted>) => void;
+  pages: (request: LivePagesRequest, ack: Ack<LivePagesAccepted>) => void;
+  'pages:more': (request: MorePagesRequest, ack: Ack<{ version: number }>) => void;
   find: (request: FindRequest, ack: Ack<{ docs: EJSONDocument[] }>) => void;
   unsubscribe: (request: UnsubscribeRequest, ack: Ack<null>) => void;
   /** Liveness check: answered at once with `null`, whatever the request holds. */
@@ -41,6 +47,7 @@ export interface ServerToClientEvents {
   'query:update': (update: LiveQueryUpdate) => void;
   'query:error': (message: QueryErrorMessage) => void;
   'count:update': (update: LiveCountUpdate) => void;
+  'pages:update': (update: LivePagesUpdate) => void;
   'sub:error': (message: SubscriptionErrorMessage) => void;
   closing: (message: ClosingMessage) => void;
 }
@@ -50,6 +57,8 @@ export const CLIENT_EVENTS = [
   'watch',
   'query',
   'count',
+  'pages',
+  'pages:more',
   'find',
   'unsubscribe',
   'ping',

@@ -141,7 +141,59 @@ export interface LiveCountUpdate {
   count: number;
 }
 
-/** `unsubscribe`: end a `watch`, `query` or `count` subscription. */
+/**
+ * `pages`: subscribe to live pages: the result of a query in pages of `pageSize`, every loaded page
+ * live. Pages are bounded by sort keys (keyset) the bridge keeps: page i holds the documents whose
+ * sort key is after page i-1's end and up to its own, so a write never shows a document twice or
+ * skips one, and a document whose sort key crosses a boundary moves to its page.
+ */
+export interface LivePagesRequest {
+  v: typeof PROTOCOL_VERSION;
+  subId: string;
+  db: string;
+  collection: string;
+  filter?: EJSONDocument;
+  sort?: WireSort;
+  projection?: EJSONDocument;
+  pageSize: number;
+  /** Pages to load at once (a client resubscribing after a reconnect asks for what it had); default 1. */
+  pageCount?: number;
+}
+
+/** Ack of `pages`: the loaded pages and the version they are at. */
+export interface LivePagesAccepted {
+  subId: string;
+  /** Id of these live pages; `pages:update` and `query:error` name it. */
+  pagesId: string;
+  pages: EJSONDocument[][];
+  /** False once a read found nothing after the last page (its end is then open: it takes every later document). */
+  hasNextPage: boolean;
+  version: number;
+}
+
+/** Diffs of one loaded page (positions within the page, as in {@link LiveQueryDiff}). */
+export interface PageChange {
+  page: number;
+  diffs: LiveQueryDiff[];
+}
+
+/** One update of live pages: page diffs, then maybe a new last page (the answer to `pages:more`). */
+export interface LivePagesUpdate {
+  pagesId: string;
+  version: number;
+  changes: PageChange[];
+  /** A page appended after the last one. */
+  append?: EJSONDocument[];
+  hasNextPage: boolean;
+}
+
+/** `pages:more`: load the next page of a `pages` subscription (it comes as a `pages:update` before the ack). */
+export interface MorePagesRequest {
+  v: typeof PROTOCOL_VERSION;
+  subId: string;
+}
+
+/** `unsubscribe`: end a `watch`, `query`, `count` or `pages` subscription. */
 export interface UnsubscribeRequest {
   v: typeof PROTOCOL_VERSION;
   subId: string;

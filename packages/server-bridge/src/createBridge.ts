@@ -120,6 +120,10 @@ export function createBridge(options: BridgeOptions): Bridge {
       outbox.toRoom(queryRoom(countId), 'count:update', update, (socketId) =>
         sessions.get(socketId)?.queryOverflow(countId),
       ),
+    emitPages: (pagesId, update) =>
+      outbox.toRoom(queryRoom(pagesId), 'pages:update', update, (socketId) =>
+        sessions.get(socketId)?.queryOverflow(pagesId),
+      ),
     emitError: (queryId, error: WireError) => {
       outbox.toRoom(queryRoom(queryId), 'query:error', { queryId, error });
       for (const session of sessions.values()) session.queryEnded(queryId);

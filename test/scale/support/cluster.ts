@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { MongoClient } from 'mongodb';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const NODE_SCRIPT = 'test/scale/support/bridgeNode.ts';
@@ -88,6 +89,30 @@ export async function startSharedMongo(prefix = 'scale'): Promise<SharedMongo> {
   const proc = new LineProcess(['packages/embedded-mongo/src/cli.ts', '--port', '0'], {});
   const uri = await proc.line('mongodb://');
   return { uri: `mongodb://${uri}`, dbName, stop: async () => void (await proc.kill('SIGTERM')) };
+}
+
+/** The shared MongoDB, a driver client on it, and a `close()` that drops the run's database. */
+export interface SharedDatabase {
+  mongo: SharedMongo;
+  driver: MongoClient;
+  close(): Promise<void>;
+}
+
+export async function openSharedDatabase(prefix: string): Promise<SharedDatabase> {
+  const mongo = await startSharedMongo(prefix);
+  const driver = await new MongoClient(mongo.uri).connect();
+  return {
+    mongo,
+    driver,
+    async close() {
+      await driver
+        .db(mongo.dbName)
+        .dropDatabase()
+        .catch(() => undefined);
+      await driver.close();
+      await mongo.stop();
+    },
+  };
 }
 
 /** What a bridge node reports on `stats`. */

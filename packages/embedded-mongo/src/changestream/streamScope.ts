@@ -31,6 +31,8 @@ export function scopeEntry(entry: OplogEntry, scope: StreamScope, showExpandedEv
   switch (scope.kind) {
     case 'collection': {
       if (entry.db !== scope.db) return NOT_FOR_THIS_STREAM;
+      // View definitions live in system.views: only database and cluster streams see them.
+      if (entry.op === 'create' && entry.operationDescription?.viewOn !== undefined) return NOT_FOR_THIS_STREAM;
       if (entry.op === 'dropDatabase') return { operationType: 'drop', invalidates: true };
       // Renaming another collection onto the watched name replaces it: MongoDB invalidates that stream too.
       const renamedOnto = entry.op === 'rename' && entry.to?.db === scope.db && entry.to.coll === scope.coll;

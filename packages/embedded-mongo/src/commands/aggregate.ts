@@ -8,6 +8,7 @@ import type { CommandContext, CommandHandler } from './CommandContext.js';
 import { bsonTypeName, cursorBatchSize, optionalDocument, toInteger } from './commandArguments.js';
 import { cursorDocument, firstBatchReply } from './cursorReplies.js';
 import { evaluateLet } from './readCommands.js';
+import { readableDocuments } from './views.js';
 
 /**
  * aggregate: `$changeStream` pipelines open a change-stream cursor; every other pipeline runs over
@@ -44,6 +45,9 @@ export const aggregate: CommandHandler = async (ctx) => {
       );
     }
     checkChangeStreamReadConcern(body);
+    if (coll !== undefined && ctx.store.collection(ctx.db, coll)?.isView) {
+      throw commandError('CommandNotSupportedOnView', `Namespace ${ctx.db}.${coll} is a view, not a collection`);
+    }
     return openChangeStreamReply(ctx, {
       db: ctx.db,
       ...(coll !== undefined ? { coll } : {}),
@@ -65,7 +69,7 @@ export const aggregate: CommandHandler = async (ctx) => {
     throw commandError('InvalidOptions', "readConcern level 'linearizable' is not allowed with $out or $merge");
   }
   let stages = writeStage ? pipeline.slice(0, -1) : pipeline;
-  let source = coll === undefined ? [] : (ctx.store.collection(ctx.db, coll)?.documents() ?? []);
+  let source = coll === undefined ? [] : readableDocuments(ctx.store, ctx.db, coll);
   const sessions = coll === undefined ? sessionSource(ctx, stages[0]) : undefined;
   if (sessions) {
     source = sessions;
@@ -74,7 +78,7 @@ export const aggregate: CommandHandler = async (ctx) => {
   const results = runPipeline(source, stages, {
     ...(collation ? { collation } : {}),
     ...(variables ? { variables } : {}),
-    resolveCollection: (db, name) => ctx.store.collection(db ?? ctx.db, name)?.documents() ?? [],
+    resolveCollection: (db, name) => readableDocuments(ctx.store, db ?? ctx.db, name),
   });
   const ns = coll === undefined ? `${ctx.db}.$cmd.aggregate` : `${ctx.db}.${coll}`;
   if (writeStage) {

@@ -7,6 +7,7 @@ import { validateDatabaseName } from '../storage/Store.js';
 import type { CommandHandler } from './CommandContext.js';
 import { collectionNameOf, commandOptions, optionalBoolean, optionalDocument } from './commandArguments.js';
 import { firstBatchReply } from './cursorReplies.js';
+import { viewDefinition } from './views.js';
 
 const CREATE_OPTIONS = new Set([
   'capped',
@@ -31,7 +32,8 @@ export const create: CommandHandler = (ctx) => {
   const coll = collectionNameOf(ctx.body, 'create');
   const options = commandOptions(ctx.body, 'create');
   if (options.viewOn !== undefined) {
-    throw commandError('NotImplemented', 'Views are not supported by the embedded MongoDB server');
+    ctx.store.createView(ctx.db, coll, viewDefinition(options));
+    return {};
   }
   for (const key of Object.keys(options)) {
     if (!CREATE_OPTIONS.has(key)) {
@@ -122,17 +124,20 @@ function splitNamespace(value: unknown, field: string): { db: string; coll: stri
 export const listCollections: CommandHandler = (ctx) => {
   const filter = optionalDocument(ctx.body, 'filter');
   const nameOnly = optionalBoolean(ctx.body, 'nameOnly') ?? false;
-  let entries = ctx.store.collections(ctx.db).map((collection) =>
-    nameOnly
-      ? { name: collection.name, type: 'collection' }
-      : {
-          name: collection.name,
-          type: 'collection',
-          options: deepCopy(collection.options),
-          info: { readOnly: false, uuid: collection.uuid },
-          idIndex: { ...ID_INDEX_SPEC },
-        },
-  );
+  let entries = ctx.store.collections(ctx.db).map((collection) => {
+    const type = collection.isView ? 'view' : 'collection';
+    if (nameOnly) return { name: collection.name, type };
+    if (collection.isView) {
+      return { name: collection.name, type, options: deepCopy(collection.options), info: { readOnly: true } };
+    }
+    return {
+      name: collection.name,
+      type,
+      options: deepCopy(collection.options),
+      info: { readOnly: false, uuid: collection.uuid },
+      idIndex: { ...ID_INDEX_SPEC },
+    };
+  });
   if (filter && Object.keys(filter).length > 0) entries = entries.filter(compileFilter(filter));
   const cursor = ctx.body.cursor as Document | undefined;
   const batchSize = typeof cursor?.batchSize === 'number' ? cursor.batchSize : undefined;

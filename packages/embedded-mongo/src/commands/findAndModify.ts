@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import { commandError } from '../errors.js';
 import { applyProjection, compileSort } from '../query/index.js';
+import { writable } from '../storage/Store.js';
 import type { CommandHandler } from './CommandContext.js';
 import { collectionNameOf, optionalBoolean, optionalDocument } from './commandArguments.js';
 import { updateStoredDocument, upsertDocument } from './documentWrites.js';
@@ -35,6 +36,7 @@ export const findAndModify: CommandHandler = (ctx) => {
     doc === undefined ? null : fields && Object.keys(fields).length > 0 ? applyProjection(doc, fields) : doc;
 
   const collection = ctx.store.collection(ctx.db, coll);
+  writable(collection);
   const sorted = sort && Object.keys(sort).length > 0;
   let candidates = findMatches(collection, query, !sorted, options);
   if (sorted) candidates = [...candidates].sort(compileSort(sort, options));

@@ -6,6 +6,7 @@ import { valueKey } from '../storage/valueKey.js';
 import type { CommandContext, CommandHandler } from './CommandContext.js';
 import { collectionNameOf, optionalBoolean, optionalDocument, toInteger } from './commandArguments.js';
 import { firstBatchReply } from './cursorReplies.js';
+import { readableDocuments } from './views.js';
 
 /** Collation and `let` variables of a command, as the query engine takes them. */
 export interface QueryOptions {
@@ -34,9 +35,7 @@ export function matchingDocuments(
   filter: Document,
   options: QueryOptions = {},
 ): Document[] {
-  const collection = ctx.store.collection(ctx.db, coll);
-  if (!collection) return [];
-  const docs = collection.documents();
+  const docs = readableDocuments(ctx.store, ctx.db, coll);
   if (Object.keys(filter).length === 0) return docs;
   return docs.filter(compileFilter(filter, options));
 }

@@ -2,6 +2,7 @@ import type { Document } from 'bson';
 import { CommandError, commandError, ErrorCode } from '../errors.js';
 import { compileFilter, compileSort } from '../query/index.js';
 import type { Collection } from '../storage/Collection.js';
+import { writable } from '../storage/Store.js';
 import type { CommandContext, CommandHandler } from './CommandContext.js';
 import { bsonTypeName, collectionNameOf, optionalBoolean, toInteger } from './commandArguments.js';
 import {
@@ -65,6 +66,7 @@ function runStatements(
 export const insert: CommandHandler = (ctx: CommandContext) => {
   const coll = collectionNameOf(ctx.body, 'insert');
   const documents = statementsOf(ctx.body, 'documents', 'insert');
+  writable(ctx.store.collection(ctx.db, coll));
   const collection = ctx.store.ensureCollection(ctx.db, coll);
   let n = 0;
   const writeErrors = runStatements(ctx.body, documents, (doc) => {
@@ -87,6 +89,7 @@ export const update: CommandHandler = (ctx: CommandContext) => {
     }
     return statement;
   });
+  writable(ctx.store.collection(ctx.db, coll));
   const commandLet = queryOptionsOf(ctx.body, {});
   let n = 0;
   let nModified = 0;
@@ -140,6 +143,7 @@ export const remove: CommandHandler = (ctx: CommandContext) => {
     statementDocument(statement, 'q', 'delete');
     return statement;
   });
+  writable(ctx.store.collection(ctx.db, coll));
   const commandLet = queryOptionsOf(ctx.body, {});
   let n = 0;
   const writeErrors = runStatements(ctx.body, statements, (raw) => {

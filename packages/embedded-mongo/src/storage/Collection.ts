@@ -53,6 +53,11 @@ export class Collection {
     return this.docs.size;
   }
 
+  /** A view (`create` with `viewOn`): no documents of its own; reads run its pipeline. */
+  get isView(): boolean {
+    return this.options.viewOn !== undefined;
+  }
+
   /** Whether writes record pre- and post-images for change streams. */
   get imagesRecorded(): boolean {
     const setting = this.options.changeStreamPreAndPostImages as Document | undefined;

@@ -67,7 +67,18 @@ export class Store {
     colls.set(name, collection);
   }
 
+  /** Creates a view (`{ viewOn, pipeline }`): its 'create' entry describes it, as system.views would. */
+  createView(db: string, name: string, definition: Document): Collection {
+    validateCollectionName(db, name);
+    if (this.collection(db, name)) throw commandError('NamespaceExists', `Namespace ${db}.${name} already exists`);
+    const view = new Collection(db, name, definition);
+    this.adopt(view);
+    this.record('create', view, {}, { operationDescription: deepCopy(definition), collectionUUID: undefined });
+    return view;
+  }
+
   insert(collection: Collection, doc: Document, origin: WriteOrigin = {}): Timestamp {
+    writable(collection);
     collection.insert(doc);
     return this.record('insert', collection, origin, {
       documentKey: { _id: doc._id },
@@ -84,6 +95,7 @@ export class Store {
     update: Document | Document[] | undefined,
     origin: WriteOrigin = {},
   ): Timestamp {
+    writable(collection);
     collection.replace(before, after);
     return this.record(op, collection, origin, {
       documentKey: { _id: after._id },
@@ -94,11 +106,13 @@ export class Store {
   }
 
   delete(collection: Collection, doc: Document, origin: WriteOrigin = {}): Timestamp {
+    writable(collection);
     collection.remove(doc);
     return this.record('delete', collection, origin, { documentKey: { _id: doc._id }, before: deepCopy(doc) });
   }
 
   createIndex(collection: Collection, index: Index, origin: WriteOrigin = {}): Timestamp {
+    writable(collection);
     collection.addIndex(index);
     return this.record('createIndexes', collection, origin, {
       operationDescription: { indexes: [deepCopy(index.spec)] },
@@ -270,6 +284,13 @@ export class Store {
     if (this.batch) this.batch.ops.push(entry);
     else this.oplog.append(entry);
     return entry.ts;
+  }
+}
+
+/** Views hold no documents: writing to one is CommandNotSupportedOnView (166), as in mongod. */
+export function writable(collection: Collection | undefined): void {
+  if (collection?.isView) {
+    throw commandError('CommandNotSupportedOnView', `Namespace ${collection.ns} is a view, not a collection`);
   }
 }
 

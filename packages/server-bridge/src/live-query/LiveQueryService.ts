@@ -17,10 +17,11 @@ import type {
 import { LiveQueryEngine } from './LiveQueryEngine.js';
 import { queryIdOf } from './queryId.js';
 import { type LiveCountSnapshot, SharedLiveCount } from './SharedLiveCount.js';
+import { type LivePagesSnapshot, type PagesShape, SharedLivePages } from './SharedLivePages.js';
 import { SharedLiveQuery } from './SharedLiveQuery.js';
 
 interface Running {
-  query: SharedLiveQuery | SharedLiveCount;
+  query: SharedLiveQuery | SharedLiveCount | SharedLivePages;
   feed: CollectionFeed;
   ready: Promise<void>;
 }
@@ -140,9 +141,34 @@ export class LiveQueryServiceImpl implements LiveQueryService {
     await Promise.all(feeds.map((f) => f.close()));
   }
 
-  private start(id: string, query: EffectiveQuery, kind: 'query' | 'count'): Running {
+  async subscribePages(
+    query: EffectiveQuery,
+    pagesId: string,
+    options: { pageSize: number; pageCount: number },
+    subscriberId: string,
+  ): Promise<LivePagesSnapshot> {
+    if (options.pageSize * options.pageCount > this.limits.maxQueryResults)
+      throw new BridgeError(
+        'LIMIT_EXCEEDED',
+        `pageSize × pageCount may be at most maxQueryResults (${this.limits.maxQueryResults})`,
+      );
+    if (this.running.has(pagesId)) throw new BridgeError('INVALID_REQUEST', 'these live pages are already open');
+    const shape: PagesShape = { ...options, maxDocs: this.limits.maxQueryResults };
+    const entry = this.start(pagesId, query, shape);
+    return this.join(entry, subscriberId, () => (entry.query as SharedLivePages).snapshot());
+  }
+
+  async morePages(pagesId: string): Promise<{ version: number }> {
+    const entry = this.running.get(pagesId);
+    if (!entry || !(entry.query instanceof SharedLivePages)) throw new BridgeError('CLOSED', 'these live pages ended');
+    const pages = entry.query;
+    await entry.ready;
+    return { version: await entry.feed.enqueue(() => pages.more(this.mongo)) };
+  }
+
+  private start(id: string, query: EffectiveQuery, kind: 'query' | 'count' | PagesShape): Running {
     validate(
-      kind === 'query' ? query : { db: query.db, collection: query.collection, filter: query.filter },
+      kind === 'count' ? { db: query.db, collection: query.collection, filter: query.filter } : query,
       this.limits,
     );
     const key = `${query.db}.${query.collection}`;
@@ -165,6 +191,8 @@ export class LiveQueryServiceImpl implements LiveQueryService {
       emitUpdate: this.options.emitUpdate,
       emitCount: (countId: string, update: Parameters<NonNullable<LiveQueryServiceOptions['emitCount']>>[1]) =>
         this.options.emitCount?.(countId, update),
+      emitPages: (pagesId: string, update: Parameters<NonNullable<LiveQueryServiceOptions['emitPages']>>[1]) =>
+        this.options.emitPages?.(pagesId, update),
       emitError: (queryId: string, error: Parameters<LiveQueryServiceOptions['emitError']>[1]) => {
         const failed = this.running.get(queryId);
         if (failed) this.stop(queryId, failed);
@@ -178,7 +206,9 @@ export class LiveQueryServiceImpl implements LiveQueryService {
     const shared =
       kind === 'query'
         ? new SharedLiveQuery(id, query, sink, relay, this.limits)
-        : new SharedLiveCount(id, query.filter, sink, relay, this.limits.maxCountedDocuments, this.limits);
+        : kind === 'count'
+          ? new SharedLiveCount(id, query.filter, sink, relay, this.limits.maxCountedDocuments, this.limits)
+          : new SharedLivePages(id, query, kind, sink, relay, this.limits);
     const membership = feed.membershipOf(shared);
     const entry: Running = { query: shared, feed, ready: feed.add(shared) };
     entry.ready.catch(() => {

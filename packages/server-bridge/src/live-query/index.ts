@@ -3,6 +3,7 @@ import type {
   EJSONDocument,
   EJSONValue,
   LiveCountUpdate,
+  LivePagesUpdate,
   LiveQueryUpdate,
   WireError,
   WireSort,
@@ -14,6 +15,7 @@ import type { FeedFamily } from '../feed/family.js';
 import type { BridgeLimits } from '../limits.js';
 import { LiveQueryServiceImpl } from './LiveQueryService.js';
 import type { LiveCountSnapshot } from './SharedLiveCount.js';
+import type { LivePagesSnapshot } from './SharedLivePages.js';
 
 /** A query after validation and authorization: the auth filter is ANDed in, the projection enforced. */
 export interface EffectiveQuery {
@@ -41,7 +43,9 @@ export interface LiveQueryServiceOptions {
   emitUpdate(queryId: string, update: LiveQueryUpdate): void;
   /** Sends a live count's new value to every subscriber (the room `roomOf(countId)`). */
   emitCount?(countId: string, update: LiveCountUpdate): void;
-  /** Ends a live query or live count for all its subscribers. */
+  /** Sends an update of live pages to their subscriber (the room `roomOf(pagesId)`). */
+  emitPages?(pagesId: string, update: LivePagesUpdate): void;
+  /** Ends a live query, live count or live pages for all their subscribers. */
   emitError(queryId: string, error: WireError): void;
 }
 
@@ -65,7 +69,16 @@ export interface LiveQueryService {
   countIdOf(query: EffectiveQuery): string;
   /** Adds a subscriber to the live count of `query.filter`; resolves with the count and its version. */
   subscribeCount(query: EffectiveQuery, subscriberId: string): Promise<LiveCountSnapshot>;
-  /** Removes a subscriber from a live query or live count. */
+  /** Opens live pages (one subscriber's: `pagesId` is unique) and resolves with the first pages. */
+  subscribePages(
+    query: EffectiveQuery,
+    pagesId: string,
+    options: { pageSize: number; pageCount: number },
+    subscriberId: string,
+  ): Promise<LivePagesSnapshot>;
+  /** Loads the next page of live pages; its update is emitted before this resolves with its version. */
+  morePages(pagesId: string): Promise<{ version: number }>;
+  /** Removes a subscriber from a live query, live count or live pages. */
   unsubscribe(queryId: string, subscriberId: string): void;
   /** A one-off find with the same semantics as a live query's snapshot. */
   find(query: EffectiveQuery): Promise<EJSONDocument[]>;
@@ -100,3 +113,4 @@ export {
 } from './prefetchLiveQuery.js';
 export { queryIdOf } from './queryId.js';
 export type { LiveCountSnapshot } from './SharedLiveCount.js';
+export type { LivePagesSnapshot } from './SharedLivePages.js';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type AckResult, CLIENT_EVENTS, type EJSONValue, type WireError } from '@mongo-live/protocol';
 import type { Socket } from 'socket.io';
 import { type AccessRequest, type Authorize, decide } from '../access/AccessPolicy.js';
@@ -47,6 +48,8 @@ export class SocketSession {
     this.handle('watch', (payload) => this.watch(payload));
     this.handle('query', (payload) => this.query(payload));
     this.handle('count', (payload) => this.count(payload));
+    this.handle('pages', (payload) => this.pages(payload));
+    this.handle('pages:more', (payload) => this.morePages(payload));
     this.handle('find', (payload) => this.find(payload));
     this.handle('unsubscribe', (payload) => this.unsubscribe(payload));
     // The client's heartbeat: an answer proves the connection carries packets both ways.
@@ -185,6 +188,29 @@ export class SocketSession {
         return { id: result.countId, accepted };
       },
     );
+  }
+
+  /** Live pages: authorized like a query; one subscriber's, so their id is random (no other socket's room). */
+  private async pages(payload: unknown) {
+    const req = this.ctx.validator.pages(payload);
+    const pagesId = `p:${randomUUID()}`;
+    return this.joinLive(
+      req,
+      () => pagesId,
+      async (q, subscriberId) => {
+        const options = { pageSize: req.pageSize, pageCount: req.pageCount };
+        const result = await this.ctx.liveQueries.subscribePages(q, pagesId, options, subscriberId);
+        return { id: pagesId, accepted: { subId: req.subId, ...result } };
+      },
+    );
+  }
+
+  private async morePages(payload: unknown) {
+    const { subId } = this.ctx.validator.morePages(payload);
+    const entry = this.subs.get(subId);
+    if (entry?.kind !== 'query' || !entry.queryId.startsWith('p:'))
+      throw new BridgeError('INVALID_REQUEST', `pages:more: no live pages '${subId}' on this socket`);
+    return this.ctx.liveQueries.morePages(entry.queryId);
   }
 
   /** Authorizes, joins the room of the live query or count, then subscribes (updates after the ack's version reach us). */

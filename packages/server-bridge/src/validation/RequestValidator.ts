@@ -91,6 +91,18 @@ function schemas(limits: BridgeLimits) {
     }),
     query: z.strictObject({ ...querySpec, subId }),
     count: z.strictObject({ v, subId, db: dbName, collection: collName, filter: ejsonDoc.optional() }),
+    pages: z.strictObject({
+      v,
+      subId,
+      db: dbName,
+      collection: collName,
+      filter: ejsonDoc.optional(),
+      sort: querySpec.sort,
+      projection: ejsonDoc.optional(),
+      pageSize: z.number().int().min(1).max(limits.maxQueryLimit),
+      pageCount: z.number().int().min(1).max(limits.maxQueryResults).optional(),
+    }),
+    'pages:more': z.strictObject({ v, subId }),
     find: z.strictObject(querySpec),
     unsubscribe: z.strictObject({ v, subId }),
   };
@@ -166,6 +178,16 @@ export class RequestValidator {
   count(raw: unknown): ValidQuery & { subId: string } {
     const req = this.parse('count', this.schemas.count, raw);
     return { ...this.querySpec(req), subId: req.subId };
+  }
+
+  /** A `pages` request: a query without skip or limit, with a page size. */
+  pages(raw: unknown): ValidQuery & { subId: string; pageSize: number; pageCount: number } {
+    const req = this.parse('pages', this.schemas.pages, raw);
+    return { ...this.querySpec(req), subId: req.subId, pageSize: req.pageSize, pageCount: req.pageCount ?? 1 };
+  }
+
+  morePages(raw: unknown): { subId: string } {
+    return { subId: this.parse('pages:more', this.schemas['pages:more'], raw).subId };
   }
 
   find(raw: unknown): ValidQuery {

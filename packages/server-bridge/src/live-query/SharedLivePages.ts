@@ -1,0 +1,160 @@
+import type { LivePagesUpdate, PageChange, WireError } from '@mongo-live/protocol';
+import type { Document, MongoClient, Timestamp } from 'mongodb';
+import type { EvaluationLimits } from '../evaluation/EvaluationBudget.js';
+import { Projection } from '../Projection.js';
+import { compareValues } from './bsonOrder.js';
+import { type EqualityPredicate, equalityPredicateOf } from './equality.js';
+import type { EffectiveQuery } from './index.js';
+import { keysetAfter, keysetUpTo } from './keysetFilter.js';
+import type { MembershipListener } from './LiveQueryEngine.js';
+import type { LiveView } from './LiveView.js';
+import { compileMatcher, type Matcher } from './matcher.js';
+import { PageSet } from './PageSet.js';
+import { readWindow, type WindowRead } from './readWindow.js';
+import { SortOrder } from './SortOrder.js';
+
+/** Where live pages send what happens to them (the bridge's room of `id`). */
+export interface LivePagesSink {
+  emitPages(pagesId: string, update: LivePagesUpdate): void;
+  emitError(pagesId: string, error: WireError): void;
+}
+
+/** A subscriber's view of live pages when it joins. */
+export interface LivePagesSnapshot {
+  pagesId: string;
+  pages: Document[][];
+  hasNextPage: boolean;
+  version: number;
+}
+
+/** What live pages are asked for, beyond the effective query. */
+export interface PagesShape {
+  pageSize: number;
+  /** Pages to load first. */
+  pageCount: number;
+  /** Documents all loaded pages may hold together (`maxQueryResults`). */
+  maxDocs: number;
+}
+
+/**
+ * The live pages of one subscriber, as a {@link LiveView} of its collection's feed: a
+ * {@link PageSet} with keyset boundaries. The first read takes `pageCount` pages at once; each
+ * `more()` reads one page after the loaded range (`pageSize + 1` documents by a keyset filter,
+ * never a skip), on the feed's queue so no event falls between the read and the pages.
+ *
+ * @example
+ * const pages = new SharedLivePages(id, query, { pageSize: 50, pageCount: 1, maxDocs: 10_000 }, sink, membership);
+ * await feed.add(pages);
+ * await feed.enqueue(() => pages.more(mongo));
+ */
+export class SharedLivePages implements LiveView<PageChange> {
+  readonly predicate: EqualityPredicate | undefined;
+  readonly subscribers = new Set<string>();
+  readonly set: PageSet;
+  version = 0;
+  closed = false;
+  private baseTime: Timestamp | undefined;
+  private readonly matcher: Matcher;
+  private readonly order: SortOrder;
+
+  constructor(
+    readonly id: string,
+    readonly query: EffectiveQuery,
+    private readonly shape: PagesShape,
+    private readonly sink: LivePagesSink,
+    membership: MembershipListener,
+    evaluation?: EvaluationLimits,
+  ) {
+    this.order = new SortOrder(query.sort);
+    this.predicate = equalityPredicateOf(query.filter);
+    this.matcher = compileMatcher(query.filter, evaluation);
+    this.set = new PageSet(this.order, Projection.compile(query.projection), membership, shape.pageSize, shape.maxDocs);
+  }
+
+  reflects(clusterTime: Timestamp | undefined): boolean {
+    return !!clusterTime && !!this.baseTime && compareValues(clusterTime, this.baseTime) <= 0;
+  }
+
+  advance(operationTime: Timestamp | undefined): void {
+    if (operationTime && (!this.baseTime || compareValues(operationTime, this.baseTime) > 0))
+      this.baseTime = operationTime;
+  }
+
+  /** The first pages, or (once loaded) the whole loaded range. */
+  read(mongo: MongoClient, db: string, collection: string): Promise<WindowRead> {
+    const order = this.order;
+    if (this.set.pageCount === 0)
+      return readWindow(mongo, db, collection, {
+        filter: this.query.filter,
+        order,
+        fetchLimit: this.shape.pageCount * this.shape.pageSize + 1,
+      });
+    const bound = this.set.upperBound;
+    return readWindow(mongo, db, collection, {
+      filter: bound ? { $and: [this.query.filter, keysetUpTo(order, bound)] } : this.query.filter,
+      order,
+      fetchLimit: this.shape.maxDocs + 1,
+    });
+  }
+
+  load(docs: Document[]): void {
+    this.set.load(docs, this.shape.pageCount);
+  }
+
+  refresh(docs: Document[]): PageChange[] {
+    return this.set.refresh(docs);
+  }
+
+  apply(docId: string, doc: Document | null, normalized: Document | null) {
+    const matches = doc !== null && normalized !== null && this.matcher(normalized);
+    return { diffs: this.set.apply(docId, doc, matches), refill: false };
+  }
+
+  publish(changes: PageChange[]): void {
+    if (changes.length === 0) return;
+    this.send({ changes });
+  }
+
+  /**
+   * Loads the next page: `pageSize + 1` documents after the loaded range. Run it on the feed's
+   * queue. Events of writes the read already saw may follow; they carry the document's state and
+   * apply idempotently. The read does not move {@link reflects}' time: it covers the new page only.
+   */
+  async more(mongo: MongoClient): Promise<number> {
+    const bound = this.set.upperBound;
+    if (this.closed || !bound) return this.version;
+    const { docs } = await readWindow(mongo, this.query.db, this.query.collection, {
+      filter: { $and: [this.query.filter, keysetAfter(this.order, bound)] },
+      order: this.order,
+      fetchLimit: this.shape.pageSize + 1,
+    });
+    const append = this.set.append(docs);
+    this.send(append ? { changes: [], append } : { changes: [] });
+    return this.version;
+  }
+
+  docIds(): Iterable<string> {
+    return this.set.ids();
+  }
+
+  snapshot(): LivePagesSnapshot {
+    return { pagesId: this.id, pages: this.set.pages(), hasNextPage: this.set.hasNextPage, version: this.version };
+  }
+
+  fail(error: WireError): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.sink.emitError(this.id, error);
+  }
+
+  private send(update: { changes: PageChange[]; append?: LivePagesUpdate['append'] }): void {
+    if (this.closed) return;
+    this.version += 1;
+    this.sink.emitPages(this.id, {
+      pagesId: this.id,
+      version: this.version,
+      ...update,
+      hasNextPage: this.set.hasNextPage,
+    });
+  }
+}
