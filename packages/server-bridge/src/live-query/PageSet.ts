@@ -2,7 +2,7 @@ import type { EJSONDocument, LiveQueryDiff, PageChange } from '@mongo-live/proto
 import type { Document } from 'mongodb';
 import { encode } from '../driverBson.js';
 import { BridgeError } from '../errors.js';
-import type { Projection } from '../Projection.js';
+import type { Projection } from '../access/Projection.js';
 import type { MembershipListener } from './LiveQueryEngine.js';
 import { listDiff } from './listDiff.js';
 import { ResultWindow, type WindowEntry } from './ResultWindow.js';
