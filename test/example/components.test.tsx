@@ -93,8 +93,10 @@ describe('the product grid', () => {
     act(() => live.server.setStatus('stale'));
     expect(list.getAttribute('data-live-status')).toBe('stale');
     expect(names()).toHaveLength(12);
+    expect(screen.getByTestId('not-live').textContent).toContain('may be out of date');
     act(() => live.server.setStatus('connected'));
     expect(list.getAttribute('data-live-status')).toBe('live');
+    expect(screen.queryByTestId('not-live')).toBeNull();
     act(() => live.server.fail({ code: 'UNAUTHORIZED', message: 'revoked' }));
     expect((await screen.findByRole('alert')).textContent).toContain('Could not load products');
   });

@@ -32,6 +32,13 @@ export function ProductCatalog({
           Could not load products: {error?.message ?? 'the live query was ended by the server'}
         </p>
       ) : null}
+      {products.length > 0 && (liveStatus === 'stale' || liveStatus === 'reconnecting') ? (
+        <p className={styles.notLive} role="status" data-testid="not-live">
+          {liveStatus === 'stale'
+            ? 'The server is not answering: these prices may be out of date.'
+            : 'Reconnecting: these are the last prices seen; they update once the connection is back.'}
+        </p>
+      ) : null}
       {products.length === 0 ? (
         <p className="empty">{liveStatus === 'loading' ? 'Loading…' : 'No products in this category.'}</p>
       ) : (
