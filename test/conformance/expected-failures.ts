@@ -92,9 +92,4 @@ export const expectedFailures: ExpectedFailure[] = [
       'node driver replaces a null _id by a new ObjectId before inserting (utils maybeAddIdToDocuments: _id == null)',
     cause: 'driver',
   },
-  {
-    file: 'crud/findOneAndUpdate-errorResponse.json',
-    test: 'findOneAndUpdate document validation errInfo is accessible',
-    reason: 'operation 1 (collection0.findOneAndUpdate): MatchError: expected an error, but the operation succeeded',
-  },
 ];

@@ -24,6 +24,13 @@ export {
 export { LiveProvider, type LiveProviderProps } from './LiveProvider.js';
 export { type LiveCountSpec, liveCountKey, liveCountOptions } from './live-count/liveCountOptions.js';
 export { type UseLiveCountOptions, useLiveCount } from './live-count/useLiveCount.js';
+export {
+  type LivePagesData,
+  livePagesKey,
+  type UseLiveInfiniteQueryOptions,
+  type UseLiveInfiniteQueryResult,
+  useLiveInfiniteQuery,
+} from './live-pages/useLiveInfiniteQuery.js';
 export { liveDehydrateOptions, liveHydrateOptions } from './live-query/hydration.js';
 export { type LiveQueryKey, type LiveQuerySpec, liveQueryKey } from './live-query/liveQueryKey.js';
 export { liveQueryOptions } from './live-query/liveQueryOptions.js';

@@ -6,6 +6,7 @@ import { deepCopy } from '../storage/deepCopy.js';
 import { valueKey } from '../storage/valueKey.js';
 import type { CommandContext } from './CommandContext.js';
 import { bsonTypeName } from './commandArguments.js';
+import { validateDocument } from './documentValidation.js';
 
 /** True for a replacement document (no top-level `$` operators); pipelines and operator updates are not. */
 export function isReplacement(update: Document | Document[]): boolean {
@@ -83,6 +84,7 @@ export function updateStoredDocument(
   if (Object.keys(after)[0] !== '_id') after = withIdFirst(after);
   if (sameBson(before, after)) return undefined;
   const op = isReplacement(update) ? 'replace' : 'update';
+  validateDocument(ctx, collection, after, before);
   ctx.store.replace(collection, before, after, op, update);
   return after;
 }
@@ -105,6 +107,7 @@ export function upsertDocument(
   }
   const stored = withIdFirst(doc);
   const collection = ctx.store.ensureCollection(ctx.db, coll);
+  validateDocument(ctx, collection, stored);
   ctx.store.insert(collection, stored);
   return stored;
 }
@@ -115,6 +118,7 @@ export function insertDocument(ctx: CommandContext, collection: Collection, doc:
     throw commandError('TypeMismatch', `documents to insert must be objects, found ${bsonTypeName(doc)}`);
   }
   const stored = withIdFirst(doc as Document);
+  validateDocument(ctx, collection, stored);
   ctx.store.insert(collection, stored);
   return stored;
 }

@@ -68,6 +68,11 @@ export class LiveQueryRegistry extends Subscribable {
     return this.entries.size;
   }
 
+  /** The live source behind `hash`, if open (e.g. live pages, for `fetchNextPage`). */
+  source(hash: string): LiveSource<{ status: LiveQueryStatus }, unknown> | undefined {
+    return this.entries.get(hash)?.query;
+  }
+
   /** Status of the live query of `hash`; 'loading' before there is one. */
   status(hash: string): LiveQueryStatus {
     return this.entries.get(hash)?.status ?? 'loading';

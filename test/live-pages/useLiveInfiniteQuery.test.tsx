@@ -1,0 +1,73 @@
+// useLiveInfiniteQuery against the real bridge and a real database: fetchNextPage while rows are
+// inserted above, between and below the loaded pages.
+import { createLiveClient, type LiveClient, LiveProvider, useLiveInfiniteQuery } from '@mongo-live/react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type LiveServer, startLiveServer } from '../support/liveServer.js';
+
+type Row = { _id: number; n: number };
+let server: LiveServer;
+let live: LiveClient;
+beforeAll(async () => {
+  server = await startLiveServer();
+  live = createLiveClient({ url: server.url });
+});
+afterEach(() => cleanup());
+afterAll(async () => {
+  await live?.close();
+  await server?.close();
+});
+
+function Products() {
+  const { data, fetchNextPage, hasNextPage, liveStatus } = useLiveInfiniteQuery<Row>(
+    { db: server.mongo.dbName, collection: 'products', sort: { n: 1 } },
+    { pageSize: 2 },
+  );
+  return (
+    <div>
+      <p data-testid="status">{liveStatus}</p>
+      <p data-testid="pages">{data?.pages.map((p) => p.map((d) => d.n).join(',')).join(' | ')}</p>
+      <p data-testid="params">{data?.pageParams.join(',')}</p>
+      {hasNextPage && (
+        <button type="button" onClick={() => fetchNextPage()}>
+          Load more
+        </button>
+      )}
+    </div>
+  );
+}
+
+describe('useLiveInfiniteQuery', () => {
+  it('loads more pages, keeps them live under inserts above, between and below, and ends hasNextPage', async () => {
+    const coll = server.mongo.db.collection<Row>('products');
+    await coll.insertMany([10, 20, 30, 40, 50].map((n) => ({ _id: n, n })));
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <LiveProvider client={live}>
+          <Products />
+        </LiveProvider>
+      </QueryClientProvider>,
+    );
+    const pages = () => screen.getByTestId('pages').textContent;
+    await waitFor(() => expect(pages()).toBe('10,20'));
+    await act(async () => fireEvent.click(screen.getByText('Load more')));
+    await waitFor(() => expect(pages()).toBe('10,20 | 30,40'));
+    expect(screen.getByTestId('params').textContent).toBe('0,1');
+    await coll.insertMany([
+      { _id: 5, n: 5 }, // above the first page
+      { _id: 25, n: 25 }, // between the pages
+      { _id: 35, n: 35 }, // inside the second page
+      { _id: 45, n: 45 }, // below the loaded pages
+    ]);
+    await waitFor(() => expect(pages()).toBe('5,10,20 | 25,30,35,40'));
+    await coll.updateOne({ _id: 10 }, { $set: { n: 38 } }); // crosses into the second page
+    await waitFor(() => expect(pages()).toBe('5,20 | 25,30,35,38,40'));
+    await act(async () => fireEvent.click(screen.getByText('Load more')));
+    await waitFor(() => expect(pages()).toBe('5,20 | 25,30,35,38,40 | 45,50'));
+    expect(screen.queryByText('Load more')).toBeNull(); // nothing after 50
+    await coll.insertOne({ _id: 60, n: 60 });
+    await waitFor(() => expect(pages()).toBe('5,20 | 25,30,35,38,40 | 45,50,60'));
+    expect(screen.getByTestId('status').textContent).toBe('live');
+  });
+});
