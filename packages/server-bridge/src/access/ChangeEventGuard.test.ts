@@ -1,8 +1,8 @@
 import { ObjectId, Timestamp } from 'bson';
 import type { Document } from 'mongodb';
 import { describe, expect, it } from 'vitest';
+import { BridgeError } from '../errors.js';
 import { ChangeEventGuard } from './ChangeEventGuard.js';
-import { BridgeError } from './errors.js';
 import { Projection } from './Projection.js';
 
 const token = (n: number) => ({ _data: `token-${n}` });

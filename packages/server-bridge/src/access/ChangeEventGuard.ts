@@ -1,12 +1,12 @@
 import type { ChangeStreamOptions, Document } from 'mongodb';
-import { EJSON, Timestamp } from './driverBson.js';
-import { BridgeError } from './errors.js';
-import { BoundedFilter, BoundedPipeline } from './evaluation/BoundedEvaluation.js';
-import { DEFAULT_EVALUATION_LIMITS, type EvaluationLimits } from './evaluation/EvaluationBudget.js';
-import { setField } from './FieldNames.js';
-import { referencedPaths, updateTouches } from './FilterPaths.js';
-import { normalizeNumbers } from './live-query/normalize.js';
-import { valueKey } from './live-query/valueKey.js';
+import { EJSON, Timestamp } from '../driverBson.js';
+import { BridgeError } from '../errors.js';
+import { BoundedFilter, BoundedPipeline } from '../evaluation/BoundedEvaluation.js';
+import { DEFAULT_EVALUATION_LIMITS, type EvaluationLimits } from '../evaluation/EvaluationBudget.js';
+import { normalizeNumbers } from '../live-query/normalize.js';
+import { valueKey } from '../live-query/valueKey.js';
+import { setField } from '../validation/fieldNames.js';
+import { referencedPaths, updateTouches } from './filterPaths.js';
 import type { Projection } from './Projection.js';
 
 /** Operation types that carry a document (and so fall under row and field access rules). */
