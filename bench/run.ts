@@ -14,6 +14,7 @@ import { measureFeedDispatch } from './scenarios/feedDispatch.js';
 import { measureBroadcastFloor, measureFeeds } from './scenarios/feeds.js';
 import { measureLatency } from './scenarios/latency.js';
 import { measureMemory } from './scenarios/memory.js';
+import { measurePages } from './scenarios/pages.js';
 import { measureScale } from './scenarios/scale.js';
 
 const quick = process.argv.includes('--quick');
@@ -239,6 +240,15 @@ if (want('diff')) {
     formatTable(`Client diff apply into a ${result.resultSize}-document sorted result (µs per diff, decode included)`, [
       { ...result.usPerDiff, 'identities changed by one change': result.identitiesChangedPerChange },
     ]),
+  );
+}
+
+if (want('pages')) {
+  const result = measurePages({ runs: quick ? 2000 : 20_000 });
+  writeResult('pages', result);
+  print(formatTable('Live pages and live counts: bridge CPU per write (µs), in-process', result.rows));
+  print(
+    formatTable('Client: one page diff applied to a 50-document page (µs)', [{ usPerDiff: result.clientUsPerDiff }]),
   );
 }
 
