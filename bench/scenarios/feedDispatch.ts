@@ -1,5 +1,5 @@
 import { ObjectId } from 'mongodb';
-import { ChangeEventGuard } from '../../packages/server-bridge/src/ChangeEventGuard.js';
+import { ChangeEventGuard } from '../../packages/server-bridge/src/access/ChangeEventGuard.js';
 import { encode } from '../../packages/server-bridge/src/driverBson.js';
 import { dispatchPredicateOf } from '../../packages/server-bridge/src/feed/dispatchPredicate.js';
 import { EventIndex } from '../../packages/server-bridge/src/feed/EventIndex.js';

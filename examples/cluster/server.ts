@@ -26,7 +26,7 @@ if (cluster.isPrimary) await runPrimary();
 else await runWorker();
 
 async function runPrimary(): Promise<void> {
-  let stopDatabase = async () => undefined as void;
+  let stopDatabase = async (): Promise<void> => undefined;
   if (!process.env.MONGODB_URI) {
     const { EmbeddedMongo } = await import('@mongo-live/embedded-mongo');
     const embedded = await EmbeddedMongo.start();

@@ -1,15 +1,21 @@
 // The demo app in a real Chromium: live queries and change streams across pages, writes from the
 // UI and from the driver, a cut connection that catches up, SSR HTML, and per-user authorization.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signSession } from '../../examples/next-app/lib/session.js';
 import { startTestMongo, type TestMongo } from '../support/mongo.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.js';
 import { type Browser, launchBrowser } from './support/browser.js';
 import { chromiumOrSkip } from './support/chromiumGate.js';
 import { type DemoProcess, startDemoProcess } from './support/demoProcess.js';
+
+// The demo process signs session cookies with this key (it inherits the environment); the test signs its own.
+process.env.DEMO_SESSION_SECRET ??= randomBytes(32).toString('hex');
+
 import {
   productNames,
   WAIT_MS,
@@ -91,7 +97,9 @@ describe.skipIf(gate.skipReason !== undefined)('the demo app in Chromium', () =>
   });
 
   it('renders only the signed-in user’s orders on the server, and no emails', async () => {
-    const html = await (await fetch(`${demo.url}/orders`, { headers: { cookie: 'demo-user=grace' } })).text();
+    const html = await (
+      await fetch(`${demo.url}/orders`, { headers: { cookie: `demo-user=${signSession('grace')}` } })
+    ).text();
     expect(html).toContain('Pour-over Coffee Set'); // Grace's
     expect(html).not.toContain('Cast Iron Skillet'); // Ada's
     expect(html).not.toContain('@example.com');

@@ -7,7 +7,7 @@ import { currentUserId } from '@/lib/currentUser';
 import { demoDb } from '@/lib/demoContext';
 import type { Order, Product } from '@/lib/model';
 import { parseNewProduct } from '@/lib/newProduct';
-import { isDemoUserId, USER_COOKIE } from '@/lib/session';
+import { isDemoUserId, signSession, USER_COOKIE } from '@/lib/session';
 
 // A type only: a 'use server' module exports nothing but async functions at runtime.
 import type { ActionResult } from './_components/ShopContext';
@@ -71,5 +71,5 @@ export async function cancelOrder(orderId: string): Promise<void> {
 export async function selectUser(form: FormData): Promise<void> {
   const userId = form.get('userId');
   if (!isDemoUserId(userId)) return;
-  (await cookies()).set(USER_COOKIE, userId, { path: '/', sameSite: 'lax', httpOnly: true });
+  (await cookies()).set(USER_COOKIE, signSession(userId), { path: '/', sameSite: 'lax', httpOnly: true });
 }

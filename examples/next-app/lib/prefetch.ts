@@ -3,7 +3,6 @@ import { type DehydratedState, dehydrate, QueryClient } from '@tanstack/react-qu
 import { createDemoAuthorize } from '../server/authorize';
 import { currentUserId } from './currentUser';
 import { getDemoContext } from './demoContext';
-import { USER_COOKIE } from './session';
 
 /**
  * Runs live queries once on the server with the bridge's own `prefetchLiveQuery`: validated and
@@ -14,8 +13,8 @@ import { USER_COOKIE } from './session';
 export async function prefetchLiveQueries(specs: PrefetchSpec[]): Promise<DehydratedState> {
   const { mongo, dbName } = getDemoContext();
   const userId = await currentUserId();
-  // authorize reads the user from the socket.io handshake's cookie; give it this request's.
-  const context = { handshake: { headers: { cookie: `${USER_COOKIE}=${userId}` } } };
+  // authorize reads the verified user from socket.data; give it this request's (verified) user.
+  const context = { data: { user: userId } };
   const queryClient = new QueryClient();
   await Promise.all(
     specs.map((spec) =>

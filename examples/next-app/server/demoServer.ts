@@ -1,12 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { EmbeddedMongo } from '@mongo-live/embedded-mongo';
+import { DEFAULT_NAMESPACE } from '@mongo-live/protocol';
 import { createBridge, RECOMMENDED_SERVER_HEARTBEAT } from '@mongo-live/server-bridge';
 import { MongoClient } from 'mongodb';
 import next from 'next';
 import { Server as SocketServer } from 'socket.io';
 import { setDemoContext } from '../lib/demoContext.js';
-import { createDemoAuthorize } from './authorize.js';
+import { authenticateSockets, createDemoAuthorize } from './authorize.js';
 import { ensureDemoUser } from './defaultUser.js';
 import { listenWithFallback } from './listen.js';
 import { seedIfEmpty } from './seed.js';
@@ -39,6 +41,8 @@ export interface DemoServer {
 /** One process, one port: Next.js pages, server actions, socket.io and the mongo-live bridge. */
 export async function startDemoServer(options: DemoServerOptions): Promise<DemoServer> {
   const log = options.log ?? console.log;
+  // Session cookies are signed with this key (lib/session.ts); set it to keep sessions across restarts.
+  process.env.DEMO_SESSION_SECRET ??= randomBytes(32).toString('hex');
   const embedded = options.mongoUri ? undefined : await EmbeddedMongo.start();
   const mongoUri = options.mongoUri ?? embedded!.uri;
   const mongo = new MongoClient(mongoUri, { serverSelectionTimeoutMS: 10_000 });
@@ -58,6 +62,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     // socket.io leaves upgrades of other paths alone (Next's dev server uses one for HMR). The
     // heartbeat settings end a silently dead connection within 15 s instead of socket.io's 45 s.
     const io = new SocketServer(http, { serveClient: false, destroyUpgrade: false, ...RECOMMENDED_SERVER_HEARTBEAT });
+    authenticateSockets(io.of(DEFAULT_NAMESPACE));
     const bridge = createBridge({ io, mongo, authorize: createDemoAuthorize(options.dbName) });
     const port = await listenWithFallback(http, options.port, options.host, 20, log);
 

@@ -6,13 +6,13 @@ import {
 } from '@mongo-live/protocol';
 import type { MongoClient } from 'mongodb';
 import type { Namespace, Server } from 'socket.io';
-import type { Authorize } from './AccessPolicy.js';
+import type { Authorize } from './access/AccessPolicy.js';
 import { ChangeFeeds } from './feed/ChangeFeeds.js';
 import { type BridgeLimits, resolveLimits } from './limits.js';
 import { createLiveQueryService } from './live-query/index.js';
-import { type BridgeSocket, Outbox } from './Outbox.js';
-import { RequestValidator } from './RequestValidator.js';
-import { SocketSession } from './SocketSession.js';
+import { type BridgeSocket, Outbox } from './session/Outbox.js';
+import { SocketSession } from './session/SocketSession.js';
+import { RequestValidator } from './validation/RequestValidator.js';
 
 export interface BridgeOptions {
   /** The socket.io server; give it {@link RECOMMENDED_SERVER_HEARTBEAT} so dead connections end within 15 s. */

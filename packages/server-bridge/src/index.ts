@@ -3,10 +3,9 @@ export {
   type AccessRequest,
   type Authorize,
   allowAll,
-} from './AccessPolicy.js';
+} from './access/AccessPolicy.js';
 export { type Bridge, type BridgeOptions, type BridgeStats, createBridge } from './createBridge.js';
 export { liveDehydrateOptions } from './driverBson.js';
-export { RECOMMENDED_SERVER_HEARTBEAT } from './heartbeat.js';
 export { type BridgeLimits, DEFAULT_LIMITS } from './limits.js';
 export {
   type EffectiveQuery,
@@ -16,4 +15,5 @@ export {
   prefetchLiveQuery,
   type QueryClientLike,
 } from './live-query/index.js';
-export { ALLOWED_STAGES, FORBIDDEN_OPERATORS } from './PipelineGuard.js';
+export { RECOMMENDED_SERVER_HEARTBEAT } from './session/heartbeat.js';
+export { ALLOWED_STAGES, FORBIDDEN_OPERATORS } from './validation/pipelineGuard.js';

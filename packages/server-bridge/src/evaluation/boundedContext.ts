@@ -5,7 +5,7 @@ import * as pipelineOperators from 'mingo/operators/pipeline';
 import * as projectionOperators from 'mingo/operators/projection';
 import * as queryOperators from 'mingo/operators/query';
 import { BridgeError } from '../errors.js';
-import { namesForbiddenKey } from '../FieldNames.js';
+import { namesForbiddenKey } from '../validation/fieldNames.js';
 import { type EvaluationBudget, EvaluationError } from './EvaluationBudget.js';
 import { LinearRegExp } from './LinearRegExp.js';
 

@@ -1,16 +1,16 @@
 import type { EJSONDocument } from '@mongo-live/protocol';
 import type { ChangeStreamOptions, Document, MongoClient } from 'mongodb';
-import type { Grant } from '../AccessPolicy.js';
-import { ChangeEventGuard } from '../ChangeEventGuard.js';
+import type { Grant } from '../access/AccessPolicy.js';
+import { ChangeEventGuard } from '../access/ChangeEventGuard.js';
 import { BridgeError } from '../errors.js';
 import type { BridgeLimits } from '../limits.js';
-import type { Outbox } from '../Outbox.js';
-import { streamKey } from '../streamKey.js';
+import type { Outbox } from '../session/Outbox.js';
 import { ChangeFeed } from './ChangeFeed.js';
 import type { FeedScope } from './DriverStream.js';
 import { dispatchPredicateOf } from './dispatchPredicate.js';
 import { type FeedFamily, familyOf, feedKey } from './family.js';
 import { startPointOf } from './position.js';
+import { streamKey } from './streamKey.js';
 import { WatchGroup } from './WatchGroup.js';
 
 /** A watch subscription after validation and authorization. */

@@ -1,5 +1,5 @@
 import type { Document } from 'mongodb';
-import { updateTouches } from '../FilterPaths.js';
+import { updateTouches } from '../access/filterPaths.js';
 import { indexKeysAt } from '../live-query/equality.js';
 import { valueKey } from '../live-query/valueKey.js';
 import type { DispatchPredicate } from './dispatchPredicate.js';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ChangeBatch, EJSONDocument, ServerToClientEvents, WireError } from '@mongo-live/protocol';
 import type { Document } from 'mongodb';
-import type { ChangeEventGuard } from '../ChangeEventGuard.js';
+import type { ChangeEventGuard } from '../access/ChangeEventGuard.js';
 import { encode } from '../driverBson.js';
 import { toWireError } from '../errors.js';
-import type { Outbox } from '../Outbox.js';
+import type { Outbox } from '../session/Outbox.js';
 import type { ChangeFeed, FeedConsumer } from './ChangeFeed.js';
 import { type PositionKey, type StartPoint, startKey, tokenKey } from './position.js';
 import { WatchMember } from './WatchMember.js';

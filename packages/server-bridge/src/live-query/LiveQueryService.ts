@@ -1,11 +1,11 @@
 import type { EJSONDocument } from '@mongo-live/protocol';
 import type { MongoClient } from 'mongodb';
+import { Projection } from '../access/Projection.js';
 import { encode } from '../driverBson.js';
 import { BridgeError } from '../errors.js';
 import { ChangeFeeds } from '../feed/ChangeFeeds.js';
 import { LIVE_FAMILY } from '../feed/family.js';
 import { type BridgeLimits, resolveLimits } from '../limits.js';
-import { Projection } from '../Projection.js';
 import { CollectionFeed } from './CollectionFeed.js';
 import type {
   EffectiveQuery,

@@ -1,8 +1,8 @@
 import type { EJSONDocument, LiveQueryDiff, PageChange } from '@mongo-live/protocol';
 import type { Document } from 'mongodb';
+import type { Projection } from '../access/Projection.js';
 import { encode } from '../driverBson.js';
 import { BridgeError } from '../errors.js';
-import type { Projection } from '../Projection.js';
 import type { MembershipListener } from './LiveQueryEngine.js';
 import { listDiff } from './listDiff.js';
 import { ResultWindow, type WindowEntry } from './ResultWindow.js';

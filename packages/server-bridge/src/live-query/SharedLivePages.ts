@@ -1,7 +1,7 @@
 import type { LivePagesUpdate, PageChange, WireError } from '@mongo-live/protocol';
 import type { Document, MongoClient, Timestamp } from 'mongodb';
+import { Projection } from '../access/Projection.js';
 import type { EvaluationLimits } from '../evaluation/EvaluationBudget.js';
-import { Projection } from '../Projection.js';
 import { compareValues } from './bsonOrder.js';
 import { type EqualityPredicate, equalityPredicateOf } from './equality.js';
 import type { EffectiveQuery } from './index.js';

@@ -1,11 +1,11 @@
 import { liveQueryKeyOf, PROTOCOL_VERSION, toQuerySpec } from '@mongo-live/protocol';
 import type { Document, MongoClient } from 'mongodb';
 import type { Socket } from 'socket.io';
-import { type Authorize, decide } from '../AccessPolicy.js';
+import { type Authorize, decide } from '../access/AccessPolicy.js';
+import { buildEffectiveQuery } from '../access/effectiveQuery.js';
 import { decode, encode } from '../driverBson.js';
-import { buildEffectiveQuery } from '../EffectiveQueryBuilder.js';
 import { type BridgeLimits, resolveLimits } from '../limits.js';
-import { RequestValidator } from '../RequestValidator.js';
+import { RequestValidator } from '../validation/RequestValidator.js';
 import { LiveQueryServiceImpl } from './LiveQueryService.js';
 
 /** The query key of a live query, equal to @mongo-live/react's `liveQueryKey(spec)` (from the protocol). */

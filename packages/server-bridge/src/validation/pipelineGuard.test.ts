@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BridgeError } from './errors.js';
-import { FORBIDDEN_OPERATORS, guardOperators, guardPipeline } from './PipelineGuard.js';
+import { BridgeError } from '../errors.js';
+import { FORBIDDEN_OPERATORS, guardOperators, guardPipeline } from './pipelineGuard.js';
 
 function errorOf(fn: () => void): BridgeError | undefined {
   try {

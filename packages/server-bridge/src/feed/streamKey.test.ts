@@ -1,6 +1,6 @@
 import { ObjectId } from 'bson';
 import { describe, expect, it } from 'vitest';
-import { Projection } from './Projection.js';
+import { Projection } from '../access/Projection.js';
 import { streamKey } from './streamKey.js';
 
 describe('streamKey', () => {

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type AckResult, CLIENT_EVENTS, type EJSONValue, type WireError } from '@mongo-live/protocol';
 import type { Socket } from 'socket.io';
-import { type AccessRequest, type Authorize, decide } from './AccessPolicy.js';
-import { buildEffectiveQuery } from './EffectiveQueryBuilder.js';
-import { BridgeError, toWireError } from './errors.js';
-import type { ChangeFeeds } from './feed/ChangeFeeds.js';
-import type { BridgeLimits } from './limits.js';
-import type { EffectiveQuery, LiveQueryService } from './live-query/index.js';
+import { type AccessRequest, type Authorize, decide } from '../access/AccessPolicy.js';
+import { buildEffectiveQuery } from '../access/effectiveQuery.js';
+import { BridgeError, toWireError } from '../errors.js';
+import type { ChangeFeeds } from '../feed/ChangeFeeds.js';
+import type { BridgeLimits } from '../limits.js';
+import type { EffectiveQuery, LiveQueryService } from '../live-query/index.js';
+import type { RequestValidator, ValidQuery } from '../validation/RequestValidator.js';
 import type { BridgeSocket, Outbox } from './Outbox.js';
-import type { RequestValidator, ValidQuery } from './RequestValidator.js';
 
 type SubEntry =
   | { kind: 'pending'; cancelled: boolean }

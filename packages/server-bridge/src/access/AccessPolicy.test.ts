@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io';
 import { describe, expect, it } from 'vitest';
+import { BridgeError } from '../errors.js';
 import { type AccessRequest, type Authorize, allowAll, decide } from './AccessPolicy.js';
-import { BridgeError } from './errors.js';
 
 const socket = {} as Socket;
 const request: AccessRequest = { kind: 'watch', scope: 'deployment' };

@@ -1,5 +1,5 @@
 import type { Document } from 'mongodb';
-import { FORBIDDEN_KEYS, setField } from './FieldNames.js';
+import { FORBIDDEN_KEYS, setField } from '../validation/fieldNames.js';
 
 /** A projection as a tree of path segments; `true` marks a whole included/excluded subtree. */
 export type PathTree = Map<string, PathTree | true>;

@@ -2,8 +2,8 @@ import { encode } from '@mongo-live/protocol';
 // The validator decodes into the driver's BSON classes, so the expectations use the driver's too.
 import { Long, ObjectId, Timestamp } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import { BridgeError } from './errors.js';
-import { resolveLimits } from './limits.js';
+import { BridgeError } from '../errors.js';
+import { resolveLimits } from '../limits.js';
 import { RequestValidator } from './RequestValidator.js';
 
 const validator = new RequestValidator(resolveLimits({ maxPayloadBytes: 4096, maxDepth: 12, maxPipelineStages: 4 }));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ChangeStreamOptions, Document } from 'mongodb';
-import type { Grant } from './AccessPolicy.js';
-import { EJSON } from './driverBson.js';
+import type { Grant } from '../access/AccessPolicy.js';
+import { EJSON } from '../driverBson.js';
 
 /**
  * The sharing key of a change stream: scope, client pipeline, options and access decision. Two

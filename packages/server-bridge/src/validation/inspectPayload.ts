@@ -1,7 +1,7 @@
-import { BridgeError } from './errors.js';
-import { namesForbiddenKey } from './FieldNames.js';
+import { BridgeError } from '../errors.js';
+import { namesForbiddenKey } from './fieldNames.js';
 
-export { FORBIDDEN_KEYS } from './FieldNames.js';
+export { FORBIDDEN_KEYS } from './fieldNames.js';
 
 export interface PayloadLimits {
   maxPayloadBytes: number;

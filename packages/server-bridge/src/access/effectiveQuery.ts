@@ -1,10 +1,10 @@
 import type { Document } from 'mongodb';
+import { BridgeError } from '../errors.js';
+import type { EffectiveQuery } from '../live-query/index.js';
+import type { ValidQuery } from '../validation/RequestValidator.js';
 import type { Grant } from './AccessPolicy.js';
-import { BridgeError } from './errors.js';
-import { referencedPaths } from './FilterPaths.js';
-import type { EffectiveQuery } from './live-query/index.js';
+import { referencedPaths } from './filterPaths.js';
 import { intersectProjections } from './Projection.js';
-import type { ValidQuery } from './RequestValidator.js';
 
 /**
  * Builds the query that actually runs: the authorization filter ANDed with the client's, and the

@@ -1,6 +1,6 @@
 import type { Document } from 'mongodb';
 import type { Socket } from 'socket.io';
-import { BridgeError } from './errors.js';
+import { BridgeError } from '../errors.js';
 import { isPlainObject, Projection } from './Projection.js';
 
 /** What a client asks for; passed to {@link Authorize} for every `watch`, `query` and `find`. */

@@ -1,4 +1,4 @@
-import { BridgeError } from './errors.js';
+import { BridgeError } from '../errors.js';
 
 /** Stages a client may append to a change stream: they only reshape or filter the event itself. */
 export const ALLOWED_STAGES: ReadonlySet<string> = new Set([

@@ -1,12 +1,12 @@
 import { PROTOCOL_VERSION } from '@mongo-live/protocol';
 import type { ChangeStreamOptions, Document } from 'mongodb';
 import { z } from 'zod';
-import { decode, Timestamp } from './driverBson.js';
-import { BridgeError } from './errors.js';
-import { assertSafeName } from './FieldNames.js';
-import type { BridgeLimits } from './limits.js';
-import { inspectPayload } from './PayloadInspector.js';
-import { guardOperators, guardPipeline } from './PipelineGuard.js';
+import { decode, Timestamp } from '../driverBson.js';
+import { BridgeError } from '../errors.js';
+import type { BridgeLimits } from '../limits.js';
+import { assertSafeName } from './fieldNames.js';
+import { inspectPayload } from './inspectPayload.js';
+import { guardOperators, guardPipeline } from './pipelineGuard.js';
 
 /** A validated, decoded `watch` request. */
 export interface ValidWatch {

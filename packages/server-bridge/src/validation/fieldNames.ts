@@ -1,4 +1,4 @@
-import { BridgeError } from './errors.js';
+import { BridgeError } from '../errors.js';
 
 /**
  * Names that reach `Object.prototype` (or a constructor) when a path is walked or assigned with

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pathsOverlap, referencedPaths, updateTouches } from './FilterPaths.js';
+import { pathsOverlap, referencedPaths, updateTouches } from './filterPaths.js';
 
 describe('referencedPaths', () => {
   it('lists the fields a filter reads, through $and/$or/$nor', () => {

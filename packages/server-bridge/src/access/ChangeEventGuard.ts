@@ -1,12 +1,12 @@
 import type { ChangeStreamOptions, Document } from 'mongodb';
-import { EJSON, Timestamp } from './driverBson.js';
-import { BridgeError } from './errors.js';
-import { BoundedFilter, BoundedPipeline } from './evaluation/BoundedEvaluation.js';
-import { DEFAULT_EVALUATION_LIMITS, type EvaluationLimits } from './evaluation/EvaluationBudget.js';
-import { setField } from './FieldNames.js';
-import { referencedPaths, updateTouches } from './FilterPaths.js';
-import { normalizeNumbers } from './live-query/normalize.js';
-import { valueKey } from './live-query/valueKey.js';
+import { EJSON, Timestamp } from '../driverBson.js';
+import { BridgeError } from '../errors.js';
+import { BoundedFilter, BoundedPipeline } from '../evaluation/BoundedEvaluation.js';
+import { DEFAULT_EVALUATION_LIMITS, type EvaluationLimits } from '../evaluation/EvaluationBudget.js';
+import { normalizeNumbers } from '../live-query/normalize.js';
+import { valueKey } from '../live-query/valueKey.js';
+import { setField } from '../validation/fieldNames.js';
+import { referencedPaths, updateTouches } from './filterPaths.js';
 import type { Projection } from './Projection.js';
 
 /** Operation types that carry a document (and so fall under row and field access rules). */
@@ -150,8 +150,9 @@ export class ChangeEventGuard {
     const hasPre = pre !== null && typeof pre === 'object';
     if (op === 'insert') return this.matches(event.fullDocument) ? this.sent(event) : null;
     if (op === 'delete') {
-      // With a pre-image the decision is exact; without one, only documents this stream showed.
-      if (hasPre ? !this.matches(pre) : !this.mayRemove(event)) return null;
+      // With a pre-image the decision is exact. Without one, a delete is still sent as its key
+      // (clients must learn of removals of what they know from elsewhere): enable pre-images.
+      if (hasPre && !this.matches(pre)) return null;
       this.shown.delete(idOf(event) ?? '');
       const out = { ...event };
       if (!hasPre) delete out.fullDocumentBeforeChange;

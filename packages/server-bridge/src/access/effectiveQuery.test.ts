@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildEffectiveQuery } from './EffectiveQueryBuilder.js';
-import { BridgeError } from './errors.js';
+import { BridgeError } from '../errors.js';
+import { buildEffectiveQuery } from './effectiveQuery.js';
 import { Projection } from './Projection.js';
 
 const q = { db: 'shop', collection: 'orders' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BridgeError } from './errors.js';
-import { inspectPayload } from './PayloadInspector.js';
+import { BridgeError } from '../errors.js';
+import { inspectPayload } from './inspectPayload.js';
 
 const limits = { maxPayloadBytes: 1000, maxDepth: 5 };
 
