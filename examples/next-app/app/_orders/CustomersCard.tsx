@@ -1,9 +1,19 @@
 'use client';
-import { useLiveQuery } from '@mongo-live/react';
+import { useLiveCount, useLiveQuery } from '@mongo-live/react';
 import type { User } from '@/lib/model';
 import { customersQuery } from '@/lib/queries';
 import { useShop } from '../_components/ShopContext';
 import styles from './Orders.module.css';
+
+/** A customer's number of orders, live (as far as the bridge lets this visitor see them). */
+function OrderCount({ dbName, userId }: { dbName: string; userId: string }) {
+  const { data } = useLiveCount({ db: dbName, collection: 'orders', filter: { userId } });
+  return (
+    <span className={styles.email} data-testid="customer-orders">
+      {data === undefined ? '…' : `${data} order${data === 1 ? '' : 's'}`}
+    </span>
+  );
+}
 
 /** The users collection, live. The bridge's projection strips `email` before it leaves the server. */
 export function CustomersCard() {
@@ -26,6 +36,7 @@ export function CustomersCard() {
               <span className={styles.email} data-testid="customer-email">
                 {user.email ?? 'email hidden by the bridge'}
               </span>
+              <OrderCount dbName={dbName} userId={user._id} />
             </span>
           </li>
         ))}

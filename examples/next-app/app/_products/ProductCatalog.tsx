@@ -21,11 +21,21 @@ export function ProductCatalog({
   onControlsChange: (controls: ProductControls) => void;
 }) {
   const { dbName } = useShop();
-  const { data: products = [], liveStatus, error } = useLiveQuery<Product>(productQuery(dbName, controls));
+  const {
+    data: products = [],
+    liveStatus,
+    error,
+    total,
+  } = useLiveQuery<Product>(productQuery(dbName, controls), { withTotal: true });
   return (
     <>
       <ProductToolbar controls={controls} onChange={onControlsChange} />
       <AddProductForm />
+      {total !== undefined ? (
+        <p className="empty" data-testid="product-total">
+          Showing {products.length} of {total} product{total === 1 ? '' : 's'} (live)
+        </p>
+      ) : null}
       {/* A live query can also fail after its first result: then only liveStatus says so. */}
       {error || liveStatus === 'error' ? (
         <p className={styles.error} role="alert">
