@@ -1,7 +1,15 @@
 // useLiveInfiniteQuery against the real bridge and a real database: fetchNextPage while rows are
 // inserted above, between and below the loaded pages.
-import { createLiveClient, type LiveClient, LiveProvider, useLiveInfiniteQuery } from '@mongo-live/react';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import {
+  createLiveClient,
+  type LiveClient,
+  LiveProvider,
+  liveDehydrateOptions,
+  liveHydrateOptions,
+  useLiveInfiniteQuery,
+} from '@mongo-live/react';
+import { allowAll, prefetchLivePages } from '@mongo-live/server-bridge';
+import { dehydrate, HydrationBoundary, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type LiveServer, startLiveServer } from '../support/liveServer.js';
@@ -19,9 +27,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-function Products() {
+function Products({ collection = 'products' }: { collection?: string }) {
   const { data, fetchNextPage, hasNextPage, liveStatus } = useLiveInfiniteQuery<Row>(
-    { db: server.mongo.dbName, collection: 'products', sort: { n: 1 } },
+    { db: server.mongo.dbName, collection, sort: { n: 1 } },
     { pageSize: 2 },
   );
   return (
@@ -69,5 +77,33 @@ describe('useLiveInfiniteQuery', () => {
     await coll.insertOne({ _id: 60, n: 60 });
     await waitFor(() => expect(pages()).toBe('5,20 | 25,30,35,38,40 | 45,50,60'));
     expect(screen.getByTestId('status').textContent).toBe('live');
+  });
+
+  it('SSR: the first page prefetched on the server renders at once from the hydrated cache, then goes live', async () => {
+    const coll = server.mongo.db.collection<Row>('ssr');
+    await coll.insertMany([3, 1, 2].map((n) => ({ _id: n, n })));
+    const serverClient = new QueryClient();
+    const first = await prefetchLivePages(
+      serverClient,
+      { mongo: server.mongo.client, authorize: allowAll },
+      { db: server.mongo.dbName, collection: 'ssr', sort: { n: 1 } },
+      { pageSize: 2 },
+    );
+    expect(first.map((d) => (d as Row).n)).toEqual([1, 2]);
+    const state = JSON.parse(JSON.stringify(dehydrate(serverClient, liveDehydrateOptions)));
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <HydrationBoundary state={state} options={liveHydrateOptions}>
+          <LiveProvider client={live}>
+            <Products collection="ssr" />
+          </LiveProvider>
+        </HydrationBoundary>
+      </QueryClientProvider>,
+    );
+    // The first render already has the page: no loading state.
+    expect(screen.getByTestId('pages').textContent).toBe('1,2');
+    await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('live'));
+    await coll.insertOne({ _id: 0, n: 0 });
+    await waitFor(() => expect(screen.getByTestId('pages').textContent).toBe('0,1,2'));
   });
 });

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { EmbeddedMongo } from './EmbeddedMongo.js';
 
-const USAGE = `Usage: mongo-live-embedded [--port 27017] [--host 127.0.0.1] [--replSet rs0]
+const USAGE = `Usage: mongo-live-embedded [--port 27017] [--host 127.0.0.1] [--replSet rs0] [--noopIntervalMS 10000]
 
 Starts an in-memory MongoDB-compatible single-node replica set (for tests and demos only;
 data is lost on exit), prints its connection string and serves until SIGINT/SIGTERM.`;
@@ -12,6 +12,7 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '27017' },
       host: { type: 'string', default: '127.0.0.1' },
       replSet: { type: 'string', default: 'rs0' },
+      noopIntervalMS: { type: 'string', default: '10000' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -25,7 +26,13 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const server = await EmbeddedMongo.start({ port, host: values.host, replSetName: values.replSet });
+  const noopIntervalMS = Number(values.noopIntervalMS);
+  if (!Number.isInteger(noopIntervalMS) || noopIntervalMS < 0) {
+    console.error(`Invalid --noopIntervalMS ${values.noopIntervalMS}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const server = await EmbeddedMongo.start({ port, host: values.host, replSetName: values.replSet, noopIntervalMS });
   console.log(server.uri);
   const shutdown = () => {
     server.stop().then(

@@ -3,5 +3,12 @@ export { decode, decodeExact, type EJSONDocument, type EJSONValue, encode } from
 export { ERROR_CODES, type ErrorCode, isErrorCode, MONGO_HISTORY_LOST, type WireError } from './errors.js';
 export { CLIENT_EVENTS, type ClientToServerEvents, type ServerToClientEvents } from './events.js';
 export type * from './messages.js';
-export { liveQueryKeyOf, type QueryShape, toQuerySpec, toWireSort, UnsupportedSortError } from './querySpec.js';
+export {
+  livePagesKeyOf,
+  liveQueryKeyOf,
+  type QueryShape,
+  toQuerySpec,
+  toWireSort,
+  UnsupportedSortError,
+} from './querySpec.js';
 export { DEFAULT_NAMESPACE, PROTOCOL_VERSION } from './version.js';

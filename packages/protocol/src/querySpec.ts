@@ -102,6 +102,24 @@ export function liveQueryKeyOf(
   return ['mongo-live', 'query', spec.db, spec.collection, params];
 }
 
+/**
+ * The react-query key of live pages: the live query's key with `'pages'` and the page size (skip
+ * and limit do not apply). The server's `prefetchLivePages` and the browser's
+ * `useLiveInfiniteQuery` both use it.
+ *
+ * @example
+ * livePagesKeyOf({ db: 'shop', collection: 'products', sort: [['price', 1]] }, 50)
+ * // ['mongo-live', 'pages', 'shop', 'products', { sort: [['price', 1]], pageSize: 50 }]
+ */
+export function livePagesKeyOf(
+  spec: QuerySpec,
+  pageSize: number,
+): readonly ['mongo-live', 'pages', string, string, Record<string, unknown>] {
+  const { skip: _skip, limit: _limit, ...rest } = spec;
+  const [, , db, collection, params] = liveQueryKeyOf(rest);
+  return ['mongo-live', 'pages', db, collection, { ...params, pageSize }];
+}
+
 function direction(value: unknown, field: string): 1 | -1 {
   if (value === 1 || value === -1) return value;
   const d = typeof value === 'string' ? directionOf(value) : undefined;

@@ -12,6 +12,7 @@ export {
   liveQueryKeyOf,
   type PrefetchContext,
   type PrefetchSpec,
+  prefetchLivePages,
   prefetchLiveQuery,
   type QueryClientLike,
 } from './live-query/index.js';

@@ -15,9 +15,15 @@ export async function waitForNoProduct(page: Page, name: string): Promise<void> 
   await page.locator(`[data-testid="product"][data-name="${name}"]`).waitFor({ state: 'detached', timeout: WAIT_MS });
 }
 
-/** Resolves when the connection indicator shows `status`. */
+/** Resolves when the connection indicator shows `status`; a timeout says what it showed instead. */
 export async function waitForStatus(page: Page, status: string): Promise<void> {
-  await page.locator(`[data-testid="live-status"][data-status="${status}"]`).waitFor({ timeout: WAIT_MS });
+  const badge = page.locator('[data-testid="live-status"]');
+  try {
+    await page.locator(`[data-testid="live-status"][data-status="${status}"]`).waitFor({ timeout: WAIT_MS });
+  } catch (error) {
+    const shown = await badge.getAttribute('data-status', { timeout: 1000 }).catch(() => 'no badge');
+    throw new Error(`the badge of ${page.url()} still says '${shown}', not '${status}': ${(error as Error).message}`);
+  }
 }
 
 /** Resolves when an activity line containing `text` is shown. */

@@ -1,26 +1,13 @@
-import { MongoClient as Client, type Document, type MongoClient, type MongoServerError, Timestamp } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MongoClient as Client, type Document, type MongoServerError, Timestamp } from 'mongodb';
+import { describe, expect, it } from 'vitest';
 import { EmbeddedMongo } from '../EmbeddedMongo.js';
+import { useDriverFixture } from '../testing/driverFixture.js';
 
 // Where a real MongoDB 8 replica set and this server used to differ in what a client can see
 // (issue #18): each test pins MongoDB's behaviour through the official driver.
-let server: EmbeddedMongo;
-let client: MongoClient;
-let dbCounter = 0;
+const fx = useDriverFixture('parity');
 
-beforeAll(async () => {
-  server = await EmbeddedMongo.start({ noopIntervalMS: 0 });
-  client = await new Client(server.uri, { serverSelectionTimeoutMS: 10_000 }).connect();
-});
-
-afterAll(async () => {
-  await client?.close(true);
-  await server?.stop();
-});
-
-function freshDb() {
-  return client.db(`parity_${++dbCounter}`);
-}
+const freshDb = () => fx.freshDb();
 
 async function failure(promise: Promise<unknown>): Promise<MongoServerError> {
   return promise.then(
@@ -48,7 +35,7 @@ describe('events of ordinary writes carry no lsid / txnNumber', () => {
     const coll = db.collection('c');
     const stream = db.watch([], { showExpandedEvents: true });
     await stream.tryNext();
-    const session = client.startSession();
+    const session = fx.client.startSession();
     await coll.insertOne({ _id: 1 as never }, { session }); // implicit create + insert, retryable (txnNumber sent)
     await coll.updateOne({ _id: 1 as never }, { $set: { a: 1 } }, { session });
     await coll.createIndex({ a: 1 }, { session });

@@ -1,20 +1,8 @@
-import { MongoClient as Client, type MongoClient, MongoServerError } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedMongo } from '../EmbeddedMongo.js';
+import { MongoServerError } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { useDriverFixture } from '../testing/driverFixture.js';
 
-let server: EmbeddedMongo;
-let client: MongoClient;
-let dbCounter = 0;
-
-beforeAll(async () => {
-  server = await EmbeddedMongo.start({ noopIntervalMS: 0 });
-  client = await new Client(server.uri).connect();
-});
-
-afterAll(async () => {
-  await client?.close(true);
-  await server?.stop();
-});
+const fx = useDriverFixture('validation');
 
 async function errorOf(promise: Promise<unknown>): Promise<MongoServerError | undefined> {
   return promise.then(
@@ -25,7 +13,7 @@ async function errorOf(promise: Promise<unknown>): Promise<MongoServerError | un
 
 describe('collection validators', () => {
   it('refuse inserts, updates, replaces, upserts and findOneAndUpdate that fail them (121)', async () => {
-    const db = client.db(`validation_${++dbCounter}`);
+    const db = fx.freshDb();
     await db.createCollection('c', { validator: { qty: { $type: 'int', $gte: 0 } } });
     const coll = db.collection('c');
     await coll.insertOne({ _id: 1 as never, qty: 1 });
@@ -48,7 +36,7 @@ describe('collection validators', () => {
   });
 
   it('follow validationAction warn, validationLevel moderate and off, also when set by collMod', async () => {
-    const db = client.db(`validation_${++dbCounter}`);
+    const db = fx.freshDb();
     const coll = db.collection('c');
     await coll.insertMany([
       { _id: 1 as never, a: 'bad' },

@@ -1,23 +1,11 @@
-import { MongoClient as Client, type Document, type MongoClient, type MongoServerError } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedMongo } from '../EmbeddedMongo.js';
+import type { Document, MongoServerError } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { useDriverFixture } from '../testing/driverFixture.js';
 
-let server: EmbeddedMongo;
-let client: MongoClient;
-let dbCounter = 0;
-
-beforeAll(async () => {
-  server = await EmbeddedMongo.start({ noopIntervalMS: 0 });
-  client = await new Client(server.uri).connect();
-});
-
-afterAll(async () => {
-  await client?.close(true);
-  await server?.stop();
-});
+const fx = useDriverFixture('views');
 
 async function viewFixture() {
-  const db = client.db(`views_${++dbCounter}`);
+  const db = fx.freshDb();
   await db.collection('orders').insertMany([
     { _id: 1 as never, item: 'pen', qty: 5 },
     { _id: 2 as never, item: 'ink', qty: 0 },
@@ -78,7 +66,7 @@ describe('views', () => {
   });
 
   it('creating a view is a create event with its definition for database streams', async () => {
-    const db = client.db(`views_${++dbCounter}`);
+    const db = fx.freshDb();
     await db.collection('orders').insertOne({});
     const stream = db.watch([], { showExpandedEvents: true });
     await stream.tryNext();

@@ -1,26 +1,12 @@
-import { MongoClient as Client, type Document, type MongoClient, MongoServerError } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedMongo } from '../EmbeddedMongo.js';
+import { type Document, MongoServerError } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { useDriverFixture } from '../testing/driverFixture.js';
 
 // Multi-document transactions through the official driver: atomic commit, snapshot reads,
 // write conflicts, and their change events as MongoDB emits them.
-let server: EmbeddedMongo;
-let client: MongoClient;
-let dbCounter = 0;
+const fx = useDriverFixture('txn');
 
-beforeAll(async () => {
-  server = await EmbeddedMongo.start({ noopIntervalMS: 0 });
-  client = await new Client(server.uri, { serverSelectionTimeoutMS: 10_000 }).connect();
-});
-
-afterAll(async () => {
-  await client?.close(true);
-  await server?.stop();
-});
-
-function freshDb() {
-  return client.db(`txn_${++dbCounter}`);
-}
+const freshDb = () => fx.freshDb();
 
 async function failure(promise: Promise<unknown>): Promise<MongoServerError> {
   const error = await promise.then(
@@ -41,7 +27,7 @@ describe('transactions', () => {
       { _id: 'b' as never, balance: 0 },
     ]);
     await log.insertOne({ _id: 0 as never });
-    const session = client.startSession();
+    const session = fx.client.startSession();
     session.startTransaction();
     await accounts.updateOne({ _id: 'a' as never }, { $inc: { balance: -30 } }, { session });
     await accounts.updateOne({ _id: 'b' as never }, { $inc: { balance: 30 } }, { session });
@@ -64,7 +50,7 @@ describe('transactions', () => {
     const db = freshDb();
     const coll = db.collection('c');
     await coll.insertOne({ _id: 1 as never, n: 1 });
-    const session = client.startSession();
+    const session = fx.client.startSession();
     session.startTransaction();
     await coll.insertOne({ _id: 2 as never }, { session });
     await coll.updateOne({ _id: 1 as never }, { $set: { n: 2 } }, { session });
@@ -77,7 +63,7 @@ describe('transactions', () => {
     const db = freshDb();
     const coll = db.collection('c');
     await coll.insertMany([{ _id: 1 as never, v: 'old' }, { _id: 2 as never }]);
-    const session = client.startSession();
+    const session = fx.client.startSession();
     session.startTransaction({ readConcern: { level: 'snapshot' } });
     expect(await coll.findOne({ _id: 2 as never }, { session })).toEqual({ _id: 2 });
     await coll.updateOne({ _id: 1 as never }, { $set: { v: 'new' } });
@@ -93,8 +79,8 @@ describe('transactions', () => {
     const db = freshDb();
     const coll = db.collection('c');
     await coll.insertOne({ _id: 1 as never, n: 0 });
-    const first = client.startSession();
-    const second = client.startSession();
+    const first = fx.client.startSession();
+    const second = fx.client.startSession();
     first.startTransaction();
     second.startTransaction();
     await coll.updateOne({ _id: 1 as never }, { $inc: { n: 1 } }, { session: first });
@@ -112,7 +98,7 @@ describe('transactions', () => {
     const db = freshDb();
     const coll = db.collection('c');
     await coll.insertOne({ _id: 1 as never, n: 0 });
-    const session = client.startSession();
+    const session = fx.client.startSession();
     session.startTransaction();
     await coll.findOne({ _id: 1 as never }, { session }); // snapshot taken
     await coll.updateOne({ _id: 1 as never }, { $inc: { n: 1 } }); // outside the transaction
@@ -136,7 +122,7 @@ describe('transactions', () => {
     const db = freshDb();
     const coll = db.collection('c');
     await coll.insertOne({ _id: 1 as never });
-    const session = client.startSession();
+    const session = fx.client.startSession();
     session.startTransaction();
     const duplicate = await failure(coll.insertOne({ _id: 1 as never }, { session }));
     expect(duplicate.code).toBe(11000);
@@ -150,7 +136,7 @@ describe('transactions', () => {
 
   it('commands a transaction may not run fail with OperationNotSupportedInTransaction (263)', async () => {
     const db = freshDb();
-    const session = client.startSession();
+    const session = fx.client.startSession();
     session.startTransaction();
     const error = await failure(db.command({ listCollections: 1 }, { session }));
     expect(error.code).toBe(263);
@@ -168,13 +154,13 @@ describe('change events of transactions', () => {
     await b.insertOne({ _id: 0 as never });
     const stream = db.watch([], { fullDocument: 'updateLookup' });
     await stream.tryNext();
-    const session = client.startSession();
+    const session = fx.client.startSession();
     session.startTransaction();
     await a.updateOne({ _id: 1 as never }, { $set: { n: 1 } }, { session });
     await b.insertOne({ _id: 1 as never, x: 1 }, { session });
     await a.deleteOne({ _id: 1 as never }, { session });
     // An aborted transaction yields nothing.
-    const aborted = client.startSession();
+    const aborted = fx.client.startSession();
     aborted.startTransaction();
     await b.insertOne({ _id: 99 as never }, { session: aborted });
     await aborted.abortTransaction();

@@ -1,5 +1,5 @@
 import { type LiveClient, LivePages, type LivePagesState, type LiveQueryStatus } from '@mongo-live/client';
-import { liveQueryKeyOf, toQuerySpec } from '@mongo-live/protocol';
+import { livePagesKeyOf, toQuerySpec } from '@mongo-live/protocol';
 import {
   hashKey,
   type InfiniteData,
@@ -50,8 +50,7 @@ export type UseLiveInfiniteQueryResult<T> = UseInfiniteQueryResult<LivePagesData
  */
 export function livePagesKey<T>(spec: LiveQuerySpec<T>, pageSize: number): QueryKey {
   const { db, collection, filter, sort, projection } = spec;
-  const [, , d, c, params] = liveQueryKeyOf(toQuerySpec(db, collection, filter, { sort, projection }));
-  return ['mongo-live', 'pages', d, c, { ...params, pageSize }];
+  return livePagesKeyOf(toQuerySpec(db, collection, filter, { sort, projection }), pageSize);
 }
 
 const dataOfState = new WeakMap<object, LivePagesData<unknown>>();

@@ -108,6 +108,7 @@ export {
   liveQueryKeyOf,
   type PrefetchContext,
   type PrefetchSpec,
+  prefetchLivePages,
   prefetchLiveQuery,
   type QueryClientLike,
 } from './prefetchLiveQuery.js';

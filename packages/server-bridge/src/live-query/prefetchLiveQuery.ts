@@ -1,4 +1,4 @@
-import { liveQueryKeyOf, PROTOCOL_VERSION, toQuerySpec } from '@mongo-live/protocol';
+import { livePagesKeyOf, liveQueryKeyOf, PROTOCOL_VERSION, type QuerySpec, toQuerySpec } from '@mongo-live/protocol';
 import type { Document, MongoClient } from 'mongodb';
 import type { Socket } from 'socket.io';
 import { type Authorize, decide } from '../access/AccessPolicy.js';
@@ -56,13 +56,43 @@ export interface PrefetchContext {
  */
 export async function prefetchLiveQuery<T = Document>(
   queryClient: QueryClientLike,
-  { mongo, authorize, context, limits }: PrefetchContext,
+  context: PrefetchContext,
   spec: PrefetchSpec,
 ): Promise<T[]> {
   const { db, collection, filter, ...options } = spec;
   // The browser's hooks build the same spec, hence the same key, with the same function
   // (here on the driver's BSON, which made the values).
   const wire = toQuerySpec(db, collection, filter, options, encode);
+  const docs = await prefetchFind<T>(context, wire);
+  queryClient.setQueryData(liveQueryKeyOf(wire), docs);
+  return docs;
+}
+
+/**
+ * Server-side rendering of live pages: reads their first page on the server (validated,
+ * authorized and restricted as the bridge would) into `queryClient` under the key of
+ * `useLiveInfiniteQuery(spec, { pageSize })`, as react-query's infinite data
+ * (`{ pages: [firstPage], pageParams: [0] }`). In the browser the hydrated page goes live.
+ *
+ * @example
+ * await prefetchLivePages(queryClient, { mongo, authorize, context: { user } },
+ *   { db: 'shop', collection: 'products', sort: { price: 1 } }, { pageSize: 50 });
+ */
+export async function prefetchLivePages<T = Document>(
+  queryClient: QueryClientLike,
+  context: PrefetchContext,
+  spec: Omit<PrefetchSpec, 'limit' | 'skip'>,
+  options: { pageSize: number },
+): Promise<T[]> {
+  const { db, collection, filter, sort, projection } = spec;
+  const wire = toQuerySpec(db, collection, filter, { sort, projection }, encode);
+  const docs = await prefetchFind<T>(context, { ...wire, limit: options.pageSize });
+  queryClient.setQueryData(livePagesKeyOf(wire, options.pageSize), { pages: [docs], pageParams: [0] });
+  return docs;
+}
+
+/** The first snapshot of a wire query, with the bridge's validation, authorization and restriction. */
+async function prefetchFind<T>({ mongo, authorize, context, limits }: PrefetchContext, wire: QuerySpec): Promise<T[]> {
   const resolved = resolveLimits(limits);
   const valid = new RequestValidator(resolved).find({ v: PROTOCOL_VERSION, ...wire });
   const grant = await decide(
@@ -77,7 +107,5 @@ export async function prefetchLiveQuery<T = Document>(
     emitUpdate: () => undefined,
     emitError: () => undefined,
   });
-  const docs = (await finder.find(effective)).map((d) => decode<T>(d));
-  queryClient.setQueryData(liveQueryKeyOf(wire), docs);
-  return docs;
+  return (await finder.find(effective)).map((d) => decode<T>(d));
 }
