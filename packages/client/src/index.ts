@@ -24,14 +24,10 @@ export {
 export { LiveError } from './LiveError.js';
 export { type CountSpec, LiveCount, type LiveCountState } from './live-count/LiveCount.js';
 export { LivePages, type LivePagesState, type PagesSpec } from './live-pages/LivePages.js';
-export {
-  LiveQuery,
-  type LiveQueryOptions,
-  type LiveQueryState,
-  type LiveQueryStatus,
-} from './live-query/LiveQuery.js';
+export { LiveQuery, type LiveQueryOptions, type LiveQueryState } from './live-query/LiveQuery.js';
 export type { QueryOptions } from './querySpec.js';
 export { Subscribable } from './Subscribable.js';
+export type { LiveQueryStatus } from './subscription/LiveResult.js';
 export { DEFAULT_HEARTBEAT, type HeartbeatOptions } from './transport/Heartbeat.js';
 export {
   type AckData,
