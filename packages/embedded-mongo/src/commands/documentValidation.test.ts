@@ -140,7 +140,7 @@ describe('$jsonSchema validators and filters', () => {
     await coll.insertOne({ _id: 2 as never, b: -1 });
     expect((await errorOf(coll.insertOne({ _id: 3 as never, a: 1 })))?.code).toBe(121);
     const infos = await db.listCollections({ name: 'c' }).toArray();
-    expect((infos[0] as { options: { validator: unknown } }).options.validator).toEqual({
+    expect((infos[0] as unknown as { options: { validator: unknown } }).options.validator).toEqual({
       $jsonSchema: { properties: { a: { bsonType: 'string' } } },
     });
     expect((await errorOf(db.createCollection('d', { validator: { $jsonSchema: { format: 'x' } } })))?.codeName).toBe(
