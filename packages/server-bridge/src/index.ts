@@ -3,6 +3,7 @@ export {
   type AccessRequest,
   type Authorize,
   allowAll,
+  type RemovalsWithoutPreImage,
 } from './access/AccessPolicy.js';
 export { type Bridge, type BridgeOptions, type BridgeStats, createBridge } from './createBridge.js';
 export { liveDehydrateOptions } from './driverBson.js';

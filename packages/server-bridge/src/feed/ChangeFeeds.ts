@@ -130,6 +130,7 @@ export class ChangeFeeds {
       const guard = new ChangeEventGuard({
         ...(restricted?.filter ? { filter: restricted.filter } : {}),
         ...(restricted?.projection ? { projection: restricted.projection } : {}),
+        ...(restricted?.removalsWithoutPreImage ? { removalsWithoutPreImage: restricted.removalsWithoutPreImage } : {}),
         clientOptions: output,
         clientPipeline: spec.pipeline,
         limits: this.options.limits,

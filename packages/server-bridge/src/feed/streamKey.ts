@@ -18,7 +18,13 @@ export function streamKey(
   grant: Grant,
 ): string {
   const access =
-    grant.kind === 'all' ? 'all' : { filter: grant.filter ?? null, projection: grant.projectionDoc ?? null };
+    grant.kind === 'all'
+      ? 'all'
+      : {
+          filter: grant.filter ?? null,
+          projection: grant.projectionDoc ?? null,
+          removals: grant.removalsWithoutPreImage ?? 'withhold',
+        };
   const parts = [target.db ?? null, target.collection ?? null, pipeline, options, access];
   return createHash('sha256')
     .update(EJSON.stringify(parts as unknown as Document, { relaxed: false }))

@@ -199,6 +199,7 @@ export class LiveQueryServiceImpl implements LiveQueryService {
         this.options.emitError(queryId, error);
       },
     };
+    const pagesFeed = feed;
     const relay = {
       entered: (docId: string) => membership.entered(docId),
       left: (docId: string) => membership.left(docId),
@@ -208,7 +209,15 @@ export class LiveQueryServiceImpl implements LiveQueryService {
         ? new SharedLiveQuery(id, query, sink, relay, this.limits)
         : kind === 'count'
           ? new SharedLiveCount(id, query.filter, sink, relay, this.limits.maxCountedDocuments, this.limits)
-          : new SharedLivePages(id, query, kind, sink, relay, this.limits);
+          : new SharedLivePages(
+              id,
+              query,
+              kind,
+              sink,
+              relay,
+              (task) => void pagesFeed.enqueue(() => task(this.mongo)),
+              this.limits,
+            );
     const membership = feed.membershipOf(shared);
     const entry: Running = { query: shared, feed, ready: feed.add(shared) };
     entry.ready.catch(() => {
