@@ -1,11 +1,11 @@
-import type { LivePagesUpdate, PageChange, WireError } from '@mongo-live/protocol';
+import type { LivePagesAccepted, LivePagesUpdate, PageChange, WireError } from '@mongo-live/protocol';
 import type { Document, MongoClient, Timestamp } from 'mongodb';
+import type { EffectiveQuery } from '../access/effectiveQuery.js';
 import { Projection } from '../access/Projection.js';
 import { toWireError } from '../errors.js';
 import type { EvaluationLimits } from '../evaluation/EvaluationBudget.js';
 import { compareValues } from './bsonOrder.js';
 import { type EqualityPredicate, equalityPredicateOf } from './equality.js';
-import type { EffectiveQuery } from './index.js';
 import { keysetAfter, keysetUpTo } from './keysetFilter.js';
 import type { MembershipListener } from './LiveQueryEngine.js';
 import type { LiveView } from './LiveView.js';
@@ -18,14 +18,6 @@ import { SortOrder } from './SortOrder.js';
 export interface LivePagesSink {
   emitPages(pagesId: string, update: LivePagesUpdate): void;
   emitError(pagesId: string, error: WireError): void;
-}
-
-/** A subscriber's view of live pages when it joins. */
-export interface LivePagesSnapshot {
-  pagesId: string;
-  pages: Document[][];
-  hasNextPage: boolean;
-  version: number;
 }
 
 /** What live pages are asked for, beyond the effective query. */
@@ -176,7 +168,8 @@ export class SharedLivePages implements LiveView<PageChange> {
     return this.set.ids();
   }
 
-  snapshot(): LivePagesSnapshot {
+  /** The loaded pages: the subscriber's ack (the session adds its `subId`). */
+  snapshot(): Omit<LivePagesAccepted, 'subId'> {
     return { pagesId: this.id, pages: this.set.pages(), hasNextPage: this.set.hasNextPage, version: this.version };
   }
 
