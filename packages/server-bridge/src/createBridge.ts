@@ -9,7 +9,7 @@ import type { Namespace, Server } from 'socket.io';
 import type { Authorize } from './access/AccessPolicy.js';
 import { ChangeFeeds } from './feed/ChangeFeeds.js';
 import { type BridgeLimits, resolveLimits } from './limits.js';
-import { createLiveQueryService } from './live-query/index.js';
+import { LiveQueryService } from './live-query/LiveQueryService.js';
 import { type BridgeSocket, Outbox } from './session/Outbox.js';
 import { SocketSession } from './session/SocketSession.js';
 import { defaultUserOf, UserBudgets, type UserOf } from './session/UserBudgets.js';
@@ -116,7 +116,7 @@ export function createBridge(options: BridgeOptions): Bridge {
     limits,
     onSubscriptionEnded: (socketId, subId) => sessions.get(socketId)?.forget(subId),
   });
-  const liveQueries = createLiveQueryService({
+  const liveQueries = new LiveQueryService({
     mongo,
     limits,
     feeds,

@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { type AckResult, CLIENT_EVENTS, type EJSONValue, type WireError } from '@mongo-live/protocol';
+import {
+  type AckData,
+  type AckResult,
+  CLIENT_EVENTS,
+  type ClientToServerEvents,
+  type WatchTarget,
+  type WireError,
+} from '@mongo-live/protocol';
 import type { Socket } from 'socket.io';
 import { type AccessRequest, type Authorize, decide } from '../access/AccessPolicy.js';
-import { buildEffectiveQuery } from '../access/effectiveQuery.js';
+import { buildEffectiveQuery, type EffectiveQuery } from '../access/effectiveQuery.js';
 import { BridgeError, toWireError } from '../errors.js';
 import type { ChangeFeeds } from '../feed/ChangeFeeds.js';
 import type { BridgeLimits } from '../limits.js';
-import type { EffectiveQuery, LiveQueryService } from '../live-query/index.js';
+import type { LiveQueryService } from '../live-query/LiveQueryService.js';
 import type { RequestValidator, ValidQuery } from '../validation/RequestValidator.js';
 import type { BridgeSocket, Outbox } from './Outbox.js';
 import { SubscriptionTable, type UserBudget, type UserBudgets } from './UserBudgets.js';
@@ -134,8 +141,9 @@ export class SocketSession {
     this.ctx.budgets.detach(this.budget);
   }
 
-  private handle(event: string, run: (payload: unknown) => Promise<unknown>): void {
-    (this.socket as unknown as Socket).on(event, (...args: unknown[]) => {
+  /** Answers `event` with what `run` resolves to: the protocol's ack of that event, checked by the compiler. */
+  private handle<E extends keyof ClientToServerEvents>(event: E, run: (payload: unknown) => Promise<AckData<E>>): void {
+    (this.socket as unknown as Socket).on(event as string, (...args: unknown[]) => {
       const ack = typeof args.at(-1) === 'function' ? args.pop() : undefined;
       const outcome =
         args.length === 1
@@ -156,7 +164,7 @@ export class SocketSession {
     });
   }
 
-  private async watch(payload: unknown) {
+  private async watch(payload: unknown): Promise<AckData<'watch'>> {
     const req = this.ctx.validator.watch(payload);
     const entry = this.reserve(req.subId);
     try {
@@ -169,7 +177,7 @@ export class SocketSession {
       if (req.collection !== undefined) access.collection = req.collection;
       const grant = await decide(this.ctx.authorize, access, this.socket as unknown as Socket);
       this.checkStillWanted(entry);
-      const scope: { db?: string; collection?: string } = {};
+      const scope: WatchTarget = {};
       if (req.db !== undefined) scope.db = req.db;
       if (req.collection !== undefined) scope.collection = req.collection;
       const spec = { scope, grant, pipeline: req.pipeline, options: req.options };
@@ -186,42 +194,33 @@ export class SocketSession {
     }
   }
 
-  private async query(payload: unknown) {
+  private async query(payload: unknown): Promise<AckData<'query'>> {
     const req = this.ctx.validator.query(payload);
     return this.joinLive(
       req,
       (q) => this.ctx.liveQueries.queryIdOf(q),
       async (q, subscriberId) => {
         const result = await this.ctx.liveQueries.subscribe(q, subscriberId);
-        const accepted: {
-          subId: string;
-          queryId: string;
-          docs: Record<string, unknown>[];
-          version: number;
-          clusterTime?: EJSONValue;
-        } = { subId: req.subId, queryId: result.queryId, docs: result.docs, version: result.version };
-        if (result.clusterTime !== undefined) accepted.clusterTime = result.clusterTime;
-        return { id: result.queryId, accepted };
+        return { id: result.queryId, accepted: { subId: req.subId, ...result } };
       },
     );
   }
 
   /** A live count: authorized like a query (row filter ANDed, a filter on a hidden field refused). */
-  private async count(payload: unknown) {
+  private async count(payload: unknown): Promise<AckData<'count'>> {
     const req = this.ctx.validator.count(payload);
     return this.joinLive(
       req,
       (q) => this.ctx.liveQueries.countIdOf(q),
       async (q, subscriberId) => {
         const result = await this.ctx.liveQueries.subscribeCount(q, subscriberId);
-        const accepted = { subId: req.subId, countId: result.countId, count: result.count, version: result.version };
-        return { id: result.countId, accepted };
+        return { id: result.countId, accepted: { subId: req.subId, ...result } };
       },
     );
   }
 
   /** Live pages: authorized like a query; one subscriber's, so their id is random (no other socket's room). */
-  private async pages(payload: unknown) {
+  private async pages(payload: unknown): Promise<AckData<'pages'>> {
     const req = this.ctx.validator.pages(payload);
     const pagesId = `p:${randomUUID()}`;
     return this.joinLive(
@@ -235,7 +234,7 @@ export class SocketSession {
     );
   }
 
-  private async morePages(payload: unknown) {
+  private async morePages(payload: unknown): Promise<AckData<'pages:more'>> {
     const { subId } = this.ctx.validator.morePages(payload);
     const entry = this.subs.get(subId);
     if (entry?.kind !== 'query' || !entry.queryId.startsWith('p:'))
@@ -272,14 +271,14 @@ export class SocketSession {
     }
   }
 
-  private async find(payload: unknown) {
+  private async find(payload: unknown): Promise<AckData<'find'>> {
     const req = this.ctx.validator.find(payload);
     if (this.ctx.isClosed()) throw new BridgeError('CLOSED', 'the bridge is closed');
     const effective = buildEffectiveQuery(req, await this.authorizeQuery(req));
     return { docs: await this.ctx.liveQueries.find(effective) };
   }
 
-  private async unsubscribe(payload: unknown): Promise<null> {
+  private async unsubscribe(payload: unknown): Promise<AckData<'unsubscribe'>> {
     const { subId } = this.ctx.validator.unsubscribe(payload);
     this.release(subId);
     return null;
