@@ -12,6 +12,7 @@ import { type BridgeLimits, resolveLimits } from './limits.js';
 import { LiveQueryService } from './live-query/LiveQueryService.js';
 import { type BridgeSocket, Outbox } from './session/Outbox.js';
 import { SocketSession } from './session/SocketSession.js';
+import { defaultUserOf, UserBudgets, type UserOf } from './session/UserBudgets.js';
 import { RequestValidator } from './validation/RequestValidator.js';
 
 /**
@@ -30,6 +31,13 @@ export interface BridgeOptions {
   namespace?: string;
   /** Overrides of {@link DEFAULT_LIMITS}. */
   limits?: Partial<BridgeLimits>;
+  /**
+   * Who a socket belongs to, for the per-user budgets (`maxSubscriptionsPerUser`,
+   * `maxConcurrentReadsPerUser`, `maxQueuedReadsPerUser`). Called once per connection, after your
+   * `io.use` middlewares. Default: {@link defaultUserOf} (`socket.data.userId`, else
+   * `socket.data.user`, when a string or number); a socket without a user is budgeted on its own.
+   */
+  userOf?: UserOf;
 }
 
 /**
@@ -151,8 +159,12 @@ export function createBridge(options: BridgeOptions): Bridge {
     },
   });
   const validator = new RequestValidator(limits);
+  if (options.userOf !== undefined && typeof options.userOf !== 'function')
+    throw new TypeError('createBridge: `userOf` must be a function of the socket');
+  const budgets = new UserBudgets(limits, options.userOf ?? defaultUserOf);
   const context = {
     authorize,
+    budgets,
     validator,
     limits,
     feeds,

@@ -25,4 +25,5 @@ export {
   type QueryClientLike,
 } from './live-query/prefetchLiveQuery.js';
 export { RECOMMENDED_SERVER_HEARTBEAT } from './session/heartbeat.js';
+export { defaultUserOf, type UserOf } from './session/UserBudgets.js';
 export { ALLOWED_STAGES, FORBIDDEN_OPERATORS } from './validation/pipelineGuard.js';
