@@ -16,6 +16,7 @@ import type { BridgeLimits } from '../limits.js';
 import type { LiveQueryService } from '../live-query/LiveQueryService.js';
 import type { RequestValidator, ValidQuery } from '../validation/RequestValidator.js';
 import type { BridgeSocket, Outbox } from './Outbox.js';
+import { SubscriptionTable, type UserBudget, type UserBudgets } from './UserBudgets.js';
 
 type SubEntry =
   | { kind: 'pending'; cancelled: boolean }
@@ -31,6 +32,8 @@ export interface SessionContext {
   feeds: ChangeFeeds;
   outbox: Outbox;
   liveQueries: LiveQueryService;
+  /** Per-user subscription and read budgets (one bridge process). */
+  budgets: UserBudgets;
   /** socket.io room of a live query. */
   queryRoom(queryId: string): string;
   isClosed(): boolean;
@@ -45,19 +48,47 @@ export interface SessionContext {
  * nsp.on('connection', (socket) => sessions.set(socket.id, new SocketSession(socket, context)));
  */
 export class SocketSession {
-  private readonly subs = new Map<string, SubEntry>();
+  /** Its user's budget: subscriptions (counted by `subs`) and MongoDB reads, over all the user's sockets. */
+  private readonly budget: UserBudget;
+  private readonly subs: SubscriptionTable<SubEntry>;
   private disposed = false;
 
   constructor(
     readonly socket: BridgeSocket,
     private readonly ctx: SessionContext,
   ) {
-    this.handle('watch', (payload) => this.watch(payload));
-    this.handle('query', (payload) => this.query(payload));
-    this.handle('count', (payload) => this.count(payload));
-    this.handle('pages', (payload) => this.pages(payload));
-    this.handle('pages:more', (payload) => this.morePages(payload));
-    this.handle('find', (payload) => this.find(payload));
+    this.budget = ctx.budgets.attach(socket as unknown as Socket);
+    this.subs = new SubscriptionTable(this.budget);
+    // Requests that read MongoDB (a snapshot, a find, a watch's catch-up; and `authorize`, which
+    // often reads too) take one of the user's read turns, from validation to the ack.
+    const reading =
+      <T>(run: (payload: unknown) => Promise<T>) =>
+      (payload: unknown) =>
+        this.budget.read(() => run(payload));
+    this.handle(
+      'watch',
+      reading((payload) => this.watch(payload)),
+    );
+    this.handle(
+      'query',
+      reading((payload) => this.query(payload)),
+    );
+    this.handle(
+      'count',
+      reading((payload) => this.count(payload)),
+    );
+    this.handle(
+      'pages',
+      reading((payload) => this.pages(payload)),
+    );
+    this.handle(
+      'pages:more',
+      reading((payload) => this.morePages(payload)),
+    );
+    this.handle(
+      'find',
+      reading((payload) => this.find(payload)),
+    );
     this.handle('unsubscribe', (payload) => this.unsubscribe(payload));
     // The client's heartbeat: an answer proves the connection carries packets both ways.
     this.handle('ping', async () => null);
@@ -109,6 +140,7 @@ export class SocketSession {
     this.disposed = true;
     // A disconnect: its feeds linger, so the client reconnecting finds them running.
     for (const subId of [...this.subs.keys()]) this.release(subId, true);
+    this.ctx.budgets.detach(this.budget);
   }
 
   /** Answers `event` with what `run` resolves to: the protocol's ack of that event, checked by the compiler. */
@@ -283,6 +315,7 @@ export class SocketSession {
 
   private reserve(subId: string): { kind: 'pending'; cancelled: boolean } {
     if (this.ctx.isClosed()) throw new BridgeError('CLOSED', 'the bridge is closed');
+    if (this.disposed) throw new BridgeError('CLOSED', 'the socket disconnected');
     if (this.subs.has(subId))
       throw new BridgeError('INVALID_REQUEST', `subId '${subId}' is already in use on this socket`);
     if (this.subs.size >= this.ctx.limits.maxSubscriptionsPerSocket)
