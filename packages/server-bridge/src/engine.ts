@@ -5,7 +5,7 @@
 // client's testing build (packages/client/tsup.config.ts) and the repository's Storybook replace
 // with packages/client/src/testing/engineBson.ts (the same names from `bson`). Not a published
 // entry of this package: @mongo-live/client/testing ships it bundled.
-export type { EffectiveQuery } from './live-query/index.js';
+export type { EffectiveQuery } from './access/effectiveQuery.js';
 export { LiveQueryEngine } from './live-query/LiveQueryEngine.js';
 export { compileMatcher, type Matcher } from './live-query/matcher.js';
 export { normalizeNumbers } from './live-query/normalize.js';
