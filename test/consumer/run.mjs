@@ -154,9 +154,10 @@ async function runApp(app) {
  */
 async function testingEntry(dir, sh, log) {
   rmSync(join(dir, 'node_modules', 'mongodb'), { recursive: true, force: true });
-  const tests = await sh('npx', ['vitest', 'run', 'testing.test.ts']);
-  if (!/Tests\s+2 passed/.test(tests.replace(/\x1b\[[0-9;]*m/g, '')))
-    throw new Error(`vitest on the testing entry:\n${tests}`);
+  const tests = await sh('npx', ['vitest', 'run', 'testing.test.ts'], {
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  });
+  if (!/Tests\s+2 passed/.test(tests)) throw new Error(`vitest on the testing entry:\n${tests}`);
   const build = await sh('npx', ['vite', 'build', '--outDir', 'dist-story']);
   if (/externalized for browser compatibility|mongodb/.test(build))
     throw new Error(`the testing entry's browser bundle reaches for Node or the driver:\n${build}`);
