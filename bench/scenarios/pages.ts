@@ -49,6 +49,7 @@ export function measurePages(options: { runs: number }): { rows: PagesBenchRow[]
       { pageSize: 50, pageCount, maxDocs: 1_000_000 },
       sink,
       none,
+      () => undefined,
     );
     // Loaded range: n = 0..total-1 (one more document read, as the bridge reads pageSize + 1).
     pages.load(Array.from({ length: total + 1 }, (_, n) => ({ _id: n, n: n * 2 })));

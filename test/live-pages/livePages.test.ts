@@ -92,6 +92,67 @@ describe('livePages', () => {
     pages.close();
   });
 
+  it('hasNextPage follows writes after the loaded range: false once the last such document is gone', async () => {
+    await raw('truth').insertMany([1, 2, 3, 4].map((n) => ({ _id: n, n })));
+    const pages = live
+      .db(server.mongo.dbName)
+      .collection('truth')
+      .livePages({}, { sort: { n: 1 }, pageSize: 2 });
+    await pages.ready();
+    expect(pages.getSnapshot().hasNextPage).toBe(true);
+    await raw('truth').deleteOne({ _id: 3 });
+    await raw('truth').updateOne({ _id: 4 }, { $set: { n: 0 } }); // moves into the loaded page
+    await untilPages(pages, (s) => !s.hasNextPage);
+    expect(ns(pages.getSnapshot().pages)).toEqual([[0, 1, 2]]);
+    // Everything is loaded: a later document joins the last page, and fetchNextPage has nothing to do.
+    await raw('truth').insertOne({ _id: 5, n: 50 });
+    await untilPages(pages, (s) => s.pages.flat().length === 4);
+    await pages.fetchNextPage();
+    expect(ns(pages.getSnapshot().pages)).toEqual([[0, 1, 2, 50]]);
+    expect(pages.getSnapshot().hasNextPage).toBe(false);
+    pages.close();
+  });
+
+  it('hasNextPage stays true while documents after the range remain (more than the bridge tracks)', async () => {
+    await raw('many').insertMany(Array.from({ length: 20 }, (_, i) => ({ _id: i + 1, n: i + 1 })));
+    const pages = live
+      .db(server.mongo.dbName)
+      .collection('many')
+      .livePages({}, { sort: { n: 1 }, pageSize: 2 });
+    await pages.ready();
+    await raw('many').deleteMany({ n: { $gte: 3, $lte: 19 } }); // 20 is left after the range
+    await raw('many').insertOne({ _id: 99, n: 1.5 }); // a marker: every earlier event was applied
+    await untilPages(pages, (s) => s.pages[0]?.length === 3);
+    expect(pages.getSnapshot().hasNextPage).toBe(true);
+    await pages.fetchNextPage();
+    expect(ns(pages.getSnapshot().pages)).toEqual([[1, 1.5, 2], [20]]);
+    expect(pages.getSnapshot().hasNextPage).toBe(false);
+    pages.close();
+  });
+
+  it('refuses an array-valued sort field with INVALID_REQUEST, at subscribe and when a write brings one', async () => {
+    await raw('arrays').insertMany([
+      { _id: 1, n: 1, tags: 'a' },
+      { _id: 2, n: 2, tags: ['b', 'c'] },
+    ]);
+    const refused = live
+      .db(server.mongo.dbName)
+      .collection('arrays')
+      .livePages({}, { sort: { tags: 1 }, pageSize: 5 });
+    await expect(refused.ready()).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining("cannot sort on 'tags'"),
+    });
+    const pages = live
+      .db(server.mongo.dbName)
+      .collection('arrays')
+      .livePages({ n: { $lt: 2 } }, { sort: { tags: 1 }, pageSize: 5 });
+    await pages.ready(); // the one matching document has a single value
+    await raw('arrays').updateOne({ _id: 1 }, { $set: { tags: ['x'] } });
+    await untilPages(pages, (s) => s.status === 'error');
+    expect(pages.getSnapshot().error).toMatchObject({ code: 'INVALID_REQUEST' });
+  });
+
   it('ANDs the row filter, applies the projection, refuses a sort on a hidden field', async () => {
     await raw('hidden').insertMany([
       { _id: 1, n: 1, shown: true, secret: 'x' },

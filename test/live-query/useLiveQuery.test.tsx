@@ -69,6 +69,29 @@ function SuspenseList({ collection }: { collection: string }) {
   return <p data-testid="names">{data.map((d) => d.name).join(',')}</p>;
 }
 
+// The bridge's own evaluation fails once a document has n > 5 ($toInt of 'x'): after the snapshot.
+const ARMED = { $expr: { $cond: [{ $gt: ['$n', 5] }, { $eq: [{ $toInt: 'x' }, 1] }, true] } };
+function Armed() {
+  const {
+    data = [],
+    error,
+    isError,
+    liveStatus,
+  } = useLiveQuery<Row>({
+    db: server.mongo.dbName,
+    collection: 'late',
+    filter: ARMED,
+    sort: { n: 1 },
+  });
+  return (
+    <div>
+      <p data-testid="status">{liveStatus}</p>
+      <p data-testid="error">{isError ? `${(error as { code?: string }).code}` : 'none'}</p>
+      <p data-testid="names">{data.map((d) => d.name).join(',')}</p>
+    </div>
+  );
+}
+
 function wrap(queryClient: QueryClient, children: ReactNode) {
   return (
     <QueryClientProvider client={queryClient}>
@@ -131,6 +154,21 @@ describe('useLiveQuery', () => {
     expect(server.bridge.stats().liveQueries).toBe(baseline + 1);
     view.unmount();
     await waitFor(() => expect(server.bridge.stats().liveQueries).toBe(baseline));
+  });
+
+  it('shows an error that ends the live query after its first snapshot in `error`, keeping the data', async () => {
+    const coll = await seed('late', [
+      { _id: 1, name: 'a', n: 1 },
+      { _id: 2, name: 'b', n: 2 },
+    ]);
+    render(wrap(new QueryClient(), <Armed />));
+    await waitFor(() => expect(screen.getByTestId('names').textContent).toBe('a,b'));
+    expect(screen.getByTestId('status').textContent).toBe('live');
+    expect(screen.getByTestId('error').textContent).toBe('none');
+    await coll.updateOne({ _id: 2 }, { $set: { n: 10 } });
+    await waitFor(() => expect(screen.getByTestId('error').textContent).toBe('SERVER_ERROR'));
+    expect(screen.getByTestId('status').textContent).toBe('error');
+    expect(screen.getByTestId('names').textContent).toBe('a,b'); // the last good result stays
   });
 });
 

@@ -2,7 +2,8 @@ import { decode, encode } from '@mongo-live/protocol';
 import type { Authorize } from '@mongo-live/server-bridge';
 import { BSONRegExp, type Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, Recorder, request, startHarness, type TestSocket, until, watch } from '../bridge/harness.js';
+import { type Harness, Recorder, request, startHarness, until, watch } from '../bridge/harness.js';
+import { liveRecorder, replay } from './liveUpdates.js';
 
 // What the bridge evaluates itself (live-query filters, restricted-stream pipelines, their dry
 // runs) is bounded or refused, and one subscription's failure ends that subscription only.
@@ -25,31 +26,6 @@ afterAll(() => h?.close());
 
 const as = (user: string) => h.connect({ auth: { user } });
 const regex = (pattern: string, options = '') => encode(new BSONRegExp(pattern, options)) as Document;
-
-/** Collects a socket's live-query updates and errors. */
-function liveRecorder(socket: TestSocket) {
-  const updates: Document[] = [];
-  const errors: Document[] = [];
-  socket.on('query:update', (u) => updates.push(u as Document));
-  socket.on('query:error', (e) => errors.push(e as Document));
-  return { updates, errors };
-}
-
-/** Applies a live query's diffs to its snapshot. */
-function replay(docs: Document[], updates: Document[], queryId: string): Document[] {
-  const out = docs.map((d) => decode<Document>(d));
-  for (const u of updates.filter((x) => x.queryId === queryId))
-    for (const d of u.diffs) {
-      if (d.op === 'added') out.splice(d.index, 0, decode<Document>(d.doc));
-      else if (d.op === 'removed') out.splice(d.index, 1);
-      else if (d.op === 'changed') out[d.index] = decode<Document>(d.doc);
-      else {
-        const [moved] = out.splice(d.from, 1);
-        out.splice(d.to, 0, d.doc ? decode<Document>(d.doc) : moved!);
-      }
-    }
-  return out;
-}
 
 describe('regular expressions', () => {
   it('a live query with a regex filter keeps its documents through updates and sees new ones', async () => {

@@ -9,9 +9,10 @@ import type { Namespace, Server } from 'socket.io';
 import type { Authorize } from './access/AccessPolicy.js';
 import { ChangeFeeds } from './feed/ChangeFeeds.js';
 import { type BridgeLimits, resolveLimits } from './limits.js';
-import { createLiveQueryService } from './live-query/index.js';
+import { LiveQueryService } from './live-query/LiveQueryService.js';
 import { type BridgeSocket, Outbox } from './session/Outbox.js';
 import { SocketSession } from './session/SocketSession.js';
+import { defaultUserOf, UserBudgets, type UserOf } from './session/UserBudgets.js';
 import { RequestValidator } from './validation/RequestValidator.js';
 
 export interface BridgeOptions {
@@ -23,6 +24,13 @@ export interface BridgeOptions {
   /** socket.io namespace; default '/mongo-live'. */
   namespace?: string;
   limits?: Partial<BridgeLimits>;
+  /**
+   * Who a socket belongs to, for the per-user budgets (`maxSubscriptionsPerUser`,
+   * `maxConcurrentReadsPerUser`, `maxQueuedReadsPerUser`). Called once per connection, after your
+   * `io.use` middlewares. Default: {@link defaultUserOf} (`socket.data.userId`, else
+   * `socket.data.user`, when a string or number); a socket without a user is budgeted on its own.
+   */
+  userOf?: UserOf;
 }
 
 export interface BridgeStats {
@@ -108,7 +116,7 @@ export function createBridge(options: BridgeOptions): Bridge {
     limits,
     onSubscriptionEnded: (socketId, subId) => sessions.get(socketId)?.forget(subId),
   });
-  const liveQueries = createLiveQueryService({
+  const liveQueries = new LiveQueryService({
     mongo,
     limits,
     feeds,
@@ -130,8 +138,12 @@ export function createBridge(options: BridgeOptions): Bridge {
     },
   });
   const validator = new RequestValidator(limits);
+  if (options.userOf !== undefined && typeof options.userOf !== 'function')
+    throw new TypeError('createBridge: `userOf` must be a function of the socket');
+  const budgets = new UserBudgets(limits, options.userOf ?? defaultUserOf);
   const context = {
     authorize,
+    budgets,
     validator,
     limits,
     feeds,

@@ -3,18 +3,20 @@ export {
   type AccessRequest,
   type Authorize,
   allowAll,
+  type RemovalsWithoutPreImage,
 } from './access/AccessPolicy.js';
+export type { EffectiveQuery } from './access/effectiveQuery.js';
 export { type Bridge, type BridgeOptions, type BridgeStats, createBridge } from './createBridge.js';
 export { liveDehydrateOptions } from './driverBson.js';
 export { type BridgeLimits, DEFAULT_LIMITS } from './limits.js';
 export {
-  type EffectiveQuery,
   liveQueryKeyOf,
   type PrefetchContext,
   type PrefetchSpec,
   prefetchLivePages,
   prefetchLiveQuery,
   type QueryClientLike,
-} from './live-query/index.js';
+} from './live-query/prefetchLiveQuery.js';
 export { RECOMMENDED_SERVER_HEARTBEAT } from './session/heartbeat.js';
+export { defaultUserOf, type UserOf } from './session/UserBudgets.js';
 export { ALLOWED_STAGES, FORBIDDEN_OPERATORS } from './validation/pipelineGuard.js';

@@ -1,8 +1,5 @@
 import type { LiveCountAccepted, LiveCountUpdate } from '@mongo-live/protocol';
-import { LiveError } from '../LiveError.js';
-import type { LiveQueryStatus } from '../live-query/LiveQuery.js';
-import { Subscribable } from '../Subscribable.js';
-import { RemoteSubscription, type SubscriptionPhase } from '../subscription/RemoteSubscription.js';
+import { type LiveQueryStatus, LiveResult, type LiveResultState } from '../subscription/LiveResult.js';
 import type { LiveTransport } from '../transport/LiveTransport.js';
 
 /**
@@ -12,10 +9,8 @@ import type { LiveTransport } from '../transport/LiveTransport.js';
  * @example
  * const { count, status } = orders.liveCount({ status: 'open' }).getSnapshot();
  */
-export interface LiveCountState {
+export interface LiveCountState extends LiveResultState {
   count: number;
-  status: LiveQueryStatus;
-  error?: LiveError;
 }
 
 /** What the wire needs of a count: where and which documents (EJSON filter). */
@@ -24,15 +19,6 @@ export interface CountSpec {
   collection: string;
   filter?: Record<string, unknown>;
 }
-
-const STATUS_OF: Record<SubscriptionPhase, LiveQueryStatus> = {
-  connecting: 'loading',
-  open: 'live',
-  stale: 'stale',
-  reconnecting: 'reconnecting',
-  closed: 'closed',
-  error: 'error',
-};
 
 /**
  * The number of documents matching a filter (and the caller's row filter on the bridge), kept
@@ -47,12 +33,8 @@ const STATUS_OF: Record<SubscriptionPhase, LiveQueryStatus> = {
  * console.log(await open.ready()); // the first count
  * open.close();
  */
-export class LiveCount extends Subscribable {
-  private state: LiveCountState = { count: 0, status: 'loading' };
+export class LiveCount extends LiveResult<LiveCountState, number, LiveCountAccepted, LiveCountUpdate> {
   private version = 0;
-  private readonly subscription: RemoteSubscription<LiveCountAccepted, LiveCountUpdate>;
-  private readonly first: Promise<number>;
-  private settleFirst!: { resolve(count: number): void; reject(error: LiveError): void };
   /** The bridge's latest count (published with the phase: never 'live' before it is current). */
   private count = 0;
 
@@ -60,63 +42,22 @@ export class LiveCount extends Subscribable {
     transport: LiveTransport,
     readonly spec: CountSpec,
   ) {
-    super();
-    this.getSnapshot = this.getSnapshot.bind(this);
-    this.first = new Promise((resolve, reject) => {
-      this.settleFirst = { resolve, reject };
+    super({ count: 0, status: 'loading' }, 'live count');
+    this.open(transport, {
+      listen: (t, routes) => [
+        t.on('count:update', (update) => routes.data(update.countId, update)),
+        t.on('query:error', (message) => routes.error(message.queryId, message.error)),
+      ],
+      request: (t, subId) => t.request('count', { ...this.spec, subId }),
+      channel: (ack) => ack.countId,
+      accepted: (ack, early) => {
+        this.version = ack.version;
+        this.count = ack.count;
+        for (const update of early) this.received(update);
+        // Published with the phase that follows ('live'), in one change.
+      },
+      received: (update) => this.received(update),
     });
-    this.first.catch(() => undefined);
-    this.subscription = new RemoteSubscription<LiveCountAccepted, LiveCountUpdate>(
-      transport,
-      {
-        listen: (t, routes) => [
-          t.on('count:update', (update) => routes.data(update.countId, update)),
-          t.on('query:error', (message) => routes.error(message.queryId, message.error)),
-        ],
-        request: (t, subId) => t.request('count', { ...this.spec, subId }),
-        channel: (ack) => ack.countId,
-        accepted: (ack, early) => {
-          this.version = ack.version;
-          this.count = ack.count;
-          for (const update of early) this.received(update);
-          // Published with the phase that follows ('live'), in one change.
-        },
-        received: (update) => this.received(update),
-      },
-      {
-        phase: (phase) => {
-          if (phase === 'error') return;
-          this.set(STATUS_OF[phase]);
-          if (phase === 'open' || phase === 'stale') this.settleFirst.resolve(this.count);
-        },
-        failed: (error) => {
-          this.settleFirst.reject(error);
-          this.state = { count: this.state.count, status: 'error', error };
-          this.notify();
-        },
-      },
-    );
-    this.subscription.start();
-  }
-
-  /** The current state; the same object until something changes. */
-  getSnapshot(): LiveCountState {
-    return this.state;
-  }
-
-  /** Resolves with the first count; rejects with the LiveError the count failed with, or `CLOSED`. */
-  ready(): Promise<number> {
-    return this.first;
-  }
-
-  /** Ends the live count and tells the bridge; listeners are removed. */
-  close(): void {
-    if (this.state.status === 'closed') return;
-    void this.subscription.close();
-    this.settleFirst.reject(new LiveError('CLOSED', 'the live count was closed'));
-    this.state = { count: this.state.count, status: 'closed' };
-    this.notify();
-    this.listeners.clear();
   }
 
   private received(update: LiveCountUpdate): void {
@@ -125,14 +66,18 @@ export class LiveCount extends Subscribable {
     if (typeof update.count !== 'number' || update.count < 0) throw new Error('invalid count');
     this.version = update.version;
     this.count = update.count;
-    const phase = this.subscription.phase;
-    if (phase === 'open' || phase === 'stale') this.set(this.state.status);
+    this.updated();
   }
 
-  private set(status: LiveQueryStatus): void {
-    const { count } = this;
-    if (count === this.state.count && status === this.state.status && this.state.error === undefined) return;
-    this.state = { count, status };
-    this.notify();
+  protected publish(status: LiveQueryStatus): void {
+    this.setState({ count: this.count, status });
+  }
+
+  protected value(): number {
+    return this.count;
+  }
+
+  protected sameData(a: LiveCountState, b: LiveCountState): boolean {
+    return a.count === b.count;
   }
 }

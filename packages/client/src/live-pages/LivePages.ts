@@ -2,9 +2,7 @@ import type { LivePagesAccepted, LivePagesUpdate, QuerySpec } from '@mongo-live/
 import type { Document, WithId } from 'mongodb';
 import { LiveError } from '../LiveError.js';
 import { applyDiffs, type DocList, EMPTY_LIST, listOf, reconcile } from '../live-query/DocList.js';
-import type { LiveQueryStatus } from '../live-query/LiveQuery.js';
-import { Subscribable } from '../Subscribable.js';
-import { RemoteSubscription, type SubscriptionPhase } from '../subscription/RemoteSubscription.js';
+import { type LiveQueryStatus, LiveResult, type LiveResultState } from '../subscription/LiveResult.js';
 import type { LiveTransport } from '../transport/LiveTransport.js';
 
 /**
@@ -13,27 +11,16 @@ import type { LiveTransport } from '../transport/LiveTransport.js';
  * @example
  * const { pages, hasNextPage, status } = products.getSnapshot();
  */
-export interface LivePagesState<T> {
+export interface LivePagesState<T> extends LiveResultState {
   pages: WithId<T>[][];
   /** False once the bridge found nothing after the last page. */
   hasNextPage: boolean;
-  status: LiveQueryStatus;
-  error?: LiveError;
 }
 
 /** The wire form of live pages: a query without skip or limit, and a page size. */
 export interface PagesSpec extends Omit<QuerySpec, 'skip' | 'limit'> {
   pageSize: number;
 }
-
-const STATUS_OF: Record<SubscriptionPhase, LiveQueryStatus> = {
-  connecting: 'loading',
-  open: 'live',
-  stale: 'stale',
-  reconnecting: 'reconnecting',
-  closed: 'closed',
-  error: 'error',
-};
 
 /**
  * A query's result in live pages (infinite scrolling): every loaded page stays current. The
@@ -49,17 +36,18 @@ const STATUS_OF: Record<SubscriptionPhase, LiveQueryStatus> = {
  * await products.ready();
  * await products.fetchNextPage();
  */
-export class LivePages<T = Document> extends Subscribable {
-  private lists: DocList<WithId<T>>[] = [];
+export class LivePages<T = Document> extends LiveResult<
+  LivePagesState<T>,
+  WithId<T>[][],
+  LivePagesAccepted,
+  LivePagesUpdate
+> {
+  private lists: DocList<WithId<T>>[];
   private hasNext = true;
-  private state: LivePagesState<T>;
   private version = 0;
   private subId: string | undefined;
   /** Pages to ask for when (re)subscribing: what is loaded, plus one per fetch made while away. */
-  private wanted = 1;
-  private readonly subscription: RemoteSubscription<LivePagesAccepted, LivePagesUpdate>;
-  private readonly first: Promise<WithId<T>[][]>;
-  private settleFirst!: { resolve(pages: WithId<T>[][]): void; reject(error: LiveError): void };
+  private wanted: number;
   private fetching: Promise<void> | undefined;
 
   constructor(
@@ -67,58 +55,26 @@ export class LivePages<T = Document> extends Subscribable {
     readonly spec: PagesSpec,
     options: { initialPages?: readonly (readonly WithId<T>[])[] } = {},
   ) {
-    super();
-    this.getSnapshot = this.getSnapshot.bind(this);
-    this.lists = (options.initialPages ?? []).map((docs) => listOf(docs));
-    this.wanted = Math.max(1, this.lists.length);
-    this.state = { pages: this.pagesOf(), hasNextPage: true, status: 'loading' };
-    this.first = new Promise((resolve, reject) => {
-      this.settleFirst = { resolve, reject };
+    const lists = (options.initialPages ?? []).map((docs) => listOf(docs));
+    super({ pages: lists.map((l) => l.docs as WithId<T>[]), hasNextPage: true, status: 'loading' }, 'live pages');
+    this.lists = lists;
+    this.wanted = Math.max(1, lists.length);
+    this.open(transport, {
+      listen: (t, routes) => [
+        t.on('pages:update', (update) => routes.data(update.pagesId, update)),
+        t.on('query:error', (message) => routes.error(message.queryId, message.error)),
+      ],
+      request: (t, subId) => t.request('pages', { ...this.spec, pageCount: this.wanted, subId }),
+      channel: (ack) => ack.pagesId,
+      accepted: (ack, early) => {
+        this.subId = ack.subId;
+        this.version = ack.version;
+        this.lists = ack.pages.map((docs, i) => reconcile(this.lists[i] ?? EMPTY_LIST, docs));
+        this.hasNext = ack.hasNextPage;
+        for (const update of early) this.received(update);
+      },
+      received: (update) => this.received(update),
     });
-    this.first.catch(() => undefined);
-    this.subscription = new RemoteSubscription<LivePagesAccepted, LivePagesUpdate>(
-      transport,
-      {
-        listen: (t, routes) => [
-          t.on('pages:update', (update) => routes.data(update.pagesId, update)),
-          t.on('query:error', (message) => routes.error(message.queryId, message.error)),
-        ],
-        request: (t, subId) => t.request('pages', { ...this.spec, pageCount: this.wanted, subId }),
-        channel: (ack) => ack.pagesId,
-        accepted: (ack, early) => {
-          this.subId = ack.subId;
-          this.version = ack.version;
-          this.lists = ack.pages.map((docs, i) => reconcile(this.lists[i] ?? EMPTY_LIST, docs));
-          this.hasNext = ack.hasNextPage;
-          for (const update of early) this.received(update);
-        },
-        received: (update) => this.received(update),
-      },
-      {
-        phase: (phase) => {
-          if (phase === 'error') return;
-          if (phase !== 'open' && phase !== 'stale') this.subId = undefined;
-          this.publish(STATUS_OF[phase]);
-          if (phase === 'open' || phase === 'stale') this.settleFirst.resolve(this.state.pages);
-        },
-        failed: (error) => {
-          this.settleFirst.reject(error);
-          this.state = { ...this.state, status: 'error', error };
-          this.notify();
-        },
-      },
-    );
-    this.subscription.start();
-  }
-
-  /** The current state; the same object until something changes. */
-  getSnapshot(): LivePagesState<T> {
-    return this.state;
-  }
-
-  /** Resolves with the first pages; rejects with the LiveError they failed with, or `CLOSED`. */
-  ready(): Promise<WithId<T>[][]> {
-    return this.first;
   }
 
   /**
@@ -132,18 +88,8 @@ export class LivePages<T = Document> extends Subscribable {
     return this.fetching;
   }
 
-  /** Ends the live pages and tells the bridge; listeners are removed. */
-  close(): void {
-    if (this.state.status === 'closed') return;
-    void this.subscription.close();
-    this.settleFirst.reject(new LiveError('CLOSED', 'the live pages were closed'));
-    this.state = { ...this.state, status: 'closed' };
-    this.notify();
-    this.listeners.clear();
-  }
-
   private async fetchOnce(): Promise<void> {
-    await this.first;
+    await this.ready();
     if (!this.hasNext || this.state.status === 'closed') return;
     const subId = this.subId;
     if (subId === undefined) {
@@ -190,23 +136,26 @@ export class LivePages<T = Document> extends Subscribable {
     if (update.append) this.lists.push(reconcile(EMPTY_LIST, update.append));
     this.hasNext = update.hasNextPage;
     this.wanted = Math.max(1, this.lists.length);
-    const phase = this.subscription.phase;
-    if (phase === 'open' || phase === 'stale') this.publish(this.state.status);
+    this.updated();
   }
 
   private pagesOf(): WithId<T>[][] {
     return this.lists.map((l) => l.docs as WithId<T>[]);
   }
 
-  private publish(status: LiveQueryStatus): void {
+  protected publish(status: LiveQueryStatus): void {
+    // The subscription is not current outside 'live'/'stale': fetchNextPage() then waits for the next one.
+    if (status !== 'live' && status !== 'stale') this.subId = undefined;
     const pages = this.pagesOf();
-    const same =
-      status === this.state.status &&
-      this.hasNext === this.state.hasNextPage &&
-      pages.length === this.state.pages.length &&
-      pages.every((p, i) => p === this.state.pages[i]);
-    if (same && this.state.error === undefined) return;
-    this.state = { pages: same ? this.state.pages : pages, hasNextPage: this.hasNext, status };
-    this.notify();
+    const same = pages.length === this.state.pages.length && pages.every((p, i) => p === this.state.pages[i]);
+    this.setState({ pages: same ? this.state.pages : pages, hasNextPage: this.hasNext, status });
+  }
+
+  protected value(): WithId<T>[][] {
+    return this.state.pages;
+  }
+
+  protected sameData(a: LivePagesState<T>, b: LivePagesState<T>): boolean {
+    return a.pages === b.pages && a.hasNextPage === b.hasNextPage;
   }
 }

@@ -11,6 +11,7 @@ import { collationComparator } from './collation.js';
 import { compareWith } from './compareValues.js';
 import { arithmeticExpressions, numericAccumulators } from './mingoArithmetic.js';
 import { conversionExpressions } from './mingoConversions.js';
+import { regexExpressions } from './mingoRegex.js';
 
 /**
  * Operators that replace mingo's own so that aggregation expressions see BSON values the way
@@ -67,7 +68,12 @@ const expressionOverrides: Record<`$${string}`, ExpressionFn> = {
  */
 export const bsonContext: Context = Context.from(
   Context.init({
-    expression: { ...expressionOverrides, ...arithmeticExpressions, ...conversionExpressions } as never,
+    expression: {
+      ...expressionOverrides,
+      ...arithmeticExpressions,
+      ...conversionExpressions,
+      ...regexExpressions,
+    } as never,
     accumulator: numericAccumulators as never,
   }),
   Context.init({

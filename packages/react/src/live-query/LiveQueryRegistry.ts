@@ -2,12 +2,18 @@ import { type LiveClient, LiveQuery, type LiveQueryStatus, Subscribable } from '
 import type { QuerySpec } from '@mongo-live/protocol';
 import type { QueryClient, QueryKey } from '@tanstack/react-query';
 
+/** What the registry reads of a live source's state: its status and, with 'error', why. */
+export interface LiveSourceState {
+  status: LiveQueryStatus;
+  error?: Error;
+}
+
 /**
  * What the registry keeps in the cache: a live query, a live count, live pages. `ready()`
  * resolves with the first data; `dataOf` (given to {@link LiveQueryRegistry.openSource}) reads
  * the cache entry's value from a state.
  */
-export interface LiveSource<S extends { status: LiveQueryStatus }, D> {
+export interface LiveSource<S extends LiveSourceState, D> {
   subscribe(listener: () => void): () => void;
   getSnapshot(): S;
   ready(): Promise<D>;
@@ -15,7 +21,7 @@ export interface LiveSource<S extends { status: LiveQueryStatus }, D> {
 }
 
 interface Entry {
-  query: LiveSource<{ status: LiveQueryStatus }, unknown>;
+  query: LiveSource<LiveSourceState, unknown>;
   status: LiveQueryStatus;
   /** True once the first snapshot is in the cache: later changes are written with setQueryData. */
   primed: boolean;
@@ -69,7 +75,7 @@ export class LiveQueryRegistry extends Subscribable {
   }
 
   /** The live source behind `hash`, if open (e.g. live pages, for `fetchNextPage`). */
-  source(hash: string): LiveSource<{ status: LiveQueryStatus }, unknown> | undefined {
+  source(hash: string): LiveSource<LiveSourceState, unknown> | undefined {
     return this.entries.get(hash)?.query;
   }
 
@@ -101,7 +107,7 @@ export class LiveQueryRegistry extends Subscribable {
    * {@link open} for any {@link LiveSource}: `create` gets the cached data (e.g. hydrated from
    * SSR); every change of `dataOf(state)` is written to the cache entry of `key`.
    */
-  openSource<S extends { status: LiveQueryStatus }, D>(
+  openSource<S extends LiveSourceState, D>(
     key: QueryKey,
     hash: string,
     create: (cached: D | undefined) => LiveSource<S, D>,
@@ -130,6 +136,7 @@ export class LiveQueryRegistry extends Subscribable {
       }
       if (state.status !== entry.status) {
         entry.status = state.status;
+        if (entry.primed && state.status === 'error') this.failed(hash, state.error);
         this.notify();
       }
     });
@@ -140,6 +147,26 @@ export class LiveQueryRegistry extends Subscribable {
       lastData = data;
       entry.primed = true;
       return data;
+    });
+  }
+
+  /**
+   * A live source failed after its first data (before it, `ready()` rejects the query function):
+   * the cache entry takes the error as a failed refetch would, keeping its data, so `error` and
+   * `isError` show it. The entry is stale from then on: the next fetch opens a new live source.
+   */
+  private failed(hash: string, error: Error | undefined): void {
+    const query = this.queryClient.getQueryCache().get(hash);
+    if (!query) return;
+    const reason = error ?? new Error('the live query failed');
+    query.setState({
+      status: 'error',
+      fetchStatus: 'idle',
+      error: reason,
+      errorUpdateCount: query.state.errorUpdateCount + 1,
+      errorUpdatedAt: Date.now(),
+      fetchFailureCount: query.state.fetchFailureCount + 1,
+      fetchFailureReason: reason,
     });
   }
 

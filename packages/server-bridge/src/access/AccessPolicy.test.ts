@@ -50,5 +50,19 @@ describe('decide', () => {
     expect(await codeOf(() => ({ filter: 'x' }) as never)).toBe('SERVER_ERROR');
     expect(await codeOf(() => ({ projection: { a: 1, b: 0 } }))).toBe('SERVER_ERROR');
     expect(await codeOf(() => ({ rows: {} }) as never)).toBe('SERVER_ERROR');
+    expect(await codeOf(() => ({ filter: { a: 1 }, removalsWithoutPreImage: 'yes' }) as never)).toBe('SERVER_ERROR');
+  });
+
+  it("keeps removalsWithoutPreImage: 'sendKey' only where it changes anything (a row filter)", async () => {
+    expect(await decide(() => ({ filter: { a: 1 }, removalsWithoutPreImage: 'sendKey' }), request, socket)).toEqual({
+      kind: 'restricted',
+      filter: { a: 1 },
+      removalsWithoutPreImage: 'sendKey',
+    });
+    expect(await decide(() => ({ filter: { a: 1 }, removalsWithoutPreImage: 'withhold' }), request, socket)).toEqual({
+      kind: 'restricted',
+      filter: { a: 1 },
+    });
+    expect(await decide(() => ({ removalsWithoutPreImage: 'sendKey' }), request, socket)).toEqual({ kind: 'all' });
   });
 });

@@ -109,13 +109,44 @@ describe('ChangeEventGuard row filter', () => {
     expect(vanished).toMatchObject({ operationType: 'delete' });
   });
 
-  it('sends deletes as their key, and drops those known to be out of scope', () => {
+  it('sends deletes decided by their pre-image, and without one only those of documents it showed', () => {
     show(1);
     expect(guard.apply({ ...base(10, 'delete', 1) })).toEqual(base(10, 'delete', 1));
     expect(guard.apply({ ...base(11, 'delete', 2), fullDocumentBeforeChange: { _id: 2, owner: 'bob' } })).toBeNull();
     expect(guard.apply({ ...base(12, 'delete', 3), fullDocumentBeforeChange: { _id: 3, owner: 'ann' } })).toEqual(
       base(12, 'delete', 3),
     );
+    // Never shown, no pre-image: it may be anyone's document, so its _id is not told.
+    expect(guard.apply({ ...base(13, 'delete', 'never-shown') })).toBeNull();
+    // A delete is told once: the stream forgets what it removed.
+    expect(guard.apply({ ...base(14, 'delete', 1) })).toBeNull();
+    // Shown, then moved out of scope (a removal was sent): its later delete is not told again.
+    show(4);
+    expect(
+      guard.apply({
+        ...base(15, 'update', 4),
+        updateDescription: { updatedFields: { owner: 'bob' }, removedFields: [] },
+        fullDocument: { _id: 4, owner: 'bob' },
+      }),
+    ).toMatchObject({ operationType: 'delete' });
+    expect(guard.apply({ ...base(16, 'delete', 4) })).toBeNull();
+  });
+
+  it("names never-shown documents only when the access decision opts in ('sendKey')", () => {
+    const leaky = new ChangeEventGuard({
+      filter: { owner: 'ann' },
+      clientOptions: {},
+      clientPipeline: [],
+      removalsWithoutPreImage: 'sendKey',
+    });
+    expect(leaky.apply({ ...base(17, 'delete', 'other') })).toEqual(base(17, 'delete', 'other'));
+    expect(
+      leaky.apply({ ...base(18, 'replace', 'other2'), fullDocument: { _id: 'other2', owner: 'bob' } }),
+    ).toMatchObject({ operationType: 'delete', documentKey: { _id: 'other2' } });
+    // A pre-image still decides exactly.
+    expect(
+      leaky.apply({ ...base(19, 'delete', 'x'), fullDocumentBeforeChange: { _id: 'x', owner: 'bob' } }),
+    ).toBeNull();
   });
 
   it("without a pre-image, never tells the _id of a document it did not show (another user's)", () => {

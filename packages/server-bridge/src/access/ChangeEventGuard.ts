@@ -6,8 +6,10 @@ import { DEFAULT_EVALUATION_LIMITS, type EvaluationLimits } from '../evaluation/
 import { normalizeNumbers } from '../live-query/normalize.js';
 import { valueKey } from '../live-query/valueKey.js';
 import { setField } from '../validation/fieldNames.js';
+import type { RemovalsWithoutPreImage } from './AccessPolicy.js';
 import { referencedPaths, updateTouches } from './filterPaths.js';
 import type { Projection } from './Projection.js';
+import { ShownDocuments } from './ShownDocuments.js';
 
 /** Operation types that carry a document (and so fall under row and field access rules). */
 const DOCUMENT_OPS = new Set(['insert', 'update', 'replace', 'delete']);
@@ -23,6 +25,13 @@ export interface GuardSpec {
   clientPipeline: Document[];
   /** Bounds of the filter and pipeline evaluation (the bridge's limits); defaults apply when absent. */
   limits?: EvaluationLimits;
+  /**
+   * `'withhold'` (default): a removal the bridge cannot decide (a delete, or an update/replace that
+   * may have left the scope, without a pre-image) is sent only for a document this stream showed.
+   * `'sendKey'`: sent as its key anyway; the subscriber learns the `_id` of documents it never could
+   * see (see {@link RemovalsWithoutPreImage}).
+   */
+  removalsWithoutPreImage?: RemovalsWithoutPreImage;
 }
 
 /**
@@ -39,9 +48,14 @@ export interface GuardSpec {
  * it does not, the bridge decides whether the document WAS in scope: from the pre-image
  * (`fullDocumentBeforeChange`, requested `whenAvailable`) when the collection records one; otherwise
  * from the update itself: an update that touches none of the filter's fields cannot have changed
- * membership. If it was (or may have been) in scope, the client gets a `delete`-shaped event with
- * only `_id`, `ns`, `documentKey` and `clusterTime`: it learns of the removal, never the content.
- * Deletes carry only the document key (and the pre-image when it matches and was asked for).
+ * membership. If it was in scope, the client gets a `delete`-shaped event with only `_id`, `ns`,
+ * `documentKey` and `clusterTime`: it learns of the removal, never the content.
+ *
+ * Deletes are sent when the pre-image matches. Without a pre-image (the collection records none,
+ * or it expired), a delete, like an update that may have left the scope, is sent only for a
+ * document this stream showed (inserted, updated or replaced in scope): a document it cannot be
+ * shown to have been allowed to see is never named, not even by `_id`. Deletes carry only the
+ * document key (and the pre-image when it matches and was asked for).
  *
  * @example
  * const guard = new ChangeEventGuard({ filter: { owner: 'ann' }, clientOptions: {}, clientPipeline: [] });
@@ -51,8 +65,8 @@ export class ChangeEventGuard {
   private readonly query: BoundedFilter | undefined;
   private readonly filterPaths: string[][] | undefined;
   private readonly pipeline: BoundedPipeline | undefined;
-  /** Documents this stream has shown (valueKey of `_id`), oldest first; see {@link MAX_SHOWN_IDS}. */
-  private readonly shown = new Map<string, true>();
+  /** Documents this stream has shown (valueKey of `_id`); see {@link MAX_SHOWN_IDS}. */
+  private readonly shown = new ShownDocuments(MAX_SHOWN_IDS);
   /** The event being guarded's cluster time: `$$CLUSTER_TIME` of its evaluation. */
   private clusterTime: Timestamp | undefined;
 
@@ -105,6 +119,11 @@ export class ChangeEventGuard {
     return out ? this.runPipeline(out) : null;
   }
 
+  /** The access decision accepts naming documents the stream never showed (`removalsWithoutPreImage: 'sendKey'`). */
+  private get sendsUndecided(): boolean {
+    return this.spec.removalsWithoutPreImage === 'sendKey';
+  }
+
   /** True when a row filter or a projection restricts this stream. */
   private get restricted(): boolean {
     return this.query !== undefined || this.spec.projection !== undefined;
@@ -123,19 +142,16 @@ export class ChangeEventGuard {
     return out;
   }
 
-  /** Remembers that this stream showed a document to its subscribers (bounded, oldest forgotten first). */
-  private showed(event: Document): void {
-    const id = idOf(event);
-    if (id === undefined) return;
-    this.shown.delete(id);
-    this.shown.set(id, true);
-    if (this.shown.size > MAX_SHOWN_IDS) this.shown.delete(this.shown.keys().next().value as string);
-  }
-
-  /** Whether a removal of this document may be sent without an image: only if the stream showed it. */
+  /** Whether a removal of this document may be sent without an image: only if the stream showed it before. */
   private mayRemove(event: Document): boolean {
     const id = idOf(event);
-    return id !== undefined && this.shown.delete(id);
+    return id !== undefined && this.shown.mayRemove(id, event._id);
+  }
+
+  /** A removal decided from the pre-image is being sent. */
+  private removing(event: Document): void {
+    const id = idOf(event);
+    if (id !== undefined) this.shown.removed(id, event._id);
   }
 
   private matches(doc: unknown): boolean {
@@ -150,10 +166,10 @@ export class ChangeEventGuard {
     const hasPre = pre !== null && typeof pre === 'object';
     if (op === 'insert') return this.matches(event.fullDocument) ? this.sent(event) : null;
     if (op === 'delete') {
-      // With a pre-image the decision is exact. Without one, a delete is still sent as its key
-      // (clients must learn of removals of what they know from elsewhere): enable pre-images.
-      if (hasPre && !this.matches(pre)) return null;
-      this.shown.delete(idOf(event) ?? '');
+      // With a pre-image the decision is exact. Without one, only a document this stream showed
+      // may be named (or every one, when the access decision accepts that leak).
+      if (hasPre ? !this.matches(pre) : !this.mayRemove(event) && !this.sendsUndecided) return null;
+      if (hasPre) this.removing(event);
       const out = { ...event };
       if (!hasPre) delete out.fullDocumentBeforeChange;
       return out;
@@ -175,13 +191,14 @@ export class ChangeEventGuard {
     if (wasIn === false) return null;
     // Without a pre-image, "may have been in scope" is told only for documents this stream showed:
     // other users' _ids never reach this stream.
-    if (wasIn === 'unknown' && !this.mayRemove(event)) return null;
-    this.shown.delete(idOf(event) ?? '');
+    if (wasIn === 'unknown' && !this.mayRemove(event) && !this.sendsUndecided) return null;
+    if (wasIn === true) this.removing(event);
     return removalOf(event);
   }
 
   private sent(event: Document): Document {
-    this.showed(event);
+    const id = idOf(event);
+    if (id !== undefined) this.shown.showed(id, event._id);
     return event;
   }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { WatchTarget } from '@mongo-live/protocol';
 import type { ChangeStreamOptions, Document } from 'mongodb';
 import type { Grant } from '../access/AccessPolicy.js';
 import { EJSON } from '../driverBson.js';
@@ -12,13 +13,19 @@ import { EJSON } from '../driverBson.js';
  * streamKey({ db: 'shop', collection: 'orders' }, [], {}, { kind: 'all' }) // 'sha256 hex…'
  */
 export function streamKey(
-  target: { db?: string; collection?: string },
+  target: WatchTarget,
   pipeline: Document[],
   options: ChangeStreamOptions,
   grant: Grant,
 ): string {
   const access =
-    grant.kind === 'all' ? 'all' : { filter: grant.filter ?? null, projection: grant.projectionDoc ?? null };
+    grant.kind === 'all'
+      ? 'all'
+      : {
+          filter: grant.filter ?? null,
+          projection: grant.projectionDoc ?? null,
+          removals: grant.removalsWithoutPreImage ?? 'withhold',
+        };
   const parts = [target.db ?? null, target.collection ?? null, pipeline, options, access];
   return createHash('sha256')
     .update(EJSON.stringify(parts as unknown as Document, { relaxed: false }))

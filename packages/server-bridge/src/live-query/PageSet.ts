@@ -3,11 +3,15 @@ import type { Document } from 'mongodb';
 import type { Projection } from '../access/Projection.js';
 import { encode } from '../driverBson.js';
 import { BridgeError } from '../errors.js';
+import { arrayOnSortPath } from './keysetFilter.js';
 import type { MembershipListener } from './LiveQueryEngine.js';
 import { listDiff } from './listDiff.js';
 import { ResultWindow, type WindowEntry } from './ResultWindow.js';
 import type { SortOrder } from './SortOrder.js';
 import { valueKey } from './valueKey.js';
+
+/** Documents after the loaded range a read takes beyond a page, so `hasNextPage` stays known. */
+export const LOOKAHEAD = 8;
 
 /**
  * The loaded pages of a live pages subscription, without I/O. Page i holds the matching documents
@@ -15,6 +19,12 @@ import { valueKey } from './valueKey.js';
  * the page is loaded); the last page's end is open once a read found nothing after it. A change
  * finds its page by binary search over the ends and its old page by id, so a write costs
  * O(log pages + pageSize), whatever the number of pages loaded.
+ *
+ * `hasNextPage` tells the truth as writes happen: the set keeps up to {@link LOOKAHEAD} ids of
+ * matching documents after the loaded range (read with each page, then followed by the writes).
+ * When the last of them leaves, {@link needsProbe} asks the owner for a {@link probed} read after
+ * the range; one that finds nothing opens the last page (everything is loaded, it takes every
+ * later document), and `hasNextPage` turns false.
  *
  * @example
  * const set = new PageSet(order, projection, membership, 50, 10_000);
@@ -26,6 +36,8 @@ export class PageSet {
   /** End keys per page; undefined: open (the last page, once nothing was found after it). */
   private readonly ends: Array<unknown[] | undefined> = [];
   private readonly pageOf = new Map<string, number>();
+  /** Ids of matching documents after the loaded range (at most LOOKAHEAD; only while it is closed). */
+  private readonly beyond = new Set<string>();
 
   constructor(
     private readonly order: SortOrder,
@@ -43,9 +55,14 @@ export class PageSet {
     return this.pageOf.size;
   }
 
-  /** False once a read found nothing after the last page. */
+  /** True while a matching document after the loaded range is known (or is being looked for). */
   get hasNextPage(): boolean {
     return this.windows.length === 0 || this.ends[this.ends.length - 1] !== undefined;
+  }
+
+  /** The range is closed and no document after it is known any more: read after it ({@link probed}). */
+  get needsProbe(): boolean {
+    return this.windows.length > 0 && this.upperBound !== undefined && this.beyond.size === 0;
   }
 
   /** The end of the loaded range (undefined: everything is loaded). */
@@ -61,32 +78,40 @@ export class PageSet {
     return this.windows.map((w) => w.list().map((e) => e.view));
   }
 
-  /** Sets the pages from the first `pageCount * pageSize + 1` documents of the result, in order. */
+  /** Sets the pages from the first `pageCount * pageSize + LOOKAHEAD` documents of the result, in order. */
   load(docs: Document[], pageCount: number): void {
     this.clear();
     const shown = Math.min(docs.length, pageCount * this.pageSize);
-    const more = docs.length > shown;
     const n = Math.max(1, Math.ceil(shown / this.pageSize));
     for (let p = 0; p < n; p++) this.pushPage(docs.slice(p * this.pageSize, Math.min(shown, (p + 1) * this.pageSize)));
-    if (!more) this.ends[n - 1] = undefined;
+    this.lookahead(docs.slice(shown));
   }
 
-  /** Appends the page read after the upper bound (up to pageSize + 1 documents); returns its documents. */
+  /** Appends the page read after the upper bound (up to pageSize + LOOKAHEAD documents); returns its documents. */
   append(docs: Document[]): EJSONDocument[] | undefined {
     if (docs.length === 0) {
-      this.ends[this.ends.length - 1] = undefined; // nothing after: the last page takes every later document
+      this.lookahead([]);
       return undefined;
     }
     const page = docs.slice(0, this.pageSize);
     if (this.size + page.length > this.maxDocs) throw tooMany(this.maxDocs);
     this.pushPage(page);
-    if (docs.length <= this.pageSize) this.ends[this.ends.length - 1] = undefined;
+    this.lookahead(docs.slice(this.pageSize));
     return page.map((d) => this.entry(d).view);
   }
 
-  /** Replaces the content from a re-read of the whole loaded range, keeping the boundaries. */
+  /** The answer to {@link needsProbe}: up to LOOKAHEAD documents read after the loaded range. */
+  probed(docs: Document[]): void {
+    if (this.upperBound !== undefined) this.lookahead(docs);
+  }
+
+  /**
+   * Replaces the content from a re-read of the whole loaded range, keeping the boundaries. What
+   * lies after the range is unknown afterwards: {@link needsProbe} asks for a read.
+   */
   refresh(docs: Document[]): PageChange[] {
     if (docs.length > this.maxDocs) throw tooMany(this.maxDocs);
+    this.beyond.clear();
     const next = this.windows.map(() => [] as WindowEntry[]);
     for (const doc of docs) {
       const entry = this.entry(doc);
@@ -110,6 +135,9 @@ export class PageSet {
     const from = this.pageOf.get(docId);
     const next = matches && doc ? this.entry(doc) : undefined;
     const to = next ? this.pageFor(next.keys) : -1;
+    if (next && to < 0) {
+      if (this.beyond.size < LOOKAHEAD) this.beyond.add(docId);
+    } else this.beyond.delete(docId);
     if (from === undefined && to < 0) return [];
     const changes: PageChange[] = [];
     if (from !== undefined && from === to) {
@@ -160,6 +188,19 @@ export class PageSet {
     return visible ? { op: 'changed', index: to, doc: next.view } : undefined;
   }
 
+  /** Sets what is known after the loaded range from a read; nothing there opens the last page. */
+  private lookahead(docs: Document[]): void {
+    this.beyond.clear();
+    if (docs.length === 0) {
+      this.ends[this.ends.length - 1] = undefined; // everything is loaded: the last page takes every later document
+      return;
+    }
+    for (const doc of docs.slice(0, LOOKAHEAD)) {
+      this.checkSortPaths(doc);
+      this.beyond.add(valueKey(doc._id));
+    }
+  }
+
   private pushPage(docs: Document[]): void {
     const p = this.windows.length;
     const window = new ResultWindow(this.order, Number.POSITIVE_INFINITY);
@@ -173,6 +214,7 @@ export class PageSet {
 
   private clear(): void {
     for (const id of [...this.pageOf.keys()]) this.leave(id);
+    this.beyond.clear();
     this.windows.length = 0;
     this.ends.length = 0;
   }
@@ -186,7 +228,19 @@ export class PageSet {
     if (this.pageOf.delete(id)) this.membership.left(id);
   }
 
+  /** Keyset boundaries compare whole values: an array where the sort reads is refused. */
+  private checkSortPaths(doc: Document): void {
+    for (const [path] of this.order.fields) {
+      if (!arrayOnSortPath(doc, path)) continue;
+      throw new BridgeError(
+        'INVALID_REQUEST',
+        `live pages cannot sort on '${path}': a matching document holds an array there (MongoDB sorts an array by its smallest or largest element, which keyset page boundaries do not support); sort live pages on fields with single values, or use a live query with a limit`,
+      );
+    }
+  }
+
   private entry(doc: Document): WindowEntry {
+    this.checkSortPaths(doc);
     const view = encode(this.projection.apply(doc)) as EJSONDocument;
     return { id: valueKey(doc._id), doc, keys: this.order.keysOf(doc), view, viewJson: JSON.stringify(view) };
   }

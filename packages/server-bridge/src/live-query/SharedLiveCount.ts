@@ -1,4 +1,4 @@
-import type { LiveCountUpdate, WireError } from '@mongo-live/protocol';
+import type { LiveCountAccepted, LiveCountUpdate, WireError } from '@mongo-live/protocol';
 import type { Document, MongoClient, Timestamp } from 'mongodb';
 import { BridgeError } from '../errors.js';
 import type { EvaluationLimits } from '../evaluation/EvaluationBudget.js';
@@ -14,14 +14,6 @@ import { valueKey } from './valueKey.js';
 export interface LiveCountSink {
   emitCount(countId: string, update: LiveCountUpdate): void;
   emitError(countId: string, error: WireError): void;
-}
-
-/** A subscriber's view of a live count when it joins. */
-export interface LiveCountSnapshot {
-  countId: string;
-  count: number;
-  /** Updates with a version ≤ this are contained in `count`. */
-  version: number;
 }
 
 /**
@@ -126,7 +118,8 @@ export class SharedLiveCount implements LiveView<number> {
     return this.ids;
   }
 
-  snapshot(): LiveCountSnapshot {
+  /** The current count: a subscriber's ack (the session adds its `subId`). */
+  snapshot(): Omit<LiveCountAccepted, 'subId'> {
     return { countId: this.id, count: this.ids.size, version: this.version };
   }
 

@@ -1,15 +1,16 @@
-import type { LivePagesUpdate, PageChange, WireError } from '@mongo-live/protocol';
+import type { LivePagesAccepted, LivePagesUpdate, PageChange, WireError } from '@mongo-live/protocol';
 import type { Document, MongoClient, Timestamp } from 'mongodb';
+import type { EffectiveQuery } from '../access/effectiveQuery.js';
 import { Projection } from '../access/Projection.js';
+import { toWireError } from '../errors.js';
 import type { EvaluationLimits } from '../evaluation/EvaluationBudget.js';
 import { compareValues } from './bsonOrder.js';
 import { type EqualityPredicate, equalityPredicateOf } from './equality.js';
-import type { EffectiveQuery } from './index.js';
 import { keysetAfter, keysetUpTo } from './keysetFilter.js';
 import type { MembershipListener } from './LiveQueryEngine.js';
 import type { LiveView } from './LiveView.js';
 import { compileMatcher, type Matcher } from './matcher.js';
-import { PageSet } from './PageSet.js';
+import { LOOKAHEAD, PageSet } from './PageSet.js';
 import { readWindow, type WindowRead } from './readWindow.js';
 import { SortOrder } from './SortOrder.js';
 
@@ -17,14 +18,6 @@ import { SortOrder } from './SortOrder.js';
 export interface LivePagesSink {
   emitPages(pagesId: string, update: LivePagesUpdate): void;
   emitError(pagesId: string, error: WireError): void;
-}
-
-/** A subscriber's view of live pages when it joins. */
-export interface LivePagesSnapshot {
-  pagesId: string;
-  pages: Document[][];
-  hasNextPage: boolean;
-  version: number;
 }
 
 /** What live pages are asked for, beyond the effective query. */
@@ -36,14 +29,20 @@ export interface PagesShape {
   maxDocs: number;
 }
 
+/** Runs a read on the feed's queue, after every event received before it (`CollectionFeed.enqueue`). */
+export type PagesScheduler = (task: (mongo: MongoClient) => Promise<void>) => void;
+
 /**
  * The live pages of one subscriber, as a {@link LiveView} of its collection's feed: a
  * {@link PageSet} with keyset boundaries. The first read takes `pageCount` pages at once; each
  * `more()` reads one page after the loaded range (`pageSize + 1` documents by a keyset filter,
  * never a skip), on the feed's queue so no event falls between the read and the pages.
+ * `hasNextPage` follows the writes: when the last known document after the loaded range leaves
+ * it, a short read after the range runs on the feed's queue and its answer is sent.
  *
  * @example
- * const pages = new SharedLivePages(id, query, { pageSize: 50, pageCount: 1, maxDocs: 10_000 }, sink, membership);
+ * const schedule = (task) => void feed.enqueue(() => task(mongo));
+ * const pages = new SharedLivePages(id, query, { pageSize: 50, pageCount: 1, maxDocs: 10_000 }, sink, membership, schedule);
  * await feed.add(pages);
  * await feed.enqueue(() => pages.more(mongo));
  */
@@ -56,6 +55,7 @@ export class SharedLivePages implements LiveView<PageChange> {
   private baseTime: Timestamp | undefined;
   private readonly matcher: Matcher;
   private readonly order: SortOrder;
+  private probing = false;
 
   constructor(
     readonly id: string,
@@ -63,6 +63,7 @@ export class SharedLivePages implements LiveView<PageChange> {
     private readonly shape: PagesShape,
     private readonly sink: LivePagesSink,
     membership: MembershipListener,
+    private readonly schedule: PagesScheduler,
     evaluation?: EvaluationLimits,
   ) {
     this.order = new SortOrder(query.sort);
@@ -87,7 +88,7 @@ export class SharedLivePages implements LiveView<PageChange> {
       return readWindow(mongo, db, collection, {
         filter: this.query.filter,
         order,
-        fetchLimit: this.shape.pageCount * this.shape.pageSize + 1,
+        fetchLimit: this.shape.pageCount * this.shape.pageSize + LOOKAHEAD,
       });
     const bound = this.set.upperBound;
     return readWindow(mongo, db, collection, {
@@ -102,12 +103,16 @@ export class SharedLivePages implements LiveView<PageChange> {
   }
 
   refresh(docs: Document[]): PageChange[] {
-    return this.set.refresh(docs);
+    const changes = this.set.refresh(docs);
+    this.probeIfNeeded();
+    return changes;
   }
 
   apply(docId: string, doc: Document | null, normalized: Document | null) {
     const matches = doc !== null && normalized !== null && this.matcher(normalized);
-    return { diffs: this.set.apply(docId, doc, matches), refill: false };
+    const diffs = this.set.apply(docId, doc, matches);
+    this.probeIfNeeded();
+    return { diffs, refill: false };
   }
 
   publish(changes: PageChange[]): void {
@@ -126,18 +131,45 @@ export class SharedLivePages implements LiveView<PageChange> {
     const { docs } = await readWindow(mongo, this.query.db, this.query.collection, {
       filter: { $and: [this.query.filter, keysetAfter(this.order, bound)] },
       order: this.order,
-      fetchLimit: this.shape.pageSize + 1,
+      fetchLimit: this.shape.pageSize + LOOKAHEAD,
     });
     const append = this.set.append(docs);
     this.send(append ? { changes: [], append } : { changes: [] });
     return this.version;
   }
 
+  /**
+   * Nothing after the loaded range is known any more: read after it on the feed's queue. Writes
+   * that happen meanwhile follow as events and apply to the answer (state-based, idempotent).
+   */
+  private probeIfNeeded(): void {
+    if (this.probing || this.closed || !this.set.needsProbe) return;
+    this.probing = true;
+    this.schedule(async (mongo) => {
+      this.probing = false;
+      const bound = this.set.upperBound;
+      if (this.closed || !bound || !this.set.needsProbe) return;
+      try {
+        const { docs } = await readWindow(mongo, this.query.db, this.query.collection, {
+          filter: { $and: [this.query.filter, keysetAfter(this.order, bound)] },
+          order: this.order,
+          fetchLimit: LOOKAHEAD,
+        });
+        this.set.probed(docs);
+      } catch (error) {
+        this.fail(toWireError(error));
+        return;
+      }
+      if (!this.set.hasNextPage) this.send({ changes: [] });
+    });
+  }
+
   docIds(): Iterable<string> {
     return this.set.ids();
   }
 
-  snapshot(): LivePagesSnapshot {
+  /** The loaded pages: the subscriber's ack (the session adds its `subId`). */
+  snapshot(): Omit<LivePagesAccepted, 'subId'> {
     return { pagesId: this.id, pages: this.set.pages(), hasNextPage: this.set.hasNextPage, version: this.version };
   }
 

@@ -1,8 +1,8 @@
-import type { LiveQueryDiff, LiveQueryUpdate, WireError } from '@mongo-live/protocol';
+import type { LiveQueryAccepted, LiveQueryDiff, LiveQueryUpdate, WireError } from '@mongo-live/protocol';
 import type { Document, MongoClient, Timestamp } from 'mongodb';
+import type { EffectiveQuery } from '../access/effectiveQuery.js';
 import { encode } from '../driverBson.js';
 import { compareValues } from './bsonOrder.js';
-import type { EffectiveQuery, LiveQuerySnapshot } from './index.js';
 import { type ApplyResult, type EngineLimits, LiveQueryEngine, type MembershipListener } from './LiveQueryEngine.js';
 import type { LiveView } from './LiveView.js';
 import { readWindow, type WindowRead } from './readWindow.js';
@@ -74,9 +74,13 @@ export class SharedLiveQuery implements LiveView<LiveQueryDiff> {
       this.baseTime = operationTime;
   }
 
-  /** Current result and version, as a subscriber's ack. */
-  snapshot(): LiveQuerySnapshot {
-    const snap: LiveQuerySnapshot = { queryId: this.id, docs: this.engine.visible(), version: this.version };
+  /** Current result and version: a subscriber's ack (the session adds its `subId`). */
+  snapshot(): Omit<LiveQueryAccepted, 'subId'> {
+    const snap: Omit<LiveQueryAccepted, 'subId'> = {
+      queryId: this.id,
+      docs: this.engine.visible(),
+      version: this.version,
+    };
     if (this.baseTime) snap.clusterTime = encode(this.baseTime);
     return snap;
   }

@@ -1,6 +1,7 @@
 import type { BSONRegExp } from 'bson';
 import { commandError } from '../../errors.js';
 import { bsonTag } from '../bsonType.js';
+import { BoundedRegex } from './BoundedRegex.js';
 
 /** Removes whitespace and `#` comments outside character classes (PCRE's extended mode, `x`). */
 function stripExtended(pattern: string): string {
@@ -27,10 +28,14 @@ function stripExtended(pattern: string): string {
 }
 
 /**
- * Builds a JS RegExp from a MongoDB pattern and options (i, m, s, x; u is implied by JS strings).
+ * Builds a regular expression from a MongoDB pattern and options (i, m, s, x; u is implied).
+ * Matching runs on RE2 (re2js), in time linear in the input, so a pattern such as `(a+)+$`
+ * cannot stall the server (which shares its process with tests and demos). Patterns only a
+ * backtracking engine can run (backreferences, lookarounds) run on the native engine unless they
+ * also nest quantifiers, the shape of exponential backtracking: those are refused (BadValue).
  * Invalid patterns are BadValue errors, as the server reports them.
  */
-export function toRegExp(pattern: string, options: string): RegExp {
+export function toRegExp(pattern: string, options: string): BoundedRegex {
   let flags = '';
   let body = pattern;
   for (const option of options) {
@@ -42,13 +47,8 @@ export function toRegExp(pattern: string, options: string): RegExp {
       throw commandError('BadValue', `invalid flag in regex options: ${option}`);
     }
   }
-  try {
-    return new RegExp(body, flags);
-  } catch (e) {
-    throw commandError('BadValue', `Regular expression is invalid: ${(e as Error).message}`);
-  }
+  return BoundedRegex.compile(body, flags, pattern);
 }
-
 /** Pattern and options of a RegExp or a bson BSONRegExp, or undefined for other values. */
 export function regexSource(v: unknown): { pattern: string; options: string } | undefined {
   if (v instanceof RegExp) return { pattern: v.source, options: v.flags.replace(/[gyuvd]/g, '') };
@@ -65,14 +65,11 @@ export function isRegexValue(v: unknown): boolean {
 }
 
 /** A predicate testing strings (and symbols) against `re`; a stored regex equal to it matches too. */
-export function regexPredicate(re: RegExp): (v: unknown) => boolean {
+export function regexPredicate(re: BoundedRegex): (v: unknown) => boolean {
   const source = re.source;
   const flags = re.flags;
   return (v) => {
-    if (typeof v === 'string') {
-      re.lastIndex = 0;
-      return re.test(v);
-    }
+    if (typeof v === 'string') return re.test(v);
     if (typeof v !== 'object' || v === null) return false;
     if (bsonTag(v) === 'BSONSymbol') return re.test(String((v as { value: unknown }).value));
     const r = regexSource(v);
