@@ -61,8 +61,10 @@ export class SocketSession {
     this.subs = new SubscriptionTable(this.budget);
     // Requests that read MongoDB (a snapshot, a find, a watch's catch-up; and `authorize`, which
     // often reads too) take one of the user's read turns, from validation to the ack.
-    const reading = (run: (payload: unknown) => Promise<unknown>) => (payload: unknown) =>
-      this.budget.read(() => run(payload));
+    const reading =
+      <T>(run: (payload: unknown) => Promise<T>) =>
+      (payload: unknown) =>
+        this.budget.read(() => run(payload));
     this.handle(
       'watch',
       reading((payload) => this.watch(payload)),
