@@ -15,6 +15,12 @@ import { SocketSession } from './session/SocketSession.js';
 import { defaultUserOf, UserBudgets, type UserOf } from './session/UserBudgets.js';
 import { RequestValidator } from './validation/RequestValidator.js';
 
+/**
+ * What {@link createBridge} needs: the socket.io server, the driver and your authorization.
+ *
+ * @example
+ * const options: BridgeOptions = { io, mongo, authorize, limits: { maxSubscriptionsPerSocket: 20 } };
+ */
 export interface BridgeOptions {
   /** The socket.io server; give it {@link RECOMMENDED_SERVER_HEARTBEAT} so dead connections end within 15 s. */
   io: Server;
@@ -23,6 +29,7 @@ export interface BridgeOptions {
   authorize: Authorize;
   /** socket.io namespace; default '/mongo-live'. */
   namespace?: string;
+  /** Overrides of {@link DEFAULT_LIMITS}. */
   limits?: Partial<BridgeLimits>;
   /**
    * Who a socket belongs to, for the per-user budgets (`maxSubscriptionsPerUser`,
@@ -33,6 +40,12 @@ export interface BridgeOptions {
   userOf?: UserOf;
 }
 
+/**
+ * What a bridge holds right now, for dashboards and leak checks (`bridge.stats()`).
+ *
+ * @example
+ * const { sockets, mongoStreams, liveQueries }: BridgeStats = bridge.stats();
+ */
 export interface BridgeStats {
   /** Connected sockets on the bridge's namespace. */
   sockets: number;
@@ -65,6 +78,13 @@ export interface CloseOptions {
   drain?: number;
 }
 
+/**
+ * A running bridge, as {@link createBridge} returns it.
+ *
+ * @example
+ * const bridge: Bridge = createBridge({ io, mongo, authorize });
+ * process.on('SIGTERM', () => void bridge.close({ drain: 10_000 }));
+ */
 export interface Bridge {
   /**
    * Tells every socket the bridge is closing (`closing`), then closes every stream and live query.
@@ -72,6 +92,7 @@ export interface Bridge {
    * Idempotent: a second call returns the first one's promise.
    */
   close(options?: CloseOptions): Promise<void>;
+  /** Sockets, subscriptions, MongoDB streams and live queries held now. */
   stats(): BridgeStats;
 }
 

@@ -1,3 +1,5 @@
+// @mongo-live/server-bridge: the table of contents. Every name here is in README.md's `| export |`
+// table (test/client/publicSurface.test.ts compares the two).
 export {
   type AccessDecision,
   type AccessRequest,
@@ -5,8 +7,13 @@ export {
   allowAll,
   type RemovalsWithoutPreImage,
 } from './access/AccessPolicy.js';
-export type { EffectiveQuery } from './access/effectiveQuery.js';
-export { type Bridge, type BridgeOptions, type BridgeStats, createBridge } from './createBridge.js';
+export {
+  type Bridge,
+  type BridgeOptions,
+  type BridgeStats,
+  type CloseOptions,
+  createBridge,
+} from './createBridge.js';
 export { liveDehydrateOptions } from './driverBson.js';
 export { type BridgeLimits, DEFAULT_LIMITS } from './limits.js';
 export {

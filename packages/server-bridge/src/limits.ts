@@ -1,3 +1,5 @@
+import { DEFAULT_EVALUATION_LIMITS, type EvaluationLimits } from './evaluation/EvaluationBudget.js';
+
 /**
  * Limits the bridge enforces per socket and per request. Exceeding one yields a `LIMIT_EXCEEDED`
  * error in the ack (or a `sub:error` for queue overflows); the socket keeps working.
@@ -5,8 +7,6 @@
  * @example
  * createBridge({ io, mongo, authorize, limits: { maxSubscriptionsPerSocket: 20, batchSize: 50 } });
  */
-import { DEFAULT_EVALUATION_LIMITS, type EvaluationLimits } from './evaluation/EvaluationBudget.js';
-
 export interface BridgeLimits extends EvaluationLimits {
   /** Open `watch` + `query` + `count` subscriptions one socket may hold at once. */
   maxSubscriptionsPerSocket: number;
