@@ -1,19 +1,11 @@
-import { type Collection, type Document, MongoServerError } from 'mongodb';
+import type { Collection, Document } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { useDriverFixture } from '../testing/driverFixture.js';
+import { serverError } from '../testing/serverError.js';
 
 // Writes outside a transaction against documents an open transaction wrote, and the transaction
 // lifetime limit, through the official driver.
 const fx = useDriverFixture('txnlocks');
-
-async function failure(promise: Promise<unknown>): Promise<MongoServerError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof MongoServerError)) throw new Error(`expected a server error, got ${String(error)}`);
-  return error;
-}
 
 /** Tracks whether a promise has settled, without waiting for it. */
 function track<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => boolean } {
@@ -78,7 +70,7 @@ describe('writes outside a transaction wait for its locks', () => {
     // updateMany: 1 at once, 2 after the commit (still k: 'x'), 3 no longer matching, 4 is not in
     // its snapshot of matches (it did not exist when the statement started).
     expect(await many.promise).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
-    expect((await failure(dup.promise)).code).toBe(11000);
+    expect((await serverError(dup.promise)).code).toBe(11000);
     expect((await removed.promise).deletedCount).toBe(0);
     expect(await coll.find().sort({ _id: 1 }).toArray()).toEqual([
       { _id: 1, n: 100, k: 'x' },
@@ -93,9 +85,11 @@ describe('writes outside a transaction wait for its locks', () => {
     const session = fx.client.startSession();
     session.startTransaction();
     await coll.updateOne({ _id: 'a' as never }, { $set: { n: 1 } }, { session });
-    const error = await failure(coll.findOneAndUpdate({ _id: 'a' as never }, { $set: { n: 2 } }, { maxTimeMS: 100 }));
+    const error = await serverError(
+      coll.findOneAndUpdate({ _id: 'a' as never }, { $set: { n: 2 } }, { maxTimeMS: 100 }),
+    );
     expect(error.code).toBe(50);
-    const deleted = await failure(
+    const deleted = await serverError(
       coll.db.command({ delete: 'c', deletes: [{ q: { _id: 'a' }, limit: 1 }], maxTimeMS: 50 }),
     );
     expect(deleted.codeName).toBe('MaxTimeMSExpired');
@@ -111,12 +105,12 @@ describe('transactionLifetimeLimitSeconds', () => {
     expect(await admin.command({ getParameter: 1, transactionLifetimeLimitSeconds: 1 })).toMatchObject({
       transactionLifetimeLimitSeconds: 60,
     });
-    expect((await failure(admin.command({ setParameter: 1, transactionLifetimeLimitSeconds: 0 }))).codeName).toBe(
+    expect((await serverError(admin.command({ setParameter: 1, transactionLifetimeLimitSeconds: 0 }))).codeName).toBe(
       'BadValue',
     );
-    expect((await failure(admin.command({ setParameter: 1, noSuchParameter: 1 }))).codeName).toBe('InvalidOptions');
+    expect((await serverError(admin.command({ setParameter: 1, noSuchParameter: 1 }))).codeName).toBe('InvalidOptions');
     expect(
-      (await failure(fx.freshDb().command({ setParameter: 1, transactionLifetimeLimitSeconds: 5 }))).codeName,
+      (await serverError(fx.freshDb().command({ setParameter: 1, transactionLifetimeLimitSeconds: 5 }))).codeName,
     ).toBe('Unauthorized');
   });
 
@@ -132,7 +126,7 @@ describe('transactionLifetimeLimitSeconds', () => {
       // This write waits on the transaction's lock; it goes through once the server aborts the
       // transaction for its age (nothing else would end it).
       await coll.updateOne({ _id: 'a' as never }, { $set: { outside: true } });
-      const error = await failure(session.commitTransaction());
+      const error = await serverError(session.commitTransaction());
       expect(error.codeName).toBe('NoSuchTransaction');
       expect(error.hasErrorLabel('TransientTransactionError')).toBe(true);
       await session.endSession();
