@@ -134,7 +134,7 @@ it('gives the live pages and live counts the bridge gives, write after write', a
       const check = () => {
         if (view(r) !== expected) return;
         clearTimeout(timer);
-        offs.forEach((off) => off());
+        for (const off of offs) off();
         resolve();
       };
       const offs = [r.pages.subscribe(check), r.count.subscribe(check)];
