@@ -229,54 +229,6 @@ describe.skipIf(gate.skipReason !== undefined)('the demo app in Chromium', () =>
     await page.close();
   });
 
-  it('loads more on scroll and with "Load more"; a write into page 2 shows live, and the total follows', async () => {
-    const products = mongo.db.collection('products');
-    // Enough pages that scrolling and the button each still find one to load.
-    const pans = Array.from({ length: 60 }, (_, i) => ({
-      name: `E2E Pan ${String(i).padStart(2, '0')}`,
-      category: 'kitchen',
-      price: 200 + i * 10,
-      stock: 3,
-    }));
-    await products.insertMany(pans);
-    const kitchen = () => products.find({ category: 'kitchen' }, { sort: { price: 1, name: 1, _id: 1 } }).toArray();
-    const all = await kitchen();
-    const page = await open(ada, '/?category=kitchen&pageSize=6');
-    const list = page.getByTestId('product-list');
-    const total = (n: number) =>
-      page
-        .getByTestId('product-total')
-        .filter({ hasText: `of ${n} products (live)` })
-        .waitFor({ timeout: WAIT_MS });
-    await total(all.length);
-    // Scrolling to the end of the list loads the next page (an IntersectionObserver on a sentinel)...
-    await page.getByTestId('load-more-sentinel').scrollIntoViewIfNeeded();
-    await page.locator('[data-testid="product-list"]:not([data-pages="1"])').waitFor({ timeout: WAIT_MS });
-    // ...and so does the button (bringing it into view for the click may load one by scrolling, too).
-    const loaded = Number(await list.getAttribute('data-pages'));
-    await page.getByRole('button', { name: 'Load more' }).click();
-    await page.waitForFunction(
-      (before) => Number(document.querySelector('[data-testid="product-list"]')?.getAttribute('data-pages')) > before,
-      loaded,
-      { timeout: WAIT_MS },
-    );
-    await page.getByRole('button', { name: 'Load more', disabled: false }).waitFor({ timeout: WAIT_MS });
-    const shown = Number(await list.getAttribute('data-pages'));
-    expect(await productNames(page)).toEqual(all.slice(0, 6 * shown).map((p) => p.name));
-    // Page 2 is live: a price change there, and a product inserted into its range.
-    const second = all[7]!;
-    await products.updateOne({ _id: second._id }, { $inc: { price: 0.5 } });
-    await waitForProduct(page, second.name, `$${(second.price + 0.5).toFixed(2)}`);
-    await products.insertOne({ name: 'E2E Pan between', category: 'kitchen', price: all[9]!.price - 1, stock: 1 });
-    await waitForProduct(page, 'E2E Pan between');
-    const names = await productNames(page);
-    expect(names.indexOf('E2E Pan between')).toBe(names.indexOf(all[9]!.name) - 1);
-    await total(all.length + 1);
-    await products.deleteMany({ name: /^E2E Pan/ });
-    await total(all.length - pans.length);
-    await page.close();
-  });
-
   const SCREENSHOTS = fileURLToPath(new URL('../../.tmp/screenshots/', import.meta.url));
   const SIZES = [
     { name: 'desktop', width: 1280, height: 900 },
@@ -421,5 +373,54 @@ describe.skipIf(gate.skipReason !== undefined)('the demo app in Chromium', () =>
     for (const email of emails) expect(email).toBe('email hidden by the bridge');
     expect(await graceOrders.content()).not.toContain('@example.com');
     await Promise.all([adaShop.close(), adaOrders.close(), graceOrders.close(), graceShop.close()]);
+  });
+
+  it('loads more on scroll and with "Load more"; a write into page 2 shows live, and the total follows', async () => {
+    const products = mongo.db.collection('products');
+    // Enough pages that scrolling and the button each still find one to load. Last in this file:
+    // its 70 writes fill the activity history the other tests read.
+    const pans = Array.from({ length: 36 }, (_, i) => ({
+      name: `E2E Pan ${String(i).padStart(2, '0')}`,
+      category: 'kitchen',
+      price: 200 + i * 10,
+      stock: 3,
+    }));
+    await products.insertMany(pans);
+    const kitchen = () => products.find({ category: 'kitchen' }, { sort: { price: 1, name: 1, _id: 1 } }).toArray();
+    const all = await kitchen();
+    const page = await open(ada, '/?category=kitchen&pageSize=6');
+    const list = page.getByTestId('product-list');
+    const total = (n: number) =>
+      page
+        .getByTestId('product-total')
+        .filter({ hasText: `of ${n} products (live)` })
+        .waitFor({ timeout: WAIT_MS });
+    await total(all.length);
+    // Scrolling to the end of the list loads the next page (an IntersectionObserver on a sentinel)...
+    await page.getByTestId('load-more-sentinel').scrollIntoViewIfNeeded();
+    await page.locator('[data-testid="product-list"]:not([data-pages="1"])').waitFor({ timeout: WAIT_MS });
+    // ...and so does the button (bringing it into view for the click may load one by scrolling, too).
+    const loaded = Number(await list.getAttribute('data-pages'));
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await page.waitForFunction(
+      (before) => Number(document.querySelector('[data-testid="product-list"]')?.getAttribute('data-pages')) > before,
+      loaded,
+      { timeout: WAIT_MS },
+    );
+    await page.getByRole('button', { name: 'Load more', disabled: false }).waitFor({ timeout: WAIT_MS });
+    const shown = Number(await list.getAttribute('data-pages'));
+    expect(await productNames(page)).toEqual(all.slice(0, 6 * shown).map((p) => p.name));
+    // Page 2 is live: a price change there, and a product inserted into its range.
+    const second = all[7]!;
+    await products.updateOne({ _id: second._id }, { $inc: { price: 0.5 } });
+    await waitForProduct(page, second.name, `$${(second.price + 0.5).toFixed(2)}`);
+    await products.insertOne({ name: 'E2E Pan between', category: 'kitchen', price: all[9]!.price - 1, stock: 1 });
+    await waitForProduct(page, 'E2E Pan between');
+    const names = await productNames(page);
+    expect(names.indexOf('E2E Pan between')).toBe(names.indexOf(all[9]!.name) - 1);
+    await total(all.length + 1);
+    await products.deleteMany({ name: /^E2E Pan/ });
+    await total(all.length - pans.length);
+    await page.close();
   });
 });
