@@ -1,5 +1,5 @@
 import { MongoClient, type ObjectId } from 'mongodb';
-import { createLiveQueryService } from '../../packages/server-bridge/src/live-query/index.js';
+import { LiveQueryService } from '../../packages/server-bridge/src/live-query/LiveQueryService.js';
 import { startEmbeddedProcess } from '../support/processes.js';
 
 export interface DispatchRow {
@@ -62,7 +62,7 @@ export async function measureDispatch(options: { queries: number[]; writes: numb
     for (const n of options.queries) {
       let updates = 0;
       let wake: (() => void) | undefined;
-      const service = createLiveQueryService({
+      const service = new LiveQueryService({
         mongo,
         emitUpdate: () => {
           updates++;

@@ -1,7 +1,7 @@
 // @mongo-live/client: the table of contents. Every name here is documented in README.md
 // (test/client/exports.test.ts compares the two).
 
-export type { WatchTarget } from '@mongo-live/protocol';
+export type { AckData, WatchTarget } from '@mongo-live/protocol';
 export type { ChangeStreamDocument, Document, Filter, ResumeToken, Sort, WithId } from 'mongodb';
 export { EJSON, ObjectId, Timestamp } from './bsonValues.js';
 export { ChangeStream, type ChangeStreamEvents, type StreamStatus } from './change-stream/ChangeStream.js';
@@ -30,7 +30,6 @@ export { Subscribable } from './Subscribable.js';
 export type { LiveQueryStatus } from './subscription/LiveResult.js';
 export { DEFAULT_HEARTBEAT, type HeartbeatOptions } from './transport/Heartbeat.js';
 export {
-  type AckData,
   type ConnectionStatus,
   isConnectionUp,
   type LiveTransport,

@@ -1,6 +1,7 @@
 import type { EJSONDocument } from './ejson.js';
 import type {
   Ack,
+  AckResult,
   ChangeBatch,
   ClosingMessage,
   FindRequest,
@@ -39,6 +40,16 @@ export interface ClientToServerEvents {
   /** Liveness check: answered at once with `null`, whatever the request holds. */
   ping: (request: PingRequest, ack: Ack<null>) => void;
 }
+
+/**
+ * Data of a successful ack of a client → server event: what the bridge answers, what the client's
+ * `request` resolves with.
+ *
+ * @example
+ * const accepted: AckData<'query'> = { subId: 'a-1', queryId: 'q1', docs: [], version: 0 };
+ */
+export type AckData<E extends keyof ClientToServerEvents> =
+  Parameters<Parameters<ClientToServerEvents[E]>[1]>[0] extends AckResult<infer T> ? T : never;
 
 /** Events the bridge emits. */
 export interface ServerToClientEvents {

@@ -1,7 +1,12 @@
 export { type Codec, createCodec, type EJSONImplementation } from './codec.js';
 export { decode, decodeExact, type EJSONDocument, type EJSONValue, encode } from './ejson.js';
 export { ERROR_CODES, type ErrorCode, isErrorCode, MONGO_HISTORY_LOST, type WireError } from './errors.js';
-export { CLIENT_EVENTS, type ClientToServerEvents, type ServerToClientEvents } from './events.js';
+export {
+  type AckData,
+  CLIENT_EVENTS,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from './events.js';
 export type * from './messages.js';
 export {
   livePagesKeyOf,

@@ -9,11 +9,18 @@ import type { Namespace, Server } from 'socket.io';
 import type { Authorize } from './access/AccessPolicy.js';
 import { ChangeFeeds } from './feed/ChangeFeeds.js';
 import { type BridgeLimits, resolveLimits } from './limits.js';
-import { createLiveQueryService } from './live-query/index.js';
+import { LiveQueryService } from './live-query/LiveQueryService.js';
 import { type BridgeSocket, Outbox } from './session/Outbox.js';
 import { SocketSession } from './session/SocketSession.js';
+import { defaultUserOf, UserBudgets, type UserOf } from './session/UserBudgets.js';
 import { RequestValidator } from './validation/RequestValidator.js';
 
+/**
+ * What {@link createBridge} needs: the socket.io server, the driver and your authorization.
+ *
+ * @example
+ * const options: BridgeOptions = { io, mongo, authorize, limits: { maxSubscriptionsPerSocket: 20 } };
+ */
 export interface BridgeOptions {
   /** The socket.io server; give it {@link RECOMMENDED_SERVER_HEARTBEAT} so dead connections end within 15 s. */
   io: Server;
@@ -22,9 +29,23 @@ export interface BridgeOptions {
   authorize: Authorize;
   /** socket.io namespace; default '/mongo-live'. */
   namespace?: string;
+  /** Overrides of {@link DEFAULT_LIMITS}. */
   limits?: Partial<BridgeLimits>;
+  /**
+   * Who a socket belongs to, for the per-user budgets (`maxSubscriptionsPerUser`,
+   * `maxConcurrentReadsPerUser`, `maxQueuedReadsPerUser`). Called once per connection, after your
+   * `io.use` middlewares. Default: {@link defaultUserOf} (`socket.data.userId`, else
+   * `socket.data.user`, when a string or number); a socket without a user is budgeted on its own.
+   */
+  userOf?: UserOf;
 }
 
+/**
+ * What a bridge holds right now, for dashboards and leak checks (`bridge.stats()`).
+ *
+ * @example
+ * const { sockets, mongoStreams, liveQueries }: BridgeStats = bridge.stats();
+ */
 export interface BridgeStats {
   /** Connected sockets on the bridge's namespace. */
   sockets: number;
@@ -57,6 +78,13 @@ export interface CloseOptions {
   drain?: number;
 }
 
+/**
+ * A running bridge, as {@link createBridge} returns it.
+ *
+ * @example
+ * const bridge: Bridge = createBridge({ io, mongo, authorize });
+ * process.on('SIGTERM', () => void bridge.close({ drain: 10_000 }));
+ */
 export interface Bridge {
   /**
    * Tells every socket the bridge is closing (`closing`), then closes every stream and live query.
@@ -64,6 +92,7 @@ export interface Bridge {
    * Idempotent: a second call returns the first one's promise.
    */
   close(options?: CloseOptions): Promise<void>;
+  /** Sockets, subscriptions, MongoDB streams and live queries held now. */
   stats(): BridgeStats;
 }
 
@@ -108,7 +137,7 @@ export function createBridge(options: BridgeOptions): Bridge {
     limits,
     onSubscriptionEnded: (socketId, subId) => sessions.get(socketId)?.forget(subId),
   });
-  const liveQueries = createLiveQueryService({
+  const liveQueries = new LiveQueryService({
     mongo,
     limits,
     feeds,
@@ -130,8 +159,12 @@ export function createBridge(options: BridgeOptions): Bridge {
     },
   });
   const validator = new RequestValidator(limits);
+  if (options.userOf !== undefined && typeof options.userOf !== 'function')
+    throw new TypeError('createBridge: `userOf` must be a function of the socket');
+  const budgets = new UserBudgets(limits, options.userOf ?? defaultUserOf);
   const context = {
     authorize,
+    budgets,
     validator,
     limits,
     feeds,

@@ -3,8 +3,8 @@
 // with the `_id` tiebreak, skip/limit windows, projection and the diffs they produce. Nothing here
 // touches the network or the driver's connection; BSON comes through driverBson.ts (in a browser
 // bundle, map that module to `bson`, as the repository's Storybook does).
+export type { EffectiveQuery } from './access/effectiveQuery.js';
 export { Projection } from './access/Projection.js';
-export type { EffectiveQuery } from './live-query/index.js';
 export { LiveQueryEngine } from './live-query/LiveQueryEngine.js';
 export { compileMatcher, type Matcher } from './live-query/matcher.js';
 export { normalizeNumbers } from './live-query/normalize.js';

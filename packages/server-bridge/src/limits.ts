@@ -1,3 +1,5 @@
+import { DEFAULT_EVALUATION_LIMITS, type EvaluationLimits } from './evaluation/EvaluationBudget.js';
+
 /**
  * Limits the bridge enforces per socket and per request. Exceeding one yields a `LIMIT_EXCEEDED`
  * error in the ack (or a `sub:error` for queue overflows); the socket keeps working.
@@ -5,11 +7,21 @@
  * @example
  * createBridge({ io, mongo, authorize, limits: { maxSubscriptionsPerSocket: 20, batchSize: 50 } });
  */
-import { DEFAULT_EVALUATION_LIMITS, type EvaluationLimits } from './evaluation/EvaluationBudget.js';
-
 export interface BridgeLimits extends EvaluationLimits {
   /** Open `watch` + `query` + `count` subscriptions one socket may hold at once. */
   maxSubscriptionsPerSocket: number;
+  /**
+   * Open (or opening) subscriptions one user may hold at once over all its sockets, on one bridge
+   * process (the user is `userOf(socket)`; see createBridge). N processes: up to N times this.
+   */
+  maxSubscriptionsPerUser: number;
+  /**
+   * MongoDB reads (finds, snapshots of live queries, counts and pages, watch catch-ups) one user
+   * may have running at once on one bridge process; more wait their turn.
+   */
+  maxConcurrentReadsPerUser: number;
+  /** Reads of one user that may wait for a turn; more are refused with LIMIT_EXCEEDED. */
+  maxQueuedReadsPerUser: number;
   /** Stages a client pipeline may have. */
   maxPipelineStages: number;
   /** Size of one incoming message, measured on its JSON form (UTF-16 code units ≈ bytes). */
@@ -45,6 +57,9 @@ export interface BridgeLimits extends EvaluationLimits {
 /** The defaults: generous for apps, small enough that one socket cannot exhaust the server. */
 export const DEFAULT_LIMITS: Readonly<BridgeLimits> = Object.freeze({
   maxSubscriptionsPerSocket: 100,
+  maxSubscriptionsPerUser: 300,
+  maxConcurrentReadsPerUser: 8,
+  maxQueuedReadsPerUser: 100,
   maxPipelineStages: 20,
   maxPayloadBytes: 64 * 1024,
   maxDepth: 32,

@@ -1,4 +1,5 @@
 import {
+  type AckData,
   type ClientToServerEvents,
   decode,
   type EJSONDocument,
@@ -21,7 +22,7 @@ import {
 import type { Timestamp } from 'bson';
 import type { Document } from 'mongodb';
 import { LiveError } from '../LiveError.js';
-import type { AckData, ConnectionStatus, LiveTransport, RequestPayload } from '../transport/LiveTransport.js';
+import type { ConnectionStatus, LiveTransport, RequestPayload } from '../transport/LiveTransport.js';
 import { type MemoryChange, type MemoryDatabase, seqOfToken, tokenOf } from './MemoryDatabase.js';
 import { MemoryLiveCount, MemoryLivePages } from './MemoryLiveViews.js';
 

@@ -1,4 +1,4 @@
-import type { AckResult, ClientToServerEvents, ServerToClientEvents } from '@mongo-live/protocol';
+import type { AckData, ClientToServerEvents, ServerToClientEvents } from '@mongo-live/protocol';
 
 /**
  * Connection state of a client, as shown in a UI. `'stale'`: the socket is still open but the
@@ -29,15 +29,6 @@ export function isConnectionUp(status: ConnectionStatus): boolean {
  * const payload: RequestPayload<'unsubscribe'> = { subId: 'a-1' }; // the transport adds `v`
  */
 export type RequestPayload<E extends keyof ClientToServerEvents> = Omit<Parameters<ClientToServerEvents[E]>[0], 'v'>;
-/**
- * Data of a successful ack of a client → server event.
- *
- * @example
- * const { streamId }: AckData<'watch'> = await transport.request('watch', { subId, target: {} });
- */
-export type AckData<E extends keyof ClientToServerEvents> =
-  Parameters<Parameters<ClientToServerEvents[E]>[1]>[0] extends AckResult<infer T> ? T : never;
-
 /**
  * What ChangeStream and LiveQuery need from the connection: requests with acks, server events,
  * and the connection status. One transport per client, over one socket; everything is multiplexed.

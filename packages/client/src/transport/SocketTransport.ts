@@ -1,4 +1,5 @@
 import {
+  type AckData,
   type AckResult,
   type ClientToServerEvents,
   type ClosingMessage,
@@ -9,7 +10,7 @@ import type { Socket } from 'socket.io-client';
 import { LiveError } from '../LiveError.js';
 import { Subscribable } from '../Subscribable.js';
 import { Heartbeat, type HeartbeatOptions } from './Heartbeat.js';
-import type { AckData, ConnectionStatus, LiveTransport, RequestPayload } from './LiveTransport.js';
+import type { ConnectionStatus, LiveTransport, RequestPayload } from './LiveTransport.js';
 
 /**
  * The socket a transport runs on: typed with the protocol's event maps.

@@ -7,6 +7,7 @@ import { validateDatabaseName } from '../storage/Store.js';
 import type { CommandHandler } from './CommandContext.js';
 import { collectionNameOf, commandOptions, optionalBoolean, optionalDocument } from './commandArguments.js';
 import { firstBatchReply } from './cursorReplies.js';
+import { compileValidator } from './documentValidation.js';
 import { viewDefinition } from './views.js';
 
 const CREATE_OPTIONS = new Set([
@@ -27,6 +28,26 @@ const CREATE_OPTIONS = new Set([
   'flags',
 ]);
 
+/** A validator must compile, and validationLevel / validationAction be values mongod knows. */
+function checkValidationOptions(options: Document): void {
+  const { validator, validationLevel, validationAction } = options;
+  if (validator !== undefined) {
+    if (validator === null || typeof validator !== 'object' || Array.isArray(validator))
+      throw commandError('TypeMismatch', "BSON field 'validator' is the wrong type, expected type 'object'");
+    compileValidator(validator as Document);
+  }
+  if (validationLevel !== undefined && !['off', 'strict', 'moderate'].includes(validationLevel as string))
+    throw commandError(
+      'BadValue',
+      `Enumeration value '${String(validationLevel)}' for field 'validationLevel' is not a valid value.`,
+    );
+  if (validationAction !== undefined && !['error', 'warn'].includes(validationAction as string))
+    throw commandError(
+      'BadValue',
+      `Enumeration value '${String(validationAction)}' for field 'validationAction' is not a valid value.`,
+    );
+}
+
 /** create: an empty collection with options (e.g. changeStreamPreAndPostImages); 48 when it exists. */
 export const create: CommandHandler = (ctx) => {
   const coll = collectionNameOf(ctx.body, 'create');
@@ -40,6 +61,7 @@ export const create: CommandHandler = (ctx) => {
       throw commandError('InvalidOptions', `BSON field 'create.${key}' is an unknown field.`);
     }
   }
+  checkValidationOptions(options);
   ctx.store.createCollection(ctx.db, coll, deepCopy(options));
   return {};
 };
@@ -86,6 +108,7 @@ export const collMod: CommandHandler = (ctx) => {
       );
     }
   }
+  checkValidationOptions(changes);
   // mongod logs a collMod even when it changes nothing; change streams report it as 'modify'.
   const { index: _index, ...optionChanges } = changes;
   ctx.store.modify(collection, optionChanges);

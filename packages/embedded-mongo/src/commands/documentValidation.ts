@@ -1,47 +1,82 @@
 import type { Document } from 'bson';
 import { CommandError } from '../errors.js';
 import { compileFilter } from '../query/index.js';
+import { compileJsonSchema } from '../query/jsonSchema/compileJsonSchema.js';
 import type { Collection } from '../storage/Collection.js';
 import type { CommandContext } from './CommandContext.js';
 
-type Predicate = (doc: Document) => boolean;
+interface CompiledValidator {
+  test(doc: Document): boolean;
+  /** errInfo.details of a failing document. */
+  explain(doc: Document): Document;
+}
 
-/** Compiled validators, per options object (collMod replaces the object, so entries never go stale). */
-const compiled = new WeakMap<Document, Predicate>();
-
-function validatorOf(collection: Collection): Predicate | undefined {
-  const { validator, validationLevel } = collection.options;
-  if (!validator || typeof validator !== 'object' || Object.keys(validator).length === 0) return undefined;
-  if (validationLevel === 'off') return undefined;
-  let test = compiled.get(collection.options);
-  if (!test) {
-    test = compileFilter(validator as Document);
-    compiled.set(collection.options, test);
+/** How one top-level clause of a validator explains a failure. */
+function clauseExplainer(key: string, value: unknown): (doc: Document) => Document | undefined {
+  if (key === '$jsonSchema') {
+    const schema = compileJsonSchema(value);
+    return (doc) => (schema.matches(doc) ? undefined : schema.explain(doc));
   }
-  return test;
+  const test = compileFilter({ [key]: value });
+  const first = value && typeof value === 'object' ? Object.keys(value)[0] : undefined;
+  const operatorName = key.startsWith('$') ? key : first?.startsWith('$') ? first : '$eq';
+  // mongod details every query operator; the embedded server names the clause that failed.
+  return (doc) =>
+    test(doc)
+      ? undefined
+      : { operatorName, specifiedAs: { [key]: value }, reason: 'the document does not match this clause' };
 }
 
 /**
- * Document validation as mongod does it for a collection's `validator` (a query filter):
- * an insert or update whose new document fails it is DocumentValidationFailure (121), with
- * `errInfo.failingDocumentId`, unless the command passed `bypassDocumentValidation: true`,
- * `validationAction` is 'warn', or `validationLevel` is 'moderate' and the document already
- * failed before the update. `$jsonSchema` validators are not supported.
+ * Compiles a validator (a query filter, possibly with `$jsonSchema`), throwing the errors mongod
+ * reports for an invalid one; create and collMod call it before storing the option.
+ */
+export function compileValidator(validator: Document): CompiledValidator {
+  const test = compileFilter(validator);
+  const clauses = Object.entries(validator).map(([key, value]) => clauseExplainer(key, value));
+  return {
+    test,
+    explain(doc) {
+      if (clauses.length === 1) return clauses[0]!(doc) ?? {};
+      const clausesNotSatisfied = clauses.flatMap((explain, index) => {
+        const details = explain(doc);
+        return details ? [{ index, details }] : [];
+      });
+      return { operatorName: '$and', clausesNotSatisfied };
+    },
+  };
+}
+
+/** Compiled validators, per options object (collMod replaces the object, so entries never go stale). */
+const compiled = new WeakMap<Document, CompiledValidator>();
+
+function validatorOf(collection: Collection): CompiledValidator | undefined {
+  const { validator, validationLevel } = collection.options;
+  if (!validator || typeof validator !== 'object' || Object.keys(validator).length === 0) return undefined;
+  if (validationLevel === 'off') return undefined;
+  let v = compiled.get(collection.options);
+  if (!v) {
+    v = compileValidator(validator as Document);
+    compiled.set(collection.options, v);
+  }
+  return v;
+}
+
+/**
+ * Document validation as mongod does it for a collection's `validator` (a query filter, with
+ * `$jsonSchema` if wanted): an insert or update whose new document fails it is
+ * DocumentValidationFailure (121), with `errInfo.failingDocumentId` and `errInfo.details`
+ * (mongod's shape for `$jsonSchema`: schemaRulesNotSatisfied, propertiesNotSatisfied, ...), unless
+ * the command passed `bypassDocumentValidation: true`, `validationAction` is 'warn', or
+ * `validationLevel` is 'moderate' and the document already failed before the update.
  */
 export function validateDocument(ctx: CommandContext, collection: Collection, doc: Document, before?: Document): void {
   if (ctx.body.bypassDocumentValidation === true) return;
-  const test = validatorOf(collection);
-  if (!test || test(doc)) return;
+  const validator = validatorOf(collection);
+  if (!validator || validator.test(doc)) return;
   if (collection.options.validationAction === 'warn') return;
-  if (before && collection.options.validationLevel === 'moderate' && !test(before)) return;
+  if (before && collection.options.validationLevel === 'moderate' && !validator.test(before)) return;
   throw new CommandError(121, 'DocumentValidationFailure', 'Document failed validation', {
-    errInfo: {
-      failingDocumentId: doc._id,
-      details: {
-        operatorName: '$and',
-        specifiedAs: collection.options.validator,
-        reason: 'the document does not match the collection validator',
-      },
-    },
+    errInfo: { failingDocumentId: doc._id, details: validator.explain(doc) },
   });
 }

@@ -1,15 +1,12 @@
+import type { WatchTarget } from '@mongo-live/protocol';
 import type { Document } from 'mongodb';
 import type { Socket } from 'socket.io';
 import { BridgeError } from '../errors.js';
 import { isPlainObject, Projection } from './Projection.js';
 
 /** What a client asks for; passed to {@link Authorize} for every `watch`, `query` and `find`. */
-export interface AccessRequest {
+export interface AccessRequest extends WatchTarget {
   kind: 'watch' | 'query';
-  /** Absent: the whole deployment. */
-  db?: string;
-  /** Absent: the whole database. */
-  collection?: string;
   /** `watch`: the client's pipeline (decoded). */
   pipeline?: Document[];
   /** `query`/`find`: the client's filter (decoded). */

@@ -1,10 +1,27 @@
+import type { WireSort } from '@mongo-live/protocol';
 import type { Document } from 'mongodb';
 import { BridgeError } from '../errors.js';
-import type { EffectiveQuery } from '../live-query/index.js';
 import type { ValidQuery } from '../validation/RequestValidator.js';
 import type { Grant } from './AccessPolicy.js';
 import { referencedPaths } from './filterPaths.js';
 import { intersectProjections } from './Projection.js';
+
+/**
+ * A query after validation and authorization: the auth filter is ANDed in, the projection
+ * enforced. What live queries, live counts, live pages and `find` run.
+ *
+ * @example
+ * const query: EffectiveQuery = { db: 'shop', collection: 'orders', filter: { userId: 'u1' }, sort: [['total', -1]] };
+ */
+export interface EffectiveQuery {
+  db: string;
+  collection: string;
+  filter: Document;
+  sort?: WireSort;
+  skip?: number;
+  limit?: number;
+  projection?: Document;
+}
 
 /**
  * Builds the query that actually runs: the authorization filter ANDed with the client's, and the

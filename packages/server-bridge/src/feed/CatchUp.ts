@@ -1,7 +1,7 @@
-import type { WireError } from '@mongo-live/protocol';
+import type { WatchTarget, WireError } from '@mongo-live/protocol';
 import type { ChangeStreamOptions, Document, MongoClient } from 'mongodb';
 import { toWireError } from '../errors.js';
-import { DriverStream, type FeedScope } from './DriverStream.js';
+import { DriverStream } from './DriverStream.js';
 import { type PositionKey, type StartPoint, startKey, startOptions, tokenKey } from './position.js';
 import type { BufferedEvent } from './ReplayBuffer.js';
 
@@ -22,7 +22,7 @@ export interface CatchUpMember {
 /** What a catch-up needs from its feed. */
 export interface CatchUpHost {
   mongo: MongoClient;
-  scope: FeedScope;
+  scope: WatchTarget;
   options: ChangeStreamOptions;
   maxBatch: number;
   /** True when the live feed can serve everything after `key` (its replay buffer covers it). */

@@ -1,9 +1,9 @@
-import type { WireError } from '@mongo-live/protocol';
+import type { WatchTarget, WireError } from '@mongo-live/protocol';
 import type { Document, MongoClient } from 'mongodb';
 import { BridgeError, toWireError } from '../errors.js';
 import { normalizeNumbers } from '../live-query/normalize.js';
 import { CatchUp, type CatchUpMember } from './CatchUp.js';
-import { DriverStream, type FeedScope } from './DriverStream.js';
+import { DriverStream } from './DriverStream.js';
 import type { DispatchPredicate } from './dispatchPredicate.js';
 import { EventIndex } from './EventIndex.js';
 import { type FeedFamily, familyOptions } from './family.js';
@@ -77,7 +77,7 @@ export class ChangeFeed {
   private openStarts: StartPoint[] | undefined;
 
   constructor(
-    readonly scope: FeedScope,
+    readonly scope: WatchTarget,
     readonly family: FeedFamily,
     private readonly settings: FeedSettings,
   ) {

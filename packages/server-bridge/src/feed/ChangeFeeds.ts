@@ -1,4 +1,4 @@
-import type { EJSONDocument } from '@mongo-live/protocol';
+import type { EJSONDocument, WatchTarget } from '@mongo-live/protocol';
 import type { ChangeStreamOptions, Document, MongoClient } from 'mongodb';
 import type { Grant } from '../access/AccessPolicy.js';
 import { ChangeEventGuard } from '../access/ChangeEventGuard.js';
@@ -6,7 +6,6 @@ import { BridgeError } from '../errors.js';
 import type { BridgeLimits } from '../limits.js';
 import type { Outbox } from '../session/Outbox.js';
 import { ChangeFeed } from './ChangeFeed.js';
-import type { FeedScope } from './DriverStream.js';
 import { dispatchPredicateOf } from './dispatchPredicate.js';
 import { type FeedFamily, familyOf, feedKey } from './family.js';
 import { startPointOf } from './position.js';
@@ -15,7 +14,7 @@ import { WatchGroup } from './WatchGroup.js';
 
 /** A watch subscription after validation and authorization. */
 export interface WatchSpec {
-  scope: FeedScope;
+  scope: WatchTarget;
   grant: Grant;
   /** The client's stages; they run in the bridge, on the guarded event. */
   pipeline: Document[];
@@ -78,7 +77,7 @@ export class ChangeFeeds {
   }
 
   /** The feed of a scope and family, created (not yet opened) when there is none. */
-  feed(scope: FeedScope, family: FeedFamily): ChangeFeed {
+  feed(scope: WatchTarget, family: FeedFamily): ChangeFeed {
     if (this.closed) throw new BridgeError('CLOSED', 'the bridge is closed');
     const key = feedKey(scope, family);
     let feed = this.feeds.get(key);

@@ -1,11 +1,6 @@
 import type { EventEmitter } from 'node:events';
+import type { WatchTarget } from '@mongo-live/protocol';
 import type { ChangeStream, ChangeStreamOptions, Document, MongoClient } from 'mongodb';
-
-/** What a feed watches: the deployment, a database, or one collection. */
-export interface FeedScope {
-  db?: string;
-  collection?: string;
-}
 
 /** Where a driver stream's batches go. */
 export interface DriverStreamSink {
@@ -38,7 +33,7 @@ export class DriverStream {
 
   constructor(
     private readonly mongo: MongoClient,
-    readonly scope: FeedScope,
+    readonly scope: WatchTarget,
     private readonly options: ChangeStreamOptions,
     private readonly sink: DriverStreamSink,
     private readonly maxBatch: number,

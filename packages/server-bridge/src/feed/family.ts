@@ -1,5 +1,5 @@
+import type { WatchTarget } from '@mongo-live/protocol';
 import type { ChangeStreamOptions } from 'mongodb';
-import type { FeedScope } from './DriverStream.js';
 
 /**
  * The server-side options that change what MongoDB sends. Subscriptions whose options fall in the
@@ -46,7 +46,7 @@ export function familyOptions(family: FeedFamily): ChangeStreamOptions {
 }
 
 /** The registry key of the feed for a scope and family. */
-export function feedKey(scope: FeedScope, family: FeedFamily): string {
+export function feedKey(scope: WatchTarget, family: FeedFamily): string {
   return JSON.stringify([
     scope.db ?? null,
     scope.collection ?? null,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { WatchTarget } from '@mongo-live/protocol';
 import type { ChangeStreamOptions, Document } from 'mongodb';
 import type { Grant } from '../access/AccessPolicy.js';
 import { EJSON } from '../driverBson.js';
@@ -12,7 +13,7 @@ import { EJSON } from '../driverBson.js';
  * streamKey({ db: 'shop', collection: 'orders' }, [], {}, { kind: 'all' }) // 'sha256 hex…'
  */
 export function streamKey(
-  target: { db?: string; collection?: string },
+  target: WatchTarget,
   pipeline: Document[],
   options: ChangeStreamOptions,
   grant: Grant,

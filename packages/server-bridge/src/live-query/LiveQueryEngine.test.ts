@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { Query } from 'mingo';
 import type { Document } from 'mongodb';
 import { describe, expect, it } from 'vitest';
-import type { EffectiveQuery } from './index.js';
+import type { EffectiveQuery } from '../access/effectiveQuery.js';
 import { LiveQueryEngine } from './LiveQueryEngine.js';
 import { normalizeNumbers } from './normalize.js';
 import { SortOrder } from './SortOrder.js';

@@ -1,12 +1,12 @@
 import type { EJSONDocument, LiveQueryDiff } from '@mongo-live/protocol';
 import type { Document } from 'mongodb';
+import type { EffectiveQuery } from '../access/effectiveQuery.js';
 import { Projection } from '../access/Projection.js';
 import { encode } from '../driverBson.js';
 import { BridgeError } from '../errors.js';
 import { EvaluationError, type EvaluationLimits } from '../evaluation/EvaluationBudget.js';
 import { type BridgeLimits, DEFAULT_LIMITS } from '../limits.js';
 import { type EqualityPredicate, equalityPredicateOf } from './equality.js';
-import type { EffectiveQuery } from './index.js';
 import { listDiff } from './listDiff.js';
 import { compileMatcher, type Matcher } from './matcher.js';
 import { ResultWindow, type WindowEntry } from './ResultWindow.js';

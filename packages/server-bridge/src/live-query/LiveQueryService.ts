@@ -1,24 +1,56 @@
-import type { EJSONDocument } from '@mongo-live/protocol';
+import type {
+  EJSONDocument,
+  LiveCountAccepted,
+  LiveCountUpdate,
+  LivePagesAccepted,
+  LivePagesUpdate,
+  LiveQueryAccepted,
+  LiveQueryUpdate,
+  WatchTarget,
+  WireError,
+} from '@mongo-live/protocol';
 import type { MongoClient } from 'mongodb';
+import type { EffectiveQuery } from '../access/effectiveQuery.js';
 import { Projection } from '../access/Projection.js';
 import { encode } from '../driverBson.js';
 import { BridgeError } from '../errors.js';
+import type { ChangeFeed } from '../feed/ChangeFeed.js';
 import { ChangeFeeds } from '../feed/ChangeFeeds.js';
-import { LIVE_FAMILY } from '../feed/family.js';
+import { type FeedFamily, LIVE_FAMILY } from '../feed/family.js';
 import { type BridgeLimits, resolveLimits } from '../limits.js';
 import { CollectionFeed } from './CollectionFeed.js';
-import type {
-  EffectiveQuery,
-  FeedProvider,
-  LiveQueryService,
-  LiveQueryServiceOptions,
-  LiveQuerySnapshot,
-} from './index.js';
 import { LiveQueryEngine } from './LiveQueryEngine.js';
 import { queryIdOf } from './queryId.js';
-import { type LiveCountSnapshot, SharedLiveCount } from './SharedLiveCount.js';
-import { type LivePagesSnapshot, type PagesShape, SharedLivePages } from './SharedLivePages.js';
+import { SharedLiveCount } from './SharedLiveCount.js';
+import { type PagesShape, SharedLivePages } from './SharedLivePages.js';
 import { SharedLiveQuery } from './SharedLiveQuery.js';
+
+/** Where live queries get a collection's change feed (the bridge's `ChangeFeeds`). */
+export interface FeedProvider {
+  feed(scope: WatchTarget, family: FeedFamily): ChangeFeed;
+}
+
+/**
+ * What a {@link LiveQueryService} needs: the driver, and where its messages go.
+ *
+ * @example
+ * const options: LiveQueryServiceOptions = { mongo, emitUpdate: (id, u) => io.to(id).emit('query:update', u), emitError };
+ */
+export interface LiveQueryServiceOptions {
+  mongo: MongoClient;
+  /** The bridge's limits (evaluation budgets, `maxQueryResults`); the defaults when omitted. */
+  limits?: BridgeLimits;
+  /** The bridge's change feeds, shared with watch subscriptions; a private set when omitted. */
+  feeds?: FeedProvider;
+  /** Sends an update to every subscriber of a live query (the socket.io room `roomOf(queryId)`). */
+  emitUpdate(queryId: string, update: LiveQueryUpdate): void;
+  /** Sends a live count's new value to every subscriber (the room `roomOf(countId)`). */
+  emitCount?(countId: string, update: LiveCountUpdate): void;
+  /** Sends an update of live pages to their subscriber (the room `roomOf(pagesId)`). */
+  emitPages?(pagesId: string, update: LivePagesUpdate): void;
+  /** Ends a live query, live count or live pages for all their subscribers. */
+  emitError(queryId: string, error: WireError): void;
+}
 
 interface Running {
   query: SharedLiveQuery | SharedLiveCount | SharedLivePages;
@@ -42,16 +74,20 @@ function countIdOf(query: EffectiveQuery): string {
 }
 
 /**
- * Implementation of {@link LiveQueryService}: one {@link SharedLiveQuery} per query id and one
- * {@link SharedLiveCount} per count id, one
- * {@link CollectionFeed} per collection (a consumer of the collection's shared change feed); a
+ * The live queries of a bridge: one {@link SharedLiveQuery} per distinct effective query and one
+ * {@link SharedLiveCount} per count id, shared by their subscribers, live pages per subscriber, and
+ * one {@link CollectionFeed} per collection (a consumer of the collection's shared change feed); a
  * query ends with its last subscriber, a collection's consumer with its last query.
  *
  * @example
- * const service = new LiveQueryServiceImpl({ mongo, emitUpdate, emitError });
+ * const service = new LiveQueryService({
+ *   mongo,
+ *   emitUpdate: (queryId, update) => io.to(queryId).emit('query:update', update),
+ *   emitError: (queryId, error) => io.to(queryId).emit('query:error', { queryId, error }),
+ * });
  * const { queryId, docs, version } = await service.subscribe(query, socket.id + ':' + subId);
  */
-export class LiveQueryServiceImpl implements LiveQueryService {
+export class LiveQueryService {
   private readonly running = new Map<string, Running>();
   private readonly feeds = new Map<string, CollectionFeed>();
   private readonly mongo: MongoClient;
@@ -67,25 +103,30 @@ export class LiveQueryServiceImpl implements LiveQueryService {
       new ChangeFeeds({ mongo: options.mongo, limits: this.limits, onSubscriptionEnded: () => undefined });
   }
 
+  /** Number of live queries, counts and pages running. */
   get size(): number {
     return this.running.size;
   }
 
+  /** Deterministic id of the live query for `query` (callers join its room before subscribing). */
   queryIdOf(query: EffectiveQuery): string {
     return queryIdOf(query);
   }
 
-  async subscribe(query: EffectiveQuery, subscriberId: string): Promise<LiveQuerySnapshot> {
+  /** Adds a subscriber; resolves with the current result and its version (the ack without `subId`). */
+  async subscribe(query: EffectiveQuery, subscriberId: string): Promise<Omit<LiveQueryAccepted, 'subId'>> {
     const id = queryIdOf(query);
     const entry = this.running.get(id) ?? this.start(id, query, 'query');
     return this.join(entry, subscriberId, () => (entry.query as SharedLiveQuery).snapshot());
   }
 
+  /** Deterministic id of the live count of `query.filter` (the room its updates go to). */
   countIdOf(query: EffectiveQuery): string {
     return countIdOf(query);
   }
 
-  async subscribeCount(query: EffectiveQuery, subscriberId: string): Promise<LiveCountSnapshot> {
+  /** Adds a subscriber to the live count of `query.filter`; resolves with the count and its version. */
+  async subscribeCount(query: EffectiveQuery, subscriberId: string): Promise<Omit<LiveCountAccepted, 'subId'>> {
     const id = countIdOf(query);
     const entry = this.running.get(id) ?? this.start(id, query, 'count');
     return this.join(entry, subscriberId, () => (entry.query as SharedLiveCount).snapshot());
@@ -107,12 +148,14 @@ export class LiveQueryServiceImpl implements LiveQueryService {
     });
   }
 
+  /** Removes a subscriber from a live query, live count or live pages. */
   unsubscribe(queryId: string, subscriberId: string): void {
     const entry = this.running.get(queryId);
     if (!entry?.query.subscribers.delete(subscriberId)) return;
     if (entry.query.subscribers.size === 0) this.stop(queryId, entry);
   }
 
+  /** A one-off find with the same semantics as a live query's snapshot. */
   async find(query: EffectiveQuery): Promise<EJSONDocument[]> {
     validate(query, this.limits);
     const engine = new LiveQueryEngine(query, undefined, this.limits);
@@ -133,6 +176,7 @@ export class LiveQueryServiceImpl implements LiveQueryService {
     return docs.map((d) => encode(projection.apply(d)) as EJSONDocument);
   }
 
+  /** Ends every live query and the collections' consumers. */
   async close(): Promise<void> {
     const feeds = [...this.feeds.values()];
     for (const entry of this.running.values()) entry.query.closed = true;
@@ -141,12 +185,13 @@ export class LiveQueryServiceImpl implements LiveQueryService {
     await Promise.all(feeds.map((f) => f.close()));
   }
 
+  /** Opens live pages (one subscriber's: `pagesId` is unique) and resolves with the first pages. */
   async subscribePages(
     query: EffectiveQuery,
     pagesId: string,
     options: { pageSize: number; pageCount: number },
     subscriberId: string,
-  ): Promise<LivePagesSnapshot> {
+  ): Promise<Omit<LivePagesAccepted, 'subId'>> {
     if (options.pageSize * options.pageCount > this.limits.maxQueryResults)
       throw new BridgeError(
         'LIMIT_EXCEEDED',
@@ -158,6 +203,7 @@ export class LiveQueryServiceImpl implements LiveQueryService {
     return this.join(entry, subscriberId, () => (entry.query as SharedLivePages).snapshot());
   }
 
+  /** Loads the next page of live pages; its update is emitted before this resolves with its version. */
   async morePages(pagesId: string): Promise<{ version: number }> {
     const entry = this.running.get(pagesId);
     if (!entry || !(entry.query instanceof SharedLivePages)) throw new BridgeError('CLOSED', 'these live pages ended');

@@ -6,7 +6,7 @@ import { buildEffectiveQuery } from '../access/effectiveQuery.js';
 import { decode, encode } from '../driverBson.js';
 import { type BridgeLimits, resolveLimits } from '../limits.js';
 import { RequestValidator } from '../validation/RequestValidator.js';
-import { LiveQueryServiceImpl } from './LiveQueryService.js';
+import { LiveQueryService } from './LiveQueryService.js';
 
 /** The query key of a live query, equal to @mongo-live/react's `liveQueryKey(spec)` (from the protocol). */
 export { liveQueryKeyOf };
@@ -101,7 +101,7 @@ async function prefetchFind<T>({ mongo, authorize, context, limits }: PrefetchCo
     context as Socket,
   );
   const effective = buildEffectiveQuery(valid, grant);
-  const finder = new LiveQueryServiceImpl({
+  const finder = new LiveQueryService({
     mongo,
     limits: resolved,
     emitUpdate: () => undefined,

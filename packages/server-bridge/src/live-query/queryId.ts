@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { EffectiveQuery } from '../access/effectiveQuery.js';
 import { EJSON } from '../driverBson.js';
-import type { EffectiveQuery } from './index.js';
 
 /**
  * Deterministic id of a live query: equal effective queries (same filter with the same key order,

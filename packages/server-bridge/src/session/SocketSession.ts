@@ -1,14 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { type AckResult, CLIENT_EVENTS, type EJSONValue, type WireError } from '@mongo-live/protocol';
+import {
+  type AckData,
+  type AckResult,
+  CLIENT_EVENTS,
+  type ClientToServerEvents,
+  type WatchTarget,
+  type WireError,
+} from '@mongo-live/protocol';
 import type { Socket } from 'socket.io';
 import { type AccessRequest, type Authorize, decide } from '../access/AccessPolicy.js';
-import { buildEffectiveQuery } from '../access/effectiveQuery.js';
+import { buildEffectiveQuery, type EffectiveQuery } from '../access/effectiveQuery.js';
 import { BridgeError, toWireError } from '../errors.js';
 import type { ChangeFeeds } from '../feed/ChangeFeeds.js';
 import type { BridgeLimits } from '../limits.js';
-import type { EffectiveQuery, LiveQueryService } from '../live-query/index.js';
+import type { LiveQueryService } from '../live-query/LiveQueryService.js';
 import type { RequestValidator, ValidQuery } from '../validation/RequestValidator.js';
 import type { BridgeSocket, Outbox } from './Outbox.js';
+import { SubscriptionTable, type UserBudget, type UserBudgets } from './UserBudgets.js';
 
 type SubEntry =
   | { kind: 'pending'; cancelled: boolean }
@@ -24,6 +32,8 @@ export interface SessionContext {
   feeds: ChangeFeeds;
   outbox: Outbox;
   liveQueries: LiveQueryService;
+  /** Per-user subscription and read budgets (one bridge process). */
+  budgets: UserBudgets;
   /** socket.io room of a live query. */
   queryRoom(queryId: string): string;
   isClosed(): boolean;
@@ -38,19 +48,47 @@ export interface SessionContext {
  * nsp.on('connection', (socket) => sessions.set(socket.id, new SocketSession(socket, context)));
  */
 export class SocketSession {
-  private readonly subs = new Map<string, SubEntry>();
+  /** Its user's budget: subscriptions (counted by `subs`) and MongoDB reads, over all the user's sockets. */
+  private readonly budget: UserBudget;
+  private readonly subs: SubscriptionTable<SubEntry>;
   private disposed = false;
 
   constructor(
     readonly socket: BridgeSocket,
     private readonly ctx: SessionContext,
   ) {
-    this.handle('watch', (payload) => this.watch(payload));
-    this.handle('query', (payload) => this.query(payload));
-    this.handle('count', (payload) => this.count(payload));
-    this.handle('pages', (payload) => this.pages(payload));
-    this.handle('pages:more', (payload) => this.morePages(payload));
-    this.handle('find', (payload) => this.find(payload));
+    this.budget = ctx.budgets.attach(socket as unknown as Socket);
+    this.subs = new SubscriptionTable(this.budget);
+    // Requests that read MongoDB (a snapshot, a find, a watch's catch-up; and `authorize`, which
+    // often reads too) take one of the user's read turns, from validation to the ack.
+    const reading =
+      <T>(run: (payload: unknown) => Promise<T>) =>
+      (payload: unknown) =>
+        this.budget.read(() => run(payload));
+    this.handle(
+      'watch',
+      reading((payload) => this.watch(payload)),
+    );
+    this.handle(
+      'query',
+      reading((payload) => this.query(payload)),
+    );
+    this.handle(
+      'count',
+      reading((payload) => this.count(payload)),
+    );
+    this.handle(
+      'pages',
+      reading((payload) => this.pages(payload)),
+    );
+    this.handle(
+      'pages:more',
+      reading((payload) => this.morePages(payload)),
+    );
+    this.handle(
+      'find',
+      reading((payload) => this.find(payload)),
+    );
     this.handle('unsubscribe', (payload) => this.unsubscribe(payload));
     // The client's heartbeat: an answer proves the connection carries packets both ways.
     this.handle('ping', async () => null);
@@ -102,10 +140,12 @@ export class SocketSession {
     this.disposed = true;
     // A disconnect: its feeds linger, so the client reconnecting finds them running.
     for (const subId of [...this.subs.keys()]) this.release(subId, true);
+    this.ctx.budgets.detach(this.budget);
   }
 
-  private handle(event: string, run: (payload: unknown) => Promise<unknown>): void {
-    (this.socket as unknown as Socket).on(event, (...args: unknown[]) => {
+  /** Answers `event` with what `run` resolves to: the protocol's ack of that event, checked by the compiler. */
+  private handle<E extends keyof ClientToServerEvents>(event: E, run: (payload: unknown) => Promise<AckData<E>>): void {
+    (this.socket as unknown as Socket).on(event as string, (...args: unknown[]) => {
       const ack = typeof args.at(-1) === 'function' ? args.pop() : undefined;
       const outcome =
         args.length === 1
@@ -126,7 +166,7 @@ export class SocketSession {
     });
   }
 
-  private async watch(payload: unknown) {
+  private async watch(payload: unknown): Promise<AckData<'watch'>> {
     const req = this.ctx.validator.watch(payload);
     const entry = this.reserve(req.subId);
     try {
@@ -139,7 +179,7 @@ export class SocketSession {
       if (req.collection !== undefined) access.collection = req.collection;
       const grant = await decide(this.ctx.authorize, access, this.socket as unknown as Socket);
       this.checkStillWanted(entry);
-      const scope: { db?: string; collection?: string } = {};
+      const scope: WatchTarget = {};
       if (req.db !== undefined) scope.db = req.db;
       if (req.collection !== undefined) scope.collection = req.collection;
       const spec = { scope, grant, pipeline: req.pipeline, options: req.options };
@@ -156,42 +196,33 @@ export class SocketSession {
     }
   }
 
-  private async query(payload: unknown) {
+  private async query(payload: unknown): Promise<AckData<'query'>> {
     const req = this.ctx.validator.query(payload);
     return this.joinLive(
       req,
       (q) => this.ctx.liveQueries.queryIdOf(q),
       async (q, subscriberId) => {
         const result = await this.ctx.liveQueries.subscribe(q, subscriberId);
-        const accepted: {
-          subId: string;
-          queryId: string;
-          docs: Record<string, unknown>[];
-          version: number;
-          clusterTime?: EJSONValue;
-        } = { subId: req.subId, queryId: result.queryId, docs: result.docs, version: result.version };
-        if (result.clusterTime !== undefined) accepted.clusterTime = result.clusterTime;
-        return { id: result.queryId, accepted };
+        return { id: result.queryId, accepted: { subId: req.subId, ...result } };
       },
     );
   }
 
   /** A live count: authorized like a query (row filter ANDed, a filter on a hidden field refused). */
-  private async count(payload: unknown) {
+  private async count(payload: unknown): Promise<AckData<'count'>> {
     const req = this.ctx.validator.count(payload);
     return this.joinLive(
       req,
       (q) => this.ctx.liveQueries.countIdOf(q),
       async (q, subscriberId) => {
         const result = await this.ctx.liveQueries.subscribeCount(q, subscriberId);
-        const accepted = { subId: req.subId, countId: result.countId, count: result.count, version: result.version };
-        return { id: result.countId, accepted };
+        return { id: result.countId, accepted: { subId: req.subId, ...result } };
       },
     );
   }
 
   /** Live pages: authorized like a query; one subscriber's, so their id is random (no other socket's room). */
-  private async pages(payload: unknown) {
+  private async pages(payload: unknown): Promise<AckData<'pages'>> {
     const req = this.ctx.validator.pages(payload);
     const pagesId = `p:${randomUUID()}`;
     return this.joinLive(
@@ -205,7 +236,7 @@ export class SocketSession {
     );
   }
 
-  private async morePages(payload: unknown) {
+  private async morePages(payload: unknown): Promise<AckData<'pages:more'>> {
     const { subId } = this.ctx.validator.morePages(payload);
     const entry = this.subs.get(subId);
     if (entry?.kind !== 'query' || !entry.queryId.startsWith('p:'))
@@ -242,14 +273,14 @@ export class SocketSession {
     }
   }
 
-  private async find(payload: unknown) {
+  private async find(payload: unknown): Promise<AckData<'find'>> {
     const req = this.ctx.validator.find(payload);
     if (this.ctx.isClosed()) throw new BridgeError('CLOSED', 'the bridge is closed');
     const effective = buildEffectiveQuery(req, await this.authorizeQuery(req));
     return { docs: await this.ctx.liveQueries.find(effective) };
   }
 
-  private async unsubscribe(payload: unknown): Promise<null> {
+  private async unsubscribe(payload: unknown): Promise<AckData<'unsubscribe'>> {
     const { subId } = this.ctx.validator.unsubscribe(payload);
     this.release(subId);
     return null;
@@ -284,6 +315,7 @@ export class SocketSession {
 
   private reserve(subId: string): { kind: 'pending'; cancelled: boolean } {
     if (this.ctx.isClosed()) throw new BridgeError('CLOSED', 'the bridge is closed');
+    if (this.disposed) throw new BridgeError('CLOSED', 'the socket disconnected');
     if (this.subs.has(subId))
       throw new BridgeError('INVALID_REQUEST', `subId '${subId}' is already in use on this socket`);
     if (this.subs.size >= this.ctx.limits.maxSubscriptionsPerSocket)

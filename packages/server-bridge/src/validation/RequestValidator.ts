@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION } from '@mongo-live/protocol';
+import { PROTOCOL_VERSION, type WatchTarget } from '@mongo-live/protocol';
 import type { ChangeStreamOptions, Document } from 'mongodb';
 import { z } from 'zod';
 import { decode, Timestamp } from '../driverBson.js';
@@ -8,11 +8,9 @@ import { assertSafeName } from './fieldNames.js';
 import { inspectPayload } from './inspectPayload.js';
 import { guardOperators, guardPipeline } from './pipelineGuard.js';
 
-/** A validated, decoded `watch` request. */
-export interface ValidWatch {
+/** A validated, decoded `watch` request (the target flattened: `db`, `collection`). */
+export interface ValidWatch extends WatchTarget {
   subId: string;
-  db?: string;
-  collection?: string;
   /** Client pipeline decoded from EJSON (BSON types restored). */
   pipeline: Document[];
   /** Driver options decoded from EJSON. */

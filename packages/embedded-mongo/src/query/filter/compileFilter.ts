@@ -4,6 +4,7 @@ import { isPlainObject } from '../bsonType.js';
 import { collationComparator } from '../collation.js';
 import { compareStringsBinary } from '../compareValues.js';
 import { splitPath } from '../fieldPath.js';
+import { compileJsonSchema } from '../jsonSchema/compileJsonSchema.js';
 import type { CompileContext, DocPredicate } from './condition.js';
 import { compileExpr } from './expr.js';
 import { compileOperators, setSubFilterCompiler, valueCondition } from './fieldOperators.js';
@@ -58,8 +59,10 @@ function compileTopLevel(op: string, arg: unknown, ctx: CompileContext): DocPred
       throw commandError('BadValue', '$where is not supported: the embedded server has no JavaScript engine');
     case '$text':
       throw commandError('IndexNotFound', 'text index required for $text query');
-    case '$jsonSchema':
-      throw commandError('NotImplemented', '$jsonSchema is not supported by the embedded server');
+    case '$jsonSchema': {
+      const schema = compileJsonSchema(arg);
+      return (d) => schema.matches(d);
+    }
     default:
       throw commandError(
         'BadValue',

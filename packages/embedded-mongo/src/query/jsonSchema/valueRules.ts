@@ -1,0 +1,233 @@
+import type { Document } from 'bson';
+import { commandError } from '../../errors.js';
+import { bsonTypeOf, isNumeric, isPlainObject } from '../bsonType.js';
+import { compareValues } from '../compareValues.js';
+import { toRegExp } from '../filter/regex.js';
+import { compileTypeMatch } from '../filter/typeMatch.js';
+import { compareNumbers, toJsNumber } from '../numeric.js';
+import { type CompiledSchema, fail, failureOf, onType, type Rule, type SchemaCompiler } from './rule.js';
+import { booleanArgument, countArgument, numberArgument, schemaObject, stringArgument } from './schemaArguments.js';
+
+/** `$jsonSchema` keywords on values: type / bsonType, numbers, strings and arrays. */
+
+function codePointLength(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+const JSON_TYPES: Readonly<Record<string, (v: unknown) => boolean>> = {
+  object: isPlainObject,
+  array: Array.isArray,
+  number: isNumeric,
+  boolean: (v) => typeof v === 'boolean',
+  string: (v) => typeof v === 'string',
+  null: (v) => v === null,
+};
+
+export function typeRule(schema: Document, keyword: 'type' | 'bsonType'): Rule {
+  const spec = schema[keyword];
+  const names = Array.isArray(spec) ? spec : [spec];
+  if (names.length === 0 || names.some((n) => typeof n !== 'string')) {
+    throw commandError(
+      'TypeMismatch',
+      `$jsonSchema keyword '${keyword}' must be either a string or an array of strings`,
+    );
+  }
+  let test: (v: unknown) => boolean;
+  if (keyword === 'type') {
+    const tests = names.map((name: string) => {
+      if (name === 'integer')
+        throw commandError('FailedToParse', "$jsonSchema type 'integer' is not currently supported.");
+      const t = JSON_TYPES[name];
+      if (!t) throw commandError('BadValue', `Unknown type name alias: ${name}`);
+      return t;
+    });
+    test = (v) => tests.some((t) => t(v));
+  } else {
+    test = compileTypeMatch(names);
+  }
+  return (v, out) =>
+    test(v) ||
+    fail(out, () => ({
+      operatorName: keyword,
+      specifiedAs: { [keyword]: spec },
+      reason: 'type did not match',
+      consideredValue: v,
+      consideredType: bsonTypeOf(v),
+    }));
+}
+
+export function numberRules(schema: Document, rules: Rule[]): void {
+  for (const [bound, exclusive, sign] of [
+    ['minimum', 'exclusiveMinimum', 1],
+    ['maximum', 'exclusiveMaximum', -1],
+  ] as const) {
+    if (schema[bound] === undefined) continue;
+    const limit = numberArgument(schema, bound);
+    const strict = schema[exclusive] !== undefined && booleanArgument(schema, exclusive);
+    const specifiedAs = schema[exclusive] === undefined ? { [bound]: limit } : { [bound]: limit, [exclusive]: strict };
+    rules.push(
+      onType(isNumeric, (v, out) => {
+        const c = compareNumbers(v, limit) * sign;
+        return (
+          (strict ? c > 0 : c >= 0) ||
+          fail(out, () => ({ operatorName: bound, specifiedAs, reason: 'comparison failed', consideredValue: v }))
+        );
+      }),
+    );
+  }
+  if (schema.multipleOf !== undefined) {
+    const divisor = toJsNumber(numberArgument(schema, 'multipleOf'))!;
+    if (!(divisor > 0))
+      throw commandError('FailedToParse', "$jsonSchema keyword 'multipleOf' must have a positive value");
+    rules.push(
+      onType(isNumeric, (v, out) => {
+        const n = toJsNumber(v)!;
+        return (
+          (Number.isFinite(n) && n % divisor === 0) ||
+          fail(out, () => ({
+            operatorName: 'multipleOf',
+            specifiedAs: { multipleOf: schema.multipleOf },
+            reason: 'considered value is not a multiple of the specified value',
+            consideredValue: v,
+          }))
+        );
+      }),
+    );
+  }
+}
+
+function lengthRule(
+  schema: Document,
+  keyword: string,
+  measure: (v: never) => number,
+  ok: (n: number, limit: number) => boolean,
+  reason: string,
+  applies: (v: unknown) => boolean,
+): Rule | undefined {
+  if (schema[keyword] === undefined) return undefined;
+  const limit = countArgument(schema, keyword);
+  return onType(
+    applies,
+    (v, out) =>
+      ok(measure(v as never), limit) ||
+      fail(out, () => ({
+        operatorName: keyword,
+        specifiedAs: { [keyword]: schema[keyword] },
+        reason,
+        consideredValue: v,
+      })),
+  );
+}
+
+export function stringRules(schema: Document, rules: Rule[]): void {
+  const isString = (v: unknown) => typeof v === 'string';
+  const reason = 'specified string length was not satisfied';
+  const min = lengthRule(schema, 'minLength', codePointLength, (n, l) => n >= l, reason, isString);
+  const max = lengthRule(schema, 'maxLength', codePointLength, (n, l) => n <= l, reason, isString);
+  if (min) rules.push(min);
+  if (max) rules.push(max);
+  if (schema.pattern !== undefined) {
+    const re = toRegExp(stringArgument(schema, 'pattern'), '');
+    rules.push(
+      onType(
+        isString,
+        (v, out) =>
+          re.test(v as string) ||
+          fail(out, () => ({
+            operatorName: 'pattern',
+            specifiedAs: { pattern: schema.pattern },
+            reason: 'regular expression did not match',
+            consideredValue: v,
+          })),
+      ),
+    );
+  }
+}
+
+function itemsRule(schema: Document, compile: SchemaCompiler): Rule | undefined {
+  const { items, additionalItems } = schema;
+  if (items === undefined) return undefined;
+  const positional = Array.isArray(items);
+  const subs = positional
+    ? items.map((s) => compile(schemaObject(s, "$jsonSchema keyword 'items' elements")))
+    : [compile(schemaObject(items, "$jsonSchema keyword 'items'"))];
+  let extra: CompiledSchema | boolean = true;
+  if (positional && additionalItems !== undefined) {
+    if (typeof additionalItems === 'boolean') extra = additionalItems;
+    else if (isPlainObject(additionalItems)) extra = compile(additionalItems);
+    else
+      throw commandError('TypeMismatch', "$jsonSchema keyword 'additionalItems' must be either an object or a boolean");
+  }
+  return onType(Array.isArray, (value, out) => {
+    const arr = value as unknown[];
+    for (let i = 0; i < arr.length; i++) {
+      const beyond = positional && i >= subs.length;
+      const sub = beyond ? extra : positional ? subs[i]! : subs[0]!;
+      if (sub === true) continue;
+      if (sub === false) {
+        return fail(out, () => ({
+          operatorName: 'additionalItems',
+          specifiedAs: { additionalItems: false },
+          reason: 'found additional items',
+          additionalItems: arr.slice(subs.length),
+        }));
+      }
+      if (sub.check(arr[i])) continue;
+      return fail(out, () => ({
+        operatorName: beyond ? 'additionalItems' : 'items',
+        reason: beyond
+          ? 'At least one additional item did not match the sub-schema'
+          : 'At least one item did not match the sub-schema',
+        itemIndex: i,
+        details: failureOf(sub, arr[i]),
+      }));
+    }
+    return true;
+  });
+}
+
+export function arrayRules(schema: Document, rules: Rule[], compile: SchemaCompiler): void {
+  const items = itemsRule(schema, compile);
+  if (items) rules.push(items);
+  const reason = 'array did not match specified length';
+  const min = lengthRule(
+    schema,
+    'minItems',
+    (a: unknown[]) => a.length,
+    (n, l) => n >= l,
+    reason,
+    Array.isArray,
+  );
+  const max = lengthRule(
+    schema,
+    'maxItems',
+    (a: unknown[]) => a.length,
+    (n, l) => n <= l,
+    reason,
+    Array.isArray,
+  );
+  if (min) rules.push(min);
+  if (max) rules.push(max);
+  if (schema.uniqueItems !== undefined && booleanArgument(schema, 'uniqueItems')) {
+    rules.push(
+      onType(Array.isArray, (value, out) => {
+        const arr = value as unknown[];
+        for (let i = 0; i < arr.length; i++) {
+          for (let j = 0; j < i; j++) {
+            if (compareValues(arr[i], arr[j]) !== 0) continue;
+            return fail(out, () => ({
+              operatorName: 'uniqueItems',
+              specifiedAs: { uniqueItems: true },
+              reason: 'found a duplicate item',
+              consideredValue: arr,
+              duplicatedValue: arr[i],
+            }));
+          }
+        }
+        return true;
+      }),
+    );
+  }
+}
