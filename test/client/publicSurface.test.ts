@@ -24,7 +24,9 @@ function compilerOptions(): ts.CompilerOptions {
   return { ...parsed.options, noEmit: true, skipLibCheck: true };
 }
 
-const entries = packages.map((name) => `${root}packages/${name}/src/index.ts`);
+/** The client's second entry, `@mongo-live/client/testing`: its table in the client README is `| testing export |`. */
+const testingEntry = `${root}packages/client/src/testing/index.ts`;
+const entries = [...packages.map((name) => `${root}packages/${name}/src/index.ts`), testingEntry];
 const program = ts.createProgram(entries, compilerOptions());
 const checker = program.getTypeChecker();
 
@@ -33,8 +35,8 @@ interface Exported {
   declaration: ts.Declaration | undefined;
 }
 
-function exportsOf(pkg: string): Exported[] {
-  const file = program.getSourceFile(`${root}packages/${pkg}/src/index.ts`);
+function exportsOf(pkg: string, entry = `${root}packages/${pkg}/src/index.ts`): Exported[] {
+  const file = program.getSourceFile(entry);
   const moduleSymbol = file && checker.getSymbolAtLocation(file);
   if (!moduleSymbol) throw new Error(`no module symbol for ${pkg}`);
   return checker.getExportsOfModule(moduleSymbol).map((symbol) => {
@@ -43,13 +45,13 @@ function exportsOf(pkg: string): Exported[] {
   });
 }
 
-/** Names in the first column of the README's table whose header starts with `| export`. */
-function documentedIn(pkg: string): string[] {
+/** Names in the first column of the README's tables whose header starts with `| <header> |`. */
+function documentedIn(pkg: string, header = 'export'): string[] {
   const lines = readFileSync(`${root}packages/${pkg}/README.md`, 'utf8').split('\n');
   const names: string[] = [];
   let inTable = false;
   for (const line of lines) {
-    if (/^\|\s*export\s*\|/.test(line)) {
+    if (new RegExp(`^\\|\\s*${header}\\s*\\|`).test(line)) {
       inTable = true;
       continue;
     }
@@ -80,15 +82,35 @@ describe.each(packages)('@mongo-live/%s', (pkg) => {
   });
 
   it('has TSDoc on every export it declares, with an example on functions and classes', () => {
-    const missing: string[] = [];
-    for (const { name, declaration } of exportsOf(pkg)) {
-      if (!ownFile(declaration)) continue; // bson / mongodb re-exports carry their own docs
-      const node = declaration as ts.Declaration;
-      if (ts.getJSDocCommentsAndTags(node).length === 0) missing.push(`${name}: no TSDoc`);
-      const needsExample = ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node);
-      if (needsExample && !ts.getJSDocTags(node).some((tag) => tag.tagName.text === 'example'))
-        missing.push(`${name}: no @example`);
-    }
-    expect(missing).toEqual([]);
+    expect(undocumented(exportsOf(pkg))).toEqual([]);
+  });
+});
+
+/** Exports declared in the packages without TSDoc, or functions and classes without an @example. */
+function undocumented(exported: Exported[]): string[] {
+  const missing: string[] = [];
+  for (const { name, declaration } of exported) {
+    if (!ownFile(declaration)) continue; // bson / mongodb re-exports carry their own docs
+    const node = declaration as ts.Declaration;
+    if (ts.getJSDocCommentsAndTags(node).length === 0) missing.push(`${name}: no TSDoc`);
+    const needsExample = ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node);
+    if (needsExample && !ts.getJSDocTags(node).some((tag) => tag.tagName.text === 'example'))
+      missing.push(`${name}: no @example`);
+  }
+  return missing;
+}
+
+describe('@mongo-live/client/testing', () => {
+  it('exports exactly what the client README documents for it', () => {
+    const exported = exportsOf('client', testingEntry)
+      .map((e) => e.name)
+      .sort();
+    const documented = [...new Set(documentedIn('client', 'testing export'))].sort();
+    expect(documented.length).toBeGreaterThan(3);
+    expect(exported).toEqual(documented);
+  });
+
+  it('has TSDoc on every export it declares, with an example on functions and classes', () => {
+    expect(undocumented(exportsOf('client', testingEntry))).toEqual([]);
   });
 });

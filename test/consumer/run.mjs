@@ -4,12 +4,14 @@
 // outside the repository (with mongodb 6 and 7, React 18 and 19, a browser-only app and a Next.js
 // App Router app), and there imports ESM and CJS, typechecks strict code under moduleResolution
 // bundler and nodenext with skipLibCheck false (and checks a deliberately wrong file fails), runs
-// a bridge + client round trip, and builds the Next.js app.
+// a bridge + client round trip, builds the Next.js app, and runs a component test (vitest, jsdom)
+// and a Vite browser build on @mongo-live/client/testing with the `mongodb` driver removed.
 //
 // node test/consumer/run.mjs [--skip-build] [--only=name,name] [--keep]
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { checkTarball, packAll } from './pack.mjs';
 import { run, step, summary } from './steps.mjs';
 
@@ -49,11 +51,12 @@ const APPS = [
     deps: { ...common, ...server, ...react18, mongodb: '~6.8.0' },
     kind: 'full',
   },
-  // A browser app that never names mongodb: the document types must still not become `any`.
+  // A browser app that never names mongodb: the document types must still not become `any`. It
+  // also tests and bundles components on @mongo-live/client/testing, with the driver removed.
   {
     name: 'browser-react19',
     packages: ['protocol', 'client', 'react'],
-    deps: { ...common, ...react19 },
+    deps: { ...common, ...react19, vitest: '~4.1.0', jsdom: '^29.0.0', vite: '^8.0.0' },
     kind: 'browser',
   },
   {
@@ -63,6 +66,18 @@ const APPS = [
     kind: 'next',
   },
 ].filter((app) => !only || only.includes(app.name));
+
+// Debian's Chromium, with the flags of the e2e suite (test/e2e/support/browser.ts).
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const TSCONFIG_BASE = {
   compilerOptions: {
@@ -105,6 +120,7 @@ async function runApp(app) {
   cpSync(join(fixtures, 'shared'), dir, { recursive: true });
   if (app.kind === 'full') cpSync(join(fixtures, 'full'), dir, { recursive: true });
   if (app.kind === 'next') cpSync(join(fixtures, 'next'), dir, { recursive: true });
+  if (app.kind === 'browser') cpSync(join(fixtures, 'browser'), dir, { recursive: true });
   const log = [];
   const sh = (cmd, cmdArgs, opts = {}) => run(cmd, cmdArgs, { cwd: dir, log, ...opts });
   const t0 = Date.now();
@@ -113,6 +129,7 @@ async function runApp(app) {
 
   const code = app.kind === 'full' ? ['Products.tsx', 'server.ts'] : ['Products.tsx'];
   if (app.kind === 'next') code.push('app/layout.tsx', 'app/LiveBadge.tsx', 'app/page.tsx');
+  if (app.kind === 'browser') code.push('testing.test.ts', 'story.ts');
   // The full apps under both resolutions; the browser and Next apps (what bundlers build) under
   // bundler alone: a strict tsc with skipLibCheck false is the slowest step of this test.
   for (const resolution of app.kind === 'full' ? ['bundler', 'nodenext'] : ['bundler']) {
@@ -126,7 +143,61 @@ async function runApp(app) {
   if (app.kind === 'next') {
     await sh('npx', ['next', 'build'], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
   }
+  if (app.kind === 'browser') await testingEntry(dir, sh, log);
   return log.join('\n');
+}
+
+/**
+ * @mongo-live/client/testing as stories and component tests use it, where no `mongodb` driver is
+ * installed (npm installs the client's peer; it goes here, after the typecheck that reads its
+ * types): a vitest + jsdom component test, and a Vite browser build that must need no Node module.
+ */
+async function testingEntry(dir, sh, log) {
+  rmSync(join(dir, 'node_modules', 'mongodb'), { recursive: true, force: true });
+  const tests = await sh('npx', ['vitest', 'run', 'testing.test.ts'], {
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+  });
+  if (!/Tests\s+2 passed/.test(tests)) throw new Error(`vitest on the testing entry:\n${tests}`);
+  const build = await sh('npx', ['vite', 'build', '--outDir', 'dist-story']);
+  if (/externalized for browser compatibility|mongodb/.test(build))
+    throw new Error(`the testing entry's browser bundle reaches for Node or the driver:\n${build}`);
+  const shown = await openInChromium(join(dir, 'dist-story'), '#root', 'Azul 36');
+  log.push(`    testing entry: vitest (jsdom) 2 passed; Vite bundle without the driver shows "${shown}" in Chromium`);
+}
+
+/** Serves `root` on loopback, opens it in Chromium and waits until `selector` reads `text`. */
+async function openInChromium(root, selector, text) {
+  const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].find((p) => p && existsSync(p));
+  if (!executablePath) throw new Error('no Chromium (set CHROMIUM_PATH): the browser run cannot be checked');
+  const types = { '.html': 'text/html', '.js': 'text/javascript' };
+  const server = createServer((req, res) => {
+    const file = join(root, req.url === '/' ? 'index.html' : (req.url ?? '').split('?')[0]);
+    if (!file.startsWith(root) || !existsSync(file)) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await page
+      .locator(selector, { hasText: text })
+      .waitFor({ timeout: 30_000 })
+      .catch((error) => {
+        throw new Error(
+          `${selector} never read "${text}" (page errors: ${errors.join('; ') || 'none'}): ${error.message}`,
+        );
+      });
+    if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+    return (await page.locator(selector).textContent()) ?? '';
+  } finally {
+    await browser.close();
+    server.close();
+  }
 }
 
 function tsconfig(dir, resolution, files) {

@@ -33,8 +33,8 @@ const config: StorybookConfig = {
       })),
       { find: /^@\/(.*)$/, replacement: `${app}/$1` },
       // The live-query engine reaches BSON through the bridge's driverBson.ts (the `mongodb`
-      // driver's); in the browser the same classes come from `bson` itself.
-      { find: /^(\.\.?\/)+driverBson\.js$/, replacement: path.join(here, 'browserBson.ts') },
+      // driver's); in the browser it is bound to `bson`, as in the published testing build.
+      { find: /^(\.\.?\/)+driverBson\.js$/, replacement: path.join(packages, 'client/src/testing/engineBson.ts') },
     ];
     const onwarn = vite.build?.rollupOptions?.onwarn;
     return {

@@ -2,6 +2,8 @@
 // (change events, find results) can only be encoded by the bson copy that made them (mongodb 6
 // bundles bson 6, mongodb 7 bson 7), and values handed to the driver (decoded filters, resume
 // tokens, Timestamps) must be of its classes too. Never import `bson` in the bridge: import here.
+// The client's testing build bundles the live-query engine with this module replaced by
+// packages/client/src/testing/engineBson.ts (same names, from `bson`): keep the two lists equal.
 import { createCodec } from '@mongo-live/protocol';
 import { BSON } from 'mongodb';
 

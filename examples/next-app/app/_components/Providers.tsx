@@ -1,37 +1,28 @@
 'use client';
-import { createLiveClient, LiveProvider } from '@mongo-live/react';
+import { LiveProvider } from '@mongo-live/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useMemo, useState } from 'react';
 import { addProduct, cancelOrder, changePrice, deleteProduct, placeOrder } from '../actions';
 import { type Shop, type ShopActions, ShopContext } from './ShopContext';
-import { serverRenderClient } from './serverRenderClient';
+
+const SERVER_ACTIONS: ShopActions = { addProduct, changePrice, deleteProduct, placeOrder, cancelOrder };
 
 /**
  * One react-query cache and one live client (one socket) per signed-in user. The layout keys this
  * component by user, so switching users opens a fresh socket whose handshake carries the new cookie.
+ * `LiveProvider` owns the client: it opens it in the browser, renders on the server with a client
+ * that never opens a socket (`createServerRenderClient`), and closes it on unmount.
  */
-const SERVER_ACTIONS: ShopActions = { addProduct, changePrice, deleteProduct, placeOrder, cancelOrder };
-
 export function Providers({ shop, children }: { shop: Omit<Shop, 'actions'>; children: ReactNode }) {
   // Live data never goes stale by age: the bridge pushes every change.
   const [queryClient] = useState(
     () => new QueryClient({ defaultOptions: { queries: { staleTime: Number.POSITIVE_INFINITY, retry: false } } }),
   );
-  const [live] = useState(() => (typeof window === 'undefined' ? serverRenderClient() : createLiveClient()));
-  // Close the socket when this user's providers go away. Deferred, because StrictMode (dev) runs
-  // effect cleanups once on mount as a test: the re-run effect cancels that close.
-  const pendingClose = useRef<ReturnType<typeof setTimeout>>(undefined);
-  useEffect(() => {
-    clearTimeout(pendingClose.current);
-    return () => {
-      pendingClose.current = setTimeout(() => void live.close(), 0);
-    };
-  }, [live]);
   const value = useMemo(() => ({ ...shop, actions: SERVER_ACTIONS }), [shop]);
   return (
     <ShopContext.Provider value={value}>
       <QueryClientProvider client={queryClient}>
-        <LiveProvider client={live}>{children}</LiveProvider>
+        <LiveProvider>{children}</LiveProvider>
       </QueryClientProvider>
     </ShopContext.Provider>
   );

@@ -33,6 +33,8 @@ export interface CommandContext {
   readonly inTransaction: boolean;
   /** The client session (`lsid`) the command ran in, if any. */
   readonly lsid: Document | undefined;
+  /** When the command started (Date.now()), for maxTimeMS. */
+  readonly startedAt: number;
 }
 
 /** A command implementation: returns the reply (without ok, $clusterTime, operationTime) or throws CommandError. */

@@ -1,24 +1,12 @@
-import { Binary, type Document, MongoClient } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedMongo } from '../EmbeddedMongo.js';
+import { Binary, type Document } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { useDriverFixture } from '../testing/driverFixture.js';
 
-let server: EmbeddedMongo;
-let client: MongoClient;
-let counter = 0;
-const freshDb = () => client.db(`coll_${++counter}`);
-
-beforeAll(async () => {
-  server = await EmbeddedMongo.start();
-  client = await new MongoClient(server.uri).connect();
-});
-afterAll(async () => {
-  await client?.close();
-  await server?.stop();
-});
+const fx = useDriverFixture('coll');
 
 describe('collections and databases', () => {
   it('creates collections explicitly (NamespaceExists on repeat) and implicitly on first write', async () => {
-    const db = freshDb();
+    const db = fx.freshDb();
     await db.createCollection('explicit', { changeStreamPreAndPostImages: { enabled: true } });
     const again = await db.command({ create: 'explicit' }).catch((e) => e);
     expect(again.code).toBe(48);
@@ -40,21 +28,21 @@ describe('collections and databases', () => {
   });
 
   it('drops collections (a missing one is fine) and databases', async () => {
-    const db = freshDb();
+    const db = fx.freshDb();
     await db.collection('a').insertOne({});
     await db.collection('b').insertOne({});
     expect(await db.collection('a').drop()).toBe(true);
     expect(await db.collection('never').drop()).toBe(true);
     expect((await db.listCollections().toArray()).map((c) => c.name)).toEqual(['b']);
     const names = async () =>
-      (await client.db('admin').admin().listDatabases({ nameOnly: true })).databases.map((d) => d.name);
+      (await fx.client.db('admin').admin().listDatabases({ nameOnly: true })).databases.map((d) => d.name);
     expect(await names()).toContain(db.databaseName);
     expect(await db.dropDatabase()).toBe(true);
     expect(await names()).not.toContain(db.databaseName);
   });
 
   it('reports dbStats', async () => {
-    const db = freshDb();
+    const db = fx.freshDb();
     await db.collection('x').insertMany([{ a: 1 }, { a: 2 }]);
     const stats = await db.stats();
     expect(stats).toMatchObject({ db: db.databaseName, collections: 1, objects: 2, indexes: 1 });
@@ -62,16 +50,16 @@ describe('collections and databases', () => {
   });
 
   it('lists databases with sizes', async () => {
-    const db = freshDb();
+    const db = fx.freshDb();
     await db.collection('x').insertOne({ a: 1 });
-    const { databases } = await client.db('admin').admin().listDatabases();
+    const { databases } = await fx.client.db('admin').admin().listDatabases();
     const mine = databases.find((d) => d.name === db.databaseName);
     expect(mine?.empty).toBe(false);
     expect(mine?.sizeOnDisk).toBeGreaterThan(0);
   });
 
   it('renames collections, with dropTarget', async () => {
-    const db = freshDb();
+    const db = fx.freshDb();
     await db.collection('from').insertOne({ v: 1 });
     await db.collection('target').insertOne({ v: 2 });
     const exists = await db.renameCollection('from', 'target').catch((e) => e);
@@ -88,7 +76,7 @@ describe('collections and databases', () => {
   });
 
   it('modifies collection options with collMod', async () => {
-    const db = freshDb();
+    const db = fx.freshDb();
     await db.createCollection('mod');
     await db.command({ collMod: 'mod', changeStreamPreAndPostImages: { enabled: true } });
     const [info]: Document[] = await db.listCollections({ name: 'mod' }).toArray();
@@ -100,7 +88,7 @@ describe('collections and databases', () => {
   });
 
   it('writes aggregation results with $out and $merge', async () => {
-    const db = freshDb();
+    const db = fx.freshDb();
     await db.collection('src').insertMany([
       { _id: 1, k: 'a' },
       { _id: 2, k: 'b' },

@@ -1,24 +1,12 @@
 import { Decimal128, Long, MongoBulkWriteError, MongoClient, type MongoServerError, ObjectId } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedMongo } from '../EmbeddedMongo.js';
+import { describe, expect, it } from 'vitest';
+import { useDriverFixture } from '../testing/driverFixture.js';
 
-let server: EmbeddedMongo;
-let client: MongoClient;
-let dbCounter = 0;
-const freshDb = () => client.db(`crud_${++dbCounter}`);
-
-beforeAll(async () => {
-  server = await EmbeddedMongo.start();
-  client = await new MongoClient(server.uri, { serverSelectionTimeoutMS: 5000 }).connect();
-});
-afterAll(async () => {
-  await client?.close();
-  await server?.stop();
-});
+const fx = useDriverFixture('crud');
 
 describe('insert and find', () => {
   it('round-trips ObjectId, Date, Decimal128 and Long values', async () => {
-    const coll = freshDb().collection('types');
+    const coll = fx.freshDb().collection('types');
     const doc = {
       ref: new ObjectId(),
       at: new Date('2024-05-06T07:08:09.010Z'),
@@ -38,7 +26,8 @@ describe('insert and find', () => {
   });
 
   it('rejects $-prefixed fields inside _id', async () => {
-    const error = await freshDb()
+    const error = await fx
+      .freshDb()
       .collection('dollar')
       .insertOne({ _id: { $a: 1 } } as never)
       .catch((e) => e);
@@ -46,14 +35,14 @@ describe('insert and find', () => {
   });
 
   it('updates with the positional $ operator', async () => {
-    const coll = freshDb().collection('positional');
+    const coll = fx.freshDb().collection('positional');
     const { insertedId } = await coll.insertOne({ grades: [1, 2, 3] });
     await coll.updateOne({ grades: 2 }, { $set: { 'grades.$': 20 } });
     expect((await coll.findOne({ _id: insertedId }))?.grades).toEqual([1, 20, 3]);
   });
 
   it('puts a given _id first and rejects a duplicate _id with 11000', async () => {
-    const coll = freshDb().collection('ids');
+    const coll = fx.freshDb().collection('ids');
     await coll.insertOne({ a: 1, _id: 7 } as never);
     const raw = await coll.findOne({});
     expect(Object.keys(raw ?? {})).toEqual(['_id', 'a']);
@@ -65,7 +54,7 @@ describe('insert and find', () => {
   });
 
   it('stops ordered inserts at the first error and continues unordered ones', async () => {
-    const coll = freshDb().collection('batches');
+    const coll = fx.freshDb().collection('batches');
     const ordered = await coll.insertMany([{ _id: 1 }, { _id: 1 }, { _id: 2 }] as never[]).catch((e) => e);
     expect(ordered).toBeInstanceOf(MongoBulkWriteError);
     expect(ordered.result.insertedCount).toBe(1);
@@ -79,10 +68,10 @@ describe('insert and find', () => {
   });
 
   it('walks a cursor across getMores with a small batchSize, sorted, skipped and limited', async () => {
-    const coll = freshDb().collection('many');
+    const coll = fx.freshDb().collection('many');
     await coll.insertMany(Array.from({ length: 50 }, (_, i) => ({ i, parity: i % 2 })));
     const seenBatches: number[] = [];
-    const monitored = new MongoClient(server.uri, { monitorCommands: true });
+    const monitored = new MongoClient(fx.server.uri, { monitorCommands: true });
     monitored.on('commandSucceeded', (event) => {
       if (event.commandName === 'getMore')
         seenBatches.push((event.reply as { cursor: { nextBatch: unknown[] } }).cursor.nextBatch.length);
@@ -100,9 +89,9 @@ describe('insert and find', () => {
   });
 
   it('sends the cursor id as an int64 and kills cursors on close', async () => {
-    const coll = freshDb().collection('cursor');
+    const coll = fx.freshDb().collection('cursor');
     await coll.insertMany(Array.from({ length: 10 }, (_, i) => ({ i })));
-    const db = client.db(coll.dbName);
+    const db = fx.client.db(coll.dbName);
     const reply = await db.command({ find: 'cursor', batchSize: 2 }, { promoteLongs: false });
     expect(reply.cursor.id._bsontype).toBe('Long');
     expect(reply.cursor.ns).toBe(coll.namespace);
@@ -120,7 +109,7 @@ describe('insert and find', () => {
   });
 
   it('sorts by $natural order, forwards and backwards', async () => {
-    const coll = freshDb().collection('natural');
+    const coll = fx.freshDb().collection('natural');
     await coll.insertMany([{ i: 2 }, { i: 1 }, { i: 3 }]);
     const forwards = await coll.find({}, { sort: { $natural: 1 } }).toArray();
     expect(forwards.map((d) => d.i)).toEqual([2, 1, 3]);
@@ -129,20 +118,20 @@ describe('insert and find', () => {
   });
 
   it('answers a negative limit with a single batch and no cursor', async () => {
-    const coll = freshDb().collection('neg');
+    const coll = fx.freshDb().collection('neg');
     await coll.insertMany(Array.from({ length: 10 }, (_, i) => ({ i })));
-    const reply = await client.db(coll.dbName).command({ find: 'neg', limit: -3 });
+    const reply = await fx.client.db(coll.dbName).command({ find: 'neg', limit: -3 });
     expect(reply.cursor.firstBatch).toHaveLength(3);
     expect(Number(reply.cursor.id)).toBe(0);
   });
 
   it('counts and lists distinct values, flattening arrays', async () => {
-    const coll = freshDb().collection('tags');
+    const coll = fx.freshDb().collection('tags');
     await coll.insertMany([{ tags: ['a', 'b'] }, { tags: 'c' }, { tags: ['a', ['x']] }, { other: 1 }]);
     expect(await coll.distinct('tags')).toEqual(['a', 'b', 'c', ['x']]);
     expect(await coll.countDocuments({ tags: 'a' })).toBe(2);
     expect(await coll.estimatedDocumentCount()).toBe(4);
-    const counted = await client.db(coll.dbName).command({ count: 'tags', query: {}, skip: 1, limit: 2 });
+    const counted = await fx.client.db(coll.dbName).command({ count: 'tags', query: {}, skip: 1, limit: 2 });
     expect(counted.n).toBe(2);
     await coll.insertMany([{ word: 'PING' }, { word: 'ping' }, { word: 'pong' }]);
     expect(await coll.distinct('word', {}, { collation: { locale: 'en', strength: 1 } })).toHaveLength(2);
@@ -152,7 +141,7 @@ describe('insert and find', () => {
 
 describe('update, delete, findAndModify', () => {
   it('updates one or many and reports n / nModified / upserted', async () => {
-    const coll = freshDb().collection('upd');
+    const coll = fx.freshDb().collection('upd');
     await coll.insertMany([
       { k: 1, v: 0 },
       { k: 1, v: 0 },
@@ -180,18 +169,18 @@ describe('update, delete, findAndModify', () => {
   });
 
   it('replaces documents, keeping _id, and rejects multi replacements', async () => {
-    const coll = freshDb().collection('repl');
+    const coll = fx.freshDb().collection('repl');
     const { insertedId } = await coll.insertOne({ a: 1, b: 2 });
     await coll.replaceOne({ _id: insertedId }, { c: 3 });
     expect(await coll.findOne({ _id: insertedId })).toEqual({ _id: insertedId, c: 3 });
-    const error = await client
+    const error = await fx.client
       .db(coll.dbName)
       .command({ update: 'repl', updates: [{ q: {}, u: { d: 4 }, multi: true }] });
     expect(error.writeErrors[0].code).toBe(9);
   });
 
   it('applies arrayFilters and pipeline updates', async () => {
-    const coll = freshDb().collection('arr');
+    const coll = fx.freshDb().collection('arr');
     const { insertedId } = await coll.insertOne({ grades: [80, 95, 100], a: 1 });
     await coll.updateOne({ _id: insertedId }, { $set: { 'grades.$[g]': 0 } }, { arrayFilters: [{ g: { $gte: 95 } }] });
     await coll.updateOne({ _id: insertedId }, [{ $set: { b: { $add: ['$a', 1] } } }]);
@@ -199,7 +188,7 @@ describe('update, delete, findAndModify', () => {
   });
 
   it('deletes one or all matches', async () => {
-    const coll = freshDb().collection('del');
+    const coll = fx.freshDb().collection('del');
     await coll.insertMany([{ k: 1 }, { k: 1 }, { k: 1 }, { k: 2 }]);
     expect((await coll.deleteOne({ k: 1 })).deletedCount).toBe(1);
     expect((await coll.deleteMany({ k: 1 })).deletedCount).toBe(2);
@@ -207,7 +196,7 @@ describe('update, delete, findAndModify', () => {
   });
 
   it('findAndModify returns before/after images with lastErrorObject', async () => {
-    const coll = freshDb().collection('fam');
+    const coll = fx.freshDb().collection('fam');
     await coll.insertMany([{ n: 3 }, { n: 1 }, { n: 2 }]);
     const after = await coll.findOneAndUpdate(
       {},
@@ -236,7 +225,7 @@ describe('update, delete, findAndModify', () => {
 
 describe('statement validation and let', () => {
   it('rejects unknown fields in update statements', async () => {
-    const db = freshDb();
+    const db = fx.freshDb();
     const error = await db
       .command({ update: 'v', updates: [{ q: {}, u: { $set: { a: 1 } }, order: { a: 1 } }] })
       .catch((e) => e);
@@ -246,7 +235,7 @@ describe('statement validation and let', () => {
   });
 
   it('updateOne / replaceOne with sort update the first match in that order (MongoDB 8.0)', async () => {
-    const db = freshDb();
+    const db = fx.freshDb();
     const coll = db.collection('sorted');
     await coll.insertMany([
       { _id: 1 as never, a: 2 },
@@ -267,7 +256,7 @@ describe('statement validation and let', () => {
   });
 
   it('passes let variables to $expr in find, update and delete', async () => {
-    const coll = freshDb().collection('let');
+    const coll = fx.freshDb().collection('let');
     await coll.insertMany([{ a: 1 }, { a: 2 }, { a: 3 }]);
     const found = await coll.find({ $expr: { $eq: ['$a', '$$target'] } }, { let: { target: 2 } }).toArray();
     expect(found.map((d) => d.a)).toEqual([2]);
@@ -282,15 +271,15 @@ describe('statement validation and let', () => {
 
 describe('driver features', () => {
   it('passes lsid through explicit sessions', async () => {
-    const coll = freshDb().collection('sess');
-    const session = client.startSession();
+    const coll = fx.freshDb().collection('sess');
+    const session = fx.client.startSession();
     await coll.insertOne({ a: 1 }, { session });
     expect(await coll.countDocuments({}, { session })).toBe(1);
     await session.endSession();
   });
 
   it('performs w:0 writes (moreToCome) without a reply', async () => {
-    const coll = freshDb().collection('w0');
+    const coll = fx.freshDb().collection('w0');
     const result = await coll.insertOne({ fire: 'forget' }, { writeConcern: { w: 0 } });
     expect(result.acknowledged).toBe(false);
     // The next command on the same pool runs after the unacknowledged insert on its connection.
@@ -298,7 +287,7 @@ describe('driver features', () => {
   });
 
   it('answers unknown aggregate stages with an error and needs the cursor option', async () => {
-    const db = freshDb();
+    const db = fx.freshDb();
     const noCursor = await db.command({ aggregate: 'x', pipeline: [] }).catch((e) => e);
     expect(noCursor.code).toBe(9);
     const result = await db
@@ -311,7 +300,7 @@ describe('driver features', () => {
 
 describe('large results', () => {
   it('splits batches below the 16 MiB reply limit', async () => {
-    const coll = freshDb().collection('large');
+    const coll = fx.freshDb().collection('large');
     const big = 'x'.repeat(1024 * 1024);
     await coll.insertMany(Array.from({ length: 20 }, (_, i) => ({ i, big })));
     const all = await coll.find({}).toArray();

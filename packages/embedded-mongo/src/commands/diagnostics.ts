@@ -25,26 +25,33 @@ export const buildInfo: CommandHandler = () => ({
   sysInfo: 'deprecated',
 });
 
-const PARAMETERS: Document = {
-  featureCompatibilityVersion: { version: '8.0' },
-  authenticationMechanisms: [],
-  transactionLifetimeLimitSeconds: 60,
-  enableTestCommands: 1,
-  requireApiVersion: false,
-};
-
 /** getParameter: `{ getParameter: 1, name: 1 }` or `{ getParameter: '*' }`. */
 export const getParameter: CommandHandler = (ctx) => {
-  if (ctx.db !== 'admin')
-    throw commandError('Unauthorized', 'getParameter may only be run against the admin database.');
-  if (ctx.body.getParameter === '*') return { ...PARAMETERS };
+  adminOnly(ctx.db, 'getParameter');
+  const parameters = ctx.server.parameters.all();
+  if (ctx.body.getParameter === '*') return parameters;
   const reply: Document = {};
   for (const key of Object.keys(ctx.body)) {
-    if (key in PARAMETERS) reply[key] = PARAMETERS[key];
+    if (key in parameters) reply[key] = parameters[key];
   }
   if (Object.keys(reply).length === 0) throw commandError('InvalidOptions', 'no option found to get');
   return reply;
 };
+
+/** setParameter: `{ setParameter: 1, <name>: <value> }` → `{ was }` (see ServerParameters). */
+export const setParameter: CommandHandler = (ctx) => {
+  adminOnly(ctx.db, 'setParameter');
+  const names = Object.keys(ctx.body).filter(
+    (k) => k !== 'setParameter' && k !== 'comment' && !k.startsWith('$') && k !== 'lsid',
+  );
+  if (names.length === 0) throw commandError('InvalidOptions', 'no option found to set, use help:true to see options ');
+  if (names.length > 1) throw commandError('BadValue', 'only one parameter may be set per setParameter command');
+  return { was: ctx.server.parameters.set(names[0]!, ctx.body[names[0]!]) };
+};
+
+function adminOnly(db: string, command: string): void {
+  if (db !== 'admin') throw commandError('Unauthorized', `${command} may only be run against the admin database.`);
+}
 
 export const hostInfo: CommandHandler = () => ({
   system: {

@@ -2,8 +2,9 @@ import type { Document } from 'bson';
 import { commandError } from '../errors.js';
 import { applyProjection, compileSort } from '../query/index.js';
 import { writable } from '../storage/Store.js';
-import type { CommandHandler } from './CommandContext.js';
+import type { CommandContext, CommandHandler } from './CommandContext.js';
 import { collectionNameOf, optionalBoolean, optionalDocument } from './commandArguments.js';
+import { writeWhenUnlocked } from './documentLocks.js';
 import { updateStoredDocument, upsertDocument } from './documentWrites.js';
 import { queryOptionsOf } from './readCommands.js';
 import { arrayFiltersOf, findMatches, updateSpecOf } from './writeCommands.js';
@@ -12,7 +13,9 @@ import { arrayFiltersOf, findMatches, updateSpecOf } from './writeCommands.js';
  * findAndModify: updates, replaces or removes the first document matching `query` in `sort` order
  * and returns it (before or, with `new`, after the change) with `lastErrorObject`.
  */
-export const findAndModify: CommandHandler = (ctx) => {
+export const findAndModify: CommandHandler = (ctx) => writeWhenUnlocked(ctx, () => findAndModifyOnce(ctx));
+
+function findAndModifyOnce(ctx: CommandContext): Document {
   const { body } = ctx;
   const coll = collectionNameOf(body, ctx.name);
   const query = optionalDocument(body, 'query') ?? {};
@@ -64,4 +67,4 @@ export const findAndModify: CommandHandler = (ctx) => {
     lastErrorObject: { n: 1, updatedExisting: false, upserted: inserted._id },
     value: returnNew ? project(inserted) : null,
   };
-};
+}

@@ -1,24 +1,12 @@
-import { MongoClient, type MongoServerError } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedMongo } from '../EmbeddedMongo.js';
+import type { MongoServerError } from 'mongodb';
+import { describe, expect, it } from 'vitest';
+import { useDriverFixture } from '../testing/driverFixture.js';
 
-let server: EmbeddedMongo;
-let client: MongoClient;
-let counter = 0;
-const freshDb = () => client.db(`idx_${++counter}`);
-
-beforeAll(async () => {
-  server = await EmbeddedMongo.start();
-  client = await new MongoClient(server.uri).connect();
-});
-afterAll(async () => {
-  await client?.close();
-  await server?.stop();
-});
+const fx = useDriverFixture('idx');
 
 describe('indexes', () => {
   it('creates, lists and drops indexes', async () => {
-    const coll = freshDb().collection('people');
+    const coll = fx.freshDb().collection('people');
     expect(await coll.createIndex({ name: 1 }, { unique: true })).toBe('name_1');
     expect(await coll.createIndex({ age: -1, city: 1 })).toBe('age_-1_city_1');
     expect(await coll.createIndex({ name: 1 }, { unique: true })).toBe('name_1'); // idempotent
@@ -39,7 +27,7 @@ describe('indexes', () => {
   });
 
   it('enforces unique indexes on insert, update and upsert with the E11000 shape', async () => {
-    const coll = freshDb().collection('users');
+    const coll = fx.freshDb().collection('users');
     await coll.createIndex({ name: 1 }, { unique: true });
     await coll.insertOne({ name: 'x' });
     const { insertedId } = await coll.insertOne({ name: 'y' });
@@ -69,11 +57,11 @@ describe('indexes', () => {
   });
 
   it('refuses a unique index over existing duplicates, and treats missing fields as null', async () => {
-    const coll = freshDb().collection('dups');
+    const coll = fx.freshDb().collection('dups');
     await coll.insertMany([{ a: 1 }, { a: 1 }]);
     const error = (await coll.createIndex({ a: 1 }, { unique: true }).catch((e) => e)) as MongoServerError;
     expect(error.code).toBe(11000);
-    const other = freshDb().collection('nulls');
+    const other = fx.freshDb().collection('nulls');
     await other.createIndex({ b: 1 }, { unique: true });
     await other.insertOne({});
     const second = (await other.insertOne({}).catch((e) => e)) as MongoServerError;
@@ -81,13 +69,13 @@ describe('indexes', () => {
   });
 
   it('honours sparse and partial unique indexes and multikey values', async () => {
-    const coll = freshDb().collection('partial');
+    const coll = fx.freshDb().collection('partial');
     await coll.createIndex({ email: 1 }, { unique: true, sparse: true });
     await coll.createIndex({ code: 1 }, { unique: true, partialFilterExpression: { active: true } });
     await coll.insertMany([{}, {}, { code: 'a', active: false }, { code: 'a', active: true }]);
     const error = await coll.insertOne({ code: 'a', active: true }).catch((e) => e);
     expect(error.code).toBe(11000);
-    const tags = freshDb().collection('tags');
+    const tags = fx.freshDb().collection('tags');
     await tags.createIndex({ tags: 1 }, { unique: true });
     await tags.insertOne({ tags: ['a', 'b'] });
     const multikey = await tags.insertOne({ tags: ['c', 'b'] }).catch((e) => e);
@@ -95,13 +83,14 @@ describe('indexes', () => {
   });
 
   it('reports conflicts between index names and keys', async () => {
-    const coll = freshDb().collection('conflicts');
+    const coll = fx.freshDb().collection('conflicts');
     await coll.createIndex({ a: 1 }, { name: 'my' });
     const sameName = await coll.createIndex({ b: 1 }, { name: 'my' }).catch((e) => e);
     expect(sameName.code).toBe(86);
     const sameKey = await coll.createIndex({ a: 1 }, { name: 'other' }).catch((e) => e);
     expect(sameKey.code).toBe(85);
-    const listMissing = await freshDb()
+    const listMissing = await fx
+      .freshDb()
       .collection('none')
       .listIndexes()
       .toArray()

@@ -5,6 +5,7 @@ import type { Collection } from '../storage/Collection.js';
 import { writable } from '../storage/Store.js';
 import type { CommandContext, CommandHandler } from './CommandContext.js';
 import { bsonTypeName, collectionNameOf, optionalBoolean, toInteger } from './commandArguments.js';
+import { writeWhenUnlocked } from './documentLocks.js';
 import {
   insertDocument,
   isReplacement,
@@ -41,20 +42,25 @@ export function findMatches(
   return out;
 }
 
-/** Runs the statements of a write command in order, collecting writeErrors (stops at the first when ordered). */
-function runStatements(
-  body: Document,
+/**
+ * Runs the statements of a write command in order, collecting writeErrors (stops at the first
+ * when ordered). A statement that meets a document an open transaction holds before writing
+ * anything waits for the transaction and runs again (see writeWhenUnlocked).
+ */
+async function runStatements(
+  ctx: CommandContext,
   statements: unknown[],
-  run: (statement: unknown, index: number) => void,
-): Document[] {
-  const ordered = optionalBoolean(body, 'ordered') ?? true;
+  run: (statement: unknown, index: number) => void | Promise<void>,
+): Promise<Document[]> {
+  const ordered = optionalBoolean(ctx.body, 'ordered') ?? true;
   const writeErrors: Document[] = [];
   for (let index = 0; index < statements.length; index++) {
     try {
-      run(statements[index], index);
+      await writeWhenUnlocked(ctx, () => run(statements[index], index));
     } catch (error) {
       // A transaction's write conflict fails the whole command (and the transaction), as in mongod.
       if (error instanceof CommandError && error.code === ErrorCode.WriteConflict) throw error;
+      if (error instanceof CommandError && error.code === ErrorCode.MaxTimeMSExpired) throw error;
       writeErrors.push(writeError(index, error));
       if (ordered) break;
     }
@@ -63,13 +69,13 @@ function runStatements(
 }
 
 /** insert: `{ insert, documents, ordered }` → `{ n, writeErrors? }`. */
-export const insert: CommandHandler = (ctx: CommandContext) => {
+export const insert: CommandHandler = async (ctx: CommandContext) => {
   const coll = collectionNameOf(ctx.body, 'insert');
   const documents = statementsOf(ctx.body, 'documents', 'insert');
   writable(ctx.store.collection(ctx.db, coll));
   const collection = ctx.store.ensureCollection(ctx.db, coll);
   let n = 0;
-  const writeErrors = runStatements(ctx.body, documents, (doc) => {
+  const writeErrors = await runStatements(ctx, documents, (doc) => {
     insertDocument(ctx, collection, doc);
     n++;
   });
@@ -77,7 +83,7 @@ export const insert: CommandHandler = (ctx: CommandContext) => {
 };
 
 /** update: `{ update, updates: [{ q, u, upsert, multi, arrayFilters, collation }] }` → `{ n, nModified, upserted? }`. */
-export const update: CommandHandler = (ctx: CommandContext) => {
+export const update: CommandHandler = async (ctx: CommandContext) => {
   const coll = collectionNameOf(ctx.body, 'update');
   // Malformed statements fail the whole command (IDL parsing in mongod), before any write.
   const statements = statementsOf(ctx.body, 'updates', 'update').map((raw) => {
@@ -94,7 +100,7 @@ export const update: CommandHandler = (ctx: CommandContext) => {
   let n = 0;
   let nModified = 0;
   const upserted: Document[] = [];
-  const writeErrors = runStatements(ctx.body, statements, (raw, index) => {
+  const writeErrors = await runStatements(ctx, statements, async (raw, index) => {
     const statement = raw as Document;
     const q = statement.q as Document;
     const u = updateSpecOf(statement.u);
@@ -118,8 +124,14 @@ export const update: CommandHandler = (ctx: CommandContext) => {
           .slice(0, 1)
       : findMatches(collection, q, !multi, queryOptions);
     for (const doc of matched) {
+      const modified = await writeWhenUnlocked(ctx, () => {
+        const current = stillMatching(ctx, coll, doc, q, queryOptions);
+        if (!current) return undefined;
+        return updateStoredDocument(ctx, ctx.store.collection(ctx.db, coll)!, current, u, updateOptions) !== undefined;
+      });
+      if (modified === undefined) continue;
       n++;
-      if (updateStoredDocument(ctx, collection!, doc, u, updateOptions)) nModified++;
+      if (modified) nModified++;
     }
     if (matched.length === 0 && optionalBoolean(statement, 'upsert')) {
       const doc = upsertDocument(ctx, coll, q, u, updateOptions);
@@ -136,7 +148,7 @@ export const update: CommandHandler = (ctx: CommandContext) => {
 };
 
 /** delete: `{ delete, deletes: [{ q, limit: 0 | 1 }] }` → `{ n }`. */
-export const remove: CommandHandler = (ctx: CommandContext) => {
+export const remove: CommandHandler = async (ctx: CommandContext) => {
   const coll = collectionNameOf(ctx.body, 'delete');
   const statements = statementsOf(ctx.body, 'deletes', 'delete').map((raw) => {
     const statement = statementOf(raw, 'delete', DELETE_FIELDS);
@@ -146,7 +158,7 @@ export const remove: CommandHandler = (ctx: CommandContext) => {
   writable(ctx.store.collection(ctx.db, coll));
   const commandLet = queryOptionsOf(ctx.body, {});
   let n = 0;
-  const writeErrors = runStatements(ctx.body, statements, (raw) => {
+  const writeErrors = await runStatements(ctx, statements, async (raw) => {
     const statement = raw as Document;
     const q = statement.q as Document;
     const limit = toInteger(statement.limit, 'limit');
@@ -156,14 +168,34 @@ export const remove: CommandHandler = (ctx: CommandContext) => {
         `The limit field in delete objects must be 0 or 1. Got ${limit ?? 'nothing'}`,
       );
     }
-    const collection = ctx.store.collection(ctx.db, coll);
-    for (const doc of findMatches(collection, q, limit === 1, withCollation(commandLet, statement))) {
-      ctx.store.delete(collection!, doc);
-      n++;
+    const options = withCollation(commandLet, statement);
+    for (const doc of findMatches(ctx.store.collection(ctx.db, coll), q, limit === 1, options)) {
+      const deleted = await writeWhenUnlocked(ctx, () => {
+        const current = stillMatching(ctx, coll, doc, q, options);
+        if (current) ctx.store.delete(ctx.store.collection(ctx.db, coll)!, current);
+        return current !== undefined;
+      });
+      if (deleted) n++;
     }
   });
   return { n, ...(writeErrors.length > 0 ? { writeErrors } : {}) };
 };
+
+/**
+ * A matched document as it is now: itself while unchanged, else (a transaction committed while the
+ * statement waited) its current version if that still matches the statement.
+ */
+function stillMatching(
+  ctx: CommandContext,
+  coll: string,
+  doc: Document,
+  q: Document,
+  options: QueryOptions,
+): Document | undefined {
+  const current = ctx.store.collection(ctx.db, coll)?.findById(doc._id);
+  if (current === doc) return doc;
+  return current && compileFilter(q, options)(current) ? current : undefined;
+}
 
 /** The command's options with a statement's own collation. */
 function withCollation(options: QueryOptions, statement: Document): QueryOptions {

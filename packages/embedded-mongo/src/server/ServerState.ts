@@ -5,8 +5,10 @@ import { FailCommandPoint } from '../failpoints/FailCommandPoint.js';
 import { Oplog } from '../oplog/Oplog.js';
 import { deepCopy } from '../storage/deepCopy.js';
 import { Store } from '../storage/Store.js';
+import { documentLockKey } from '../transactions/TransactionStore.js';
 import { Transactions } from '../transactions/Transactions.js';
 import { ClusterClock } from './ClusterClock.js';
+import { ServerParameters } from './ServerParameters.js';
 
 /** Settings fixed when the server starts. */
 export interface ServerIdentity {
@@ -18,6 +20,8 @@ export interface ServerIdentity {
 /** The state shared by all connections of one embedded server. */
 export class ServerState {
   readonly clock = new ClusterClock();
+  /** getParameter / setParameter values. */
+  readonly parameters = new ServerParameters();
   readonly oplog: Oplog;
   readonly store: Store;
   /** Open multi-document transactions, by session. */
@@ -41,7 +45,8 @@ export class ServerState {
   ) {
     this.oplog = new Oplog(oplogCapacity, this.clock.now());
     this.store = new Store(this.oplog, this.clock);
-    this.transactions = new Transactions(this.store);
+    this.transactions = new Transactions(this.store, () => this.parameters.transactionLifetimeLimitSeconds);
+    this.store.lockedUntil = (ns, id) => this.transactions.holder(documentLockKey(ns, id))?.ended;
     this.changeStreamContext = {
       oplog: this.oplog,
       clusterTime: () => this.clock.now(),

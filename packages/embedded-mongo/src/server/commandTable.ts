@@ -23,6 +23,7 @@ import {
   ping,
   replSetGetStatus,
   serverStatus,
+  setParameter,
   whatsmyuri,
 } from '../commands/diagnostics.js';
 import { findAndModify } from '../commands/findAndModify.js';
@@ -41,6 +42,7 @@ export const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map<string, Com
   ['buildInfo', buildInfo],
   ['buildinfo', buildInfo],
   ['getParameter', getParameter],
+  ['setParameter', setParameter],
   ['hostInfo', hostInfo],
   ['serverStatus', serverStatus],
   ['whatsmyuri', whatsmyuri],

@@ -4,6 +4,8 @@ import { clusterTimeDocument } from '../commands/hello.js';
 import { CommandError, codeNameOf, commandError, errorReply } from '../errors.js';
 import { RETRYABLE_WRITE_CODES } from '../failpoints/errorLabels.js';
 import type { FailCommandAction } from '../failpoints/FailCommandPoint.js';
+import { DocumentLocked } from '../storage/Store.js';
+import { writeConflict } from '../transactions/TransactionStore.js';
 import { Transactions } from '../transactions/Transactions.js';
 import { COMMANDS } from './commandTable.js';
 import type { ServerState } from './ServerState.js';
@@ -33,7 +35,8 @@ export async function executeCommand(
     reply = { ...(await run(server, connection, db, body, name)), ok: 1 };
     if (failure?.writeConcernError) reply.writeConcernError = failure.writeConcernError;
   } catch (error) {
-    reply = errorReply(error);
+    // Writes that cannot wait per document ($merge, $out) meet a transaction's lock as a conflict.
+    reply = errorReply(error instanceof DocumentLocked ? writeConflict() : error);
   }
   reply.$clusterTime = clusterTimeDocument({ server });
   reply.operationTime = server.clock.now();
@@ -47,7 +50,17 @@ async function run(server: ServerState, connection: ConnectionInfo, db: string, 
   if (Transactions.isTransactional(body, name)) return runInTransaction(server, connection, db, body, name, lsid);
   const handler = COMMANDS.get(name);
   if (!handler) throw commandError('CommandNotFound', `no such command: '${name}'`);
-  const ctx: CommandContext = { server, store: server.store, db, body, name, connection, lsid, inTransaction: false };
+  const ctx: CommandContext = {
+    server,
+    store: server.store,
+    db,
+    body,
+    name,
+    connection,
+    lsid,
+    inTransaction: false,
+    startedAt: Date.now(),
+  };
   return handler(ctx);
 }
 
@@ -72,7 +85,17 @@ async function runInTransaction(
   const handler = COMMANDS.get(name);
   if (!handler) throw commandError('CommandNotFound', `no such command: '${name}'`);
   const txn = transactions.statement(body, name);
-  const ctx: CommandContext = { server, store: txn.store, db, body, name, connection, lsid, inTransaction: true };
+  const ctx: CommandContext = {
+    server,
+    store: txn.store,
+    db,
+    body,
+    name,
+    connection,
+    lsid,
+    inTransaction: true,
+    startedAt: Date.now(),
+  };
   try {
     const reply = await handler(ctx);
     // As in mongod, a failed statement aborts its transaction.

@@ -1,25 +1,16 @@
 import net from 'node:net';
 import { BSON } from 'bson';
 import { MongoClient, type ServerHeartbeatFailedEvent } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EmbeddedMongo } from '../EmbeddedMongo.js';
+import { useDriverFixture } from '../testing/driverFixture.js';
 
-let server: EmbeddedMongo;
-let client: MongoClient;
-
-beforeAll(async () => {
-  server = await EmbeddedMongo.start();
-  client = await new MongoClient(server.uri, { serverSelectionTimeoutMS: 5000 }).connect();
-});
-afterAll(async () => {
-  await client?.close();
-  await server?.stop();
-});
+const fx = useDriverFixture('wire');
 
 /** Sends raw bytes and resolves with whatever comes back before the server closes or `ms` pass. */
 function rawExchange(bytes: Buffer, ms = 300): Promise<{ closed: boolean; received: Buffer }> {
   return new Promise((resolve) => {
-    const socket = net.connect(server.port, '127.0.0.1');
+    const socket = net.connect(fx.server.port, '127.0.0.1');
     const chunks: Buffer[] = [];
     let closed = false;
     socket.on('data', (chunk) => chunks.push(chunk));
@@ -47,7 +38,7 @@ function opMsg(body: object, flags = 0): Buffer {
 
 describe('wire protocol', () => {
   it('answers hello as the primary of a one-node replica set', async () => {
-    const reply = await client.db('admin').command({ hello: 1 }, { promoteLongs: false });
+    const reply = await fx.client.db('admin').command({ hello: 1 }, { promoteLongs: false });
     expect(reply).toMatchObject({
       ok: 1,
       isWritablePrimary: true,
@@ -57,7 +48,7 @@ describe('wire protocol', () => {
       maxWireVersion: 25,
       logicalSessionTimeoutMinutes: 30,
     });
-    const address = `127.0.0.1:${server.port}`;
+    const address = `127.0.0.1:${fx.server.port}`;
     expect(reply.hosts).toEqual([address]);
     expect(reply.me).toBe(address);
     expect(reply.primary).toBe(address);
@@ -68,11 +59,11 @@ describe('wire protocol', () => {
   });
 
   it('uses the URI as-is and reports the port', () => {
-    expect(server.uri).toBe(`mongodb://127.0.0.1:${server.port}/?replicaSet=rs0`);
+    expect(fx.server.uri).toBe(`mongodb://127.0.0.1:${fx.server.port}/?replicaSet=rs0`);
   });
 
   it('answers an unknown command with CommandNotFound', async () => {
-    await expect(client.db('test').command({ frobnicate: 1 })).rejects.toMatchObject({
+    await expect(fx.client.db('test').command({ frobnicate: 1 })).rejects.toMatchObject({
       code: 59,
       codeName: 'CommandNotFound',
       message: "no such command: 'frobnicate'",
@@ -80,13 +71,13 @@ describe('wire protocol', () => {
   });
 
   it('answers buildInfo as MongoDB 8.0', async () => {
-    const info = await client.db('admin').command({ buildInfo: 1 });
+    const info = await fx.client.db('admin').command({ buildInfo: 1 });
     expect(info.version).toBe('8.0.0');
     expect(info.versionArray).toEqual([8, 0, 0, 0]);
   });
 
   it('keeps monitoring healthy over several awaitable hello heartbeats', async () => {
-    const monitored = new MongoClient(server.uri, { heartbeatFrequencyMS: 500, serverSelectionTimeoutMS: 5000 });
+    const monitored = new MongoClient(fx.server.uri, { heartbeatFrequencyMS: 500, serverSelectionTimeoutMS: 5000 });
     const failures: ServerHeartbeatFailedEvent[] = [];
     monitored.on('serverHeartbeatFailed', (event) => failures.push(event));
     let awaited = 0;
@@ -111,7 +102,7 @@ describe('wire protocol', () => {
     const badOpcode = opMsg({ ping: 1 });
     badOpcode.writeInt32LE(4242, 12);
     expect((await rawExchange(badOpcode)).closed).toBe(true);
-    expect((await client.db('admin').command({ ping: 1 })).ok).toBe(1);
+    expect((await fx.client.db('admin').command({ ping: 1 })).ok).toBe(1);
   });
 
   it('answers a raw OP_MSG ping and sends no reply when moreToCome is set', async () => {

@@ -77,8 +77,22 @@ export class Store {
     return view;
   }
 
+  /**
+   * Set on the server's store: for a document an open transaction holds, the promise of the
+   * transaction's end. A write to it throws {@link DocumentLocked} before changing anything.
+   */
+  lockedUntil: ((ns: string, id: unknown) => Promise<void> | undefined) | undefined;
+
+  private checkUnlocked(collection: Collection, id: unknown): void {
+    // A commit replays the transaction's own writes: they hold the locks.
+    if (this.batch || !this.lockedUntil) return;
+    const released = this.lockedUntil(collection.ns, id);
+    if (released) throw new DocumentLocked(released);
+  }
+
   insert(collection: Collection, doc: Document, origin: WriteOrigin = {}): Timestamp {
     writable(collection);
+    this.checkUnlocked(collection, doc._id);
     collection.insert(doc);
     return this.record('insert', collection, origin, {
       documentKey: { _id: doc._id },
@@ -96,6 +110,7 @@ export class Store {
     origin: WriteOrigin = {},
   ): Timestamp {
     writable(collection);
+    this.checkUnlocked(collection, before._id);
     collection.replace(before, after);
     return this.record(op, collection, origin, {
       documentKey: { _id: after._id },
@@ -107,6 +122,7 @@ export class Store {
 
   delete(collection: Collection, doc: Document, origin: WriteOrigin = {}): Timestamp {
     writable(collection);
+    this.checkUnlocked(collection, doc._id);
     collection.remove(doc);
     return this.record('delete', collection, origin, { documentKey: { _id: doc._id }, before: deepCopy(doc) });
   }
@@ -288,6 +304,17 @@ export class Store {
 }
 
 /** Views hold no documents: writing to one is CommandNotSupportedOnView (166), as in mongod. */
+/**
+ * Thrown by a write outside transactions to a document an open transaction holds, before
+ * anything changed: the command waits for `released` and runs that write again (mongod's writes
+ * wait on the transaction's locks the same way).
+ */
+export class DocumentLocked extends Error {
+  constructor(readonly released: Promise<void>) {
+    super('the document is locked by an open transaction');
+  }
+}
+
 export function writable(collection: Collection | undefined): void {
   if (collection?.isView) {
     throw commandError('CommandNotSupportedOnView', `Namespace ${collection.ns} is a view, not a collection`);

@@ -9,6 +9,10 @@ export interface Transaction {
   readonly txnNumber: Long;
   state: 'open' | 'committed' | 'aborted';
   readonly store: TransactionStore;
+  /** Resolves when the transaction commits or aborts (writes waiting on its documents go on then). */
+  readonly ended: Promise<void>;
+  /** Ends `ended` and the lifetime timer; called once, by Transactions. */
+  readonly finish: () => void;
 }
 
 /** Commands a transaction may run (mongod refuses others with OperationNotSupportedInTransaction). */
@@ -59,7 +63,11 @@ function noSuchTransaction(txnNumber: Long, aborted: boolean): CommandError {
 export class Transactions {
   private readonly bySession = new Map<string, Transaction>();
 
-  constructor(private readonly shared: Store) {}
+  constructor(
+    private readonly shared: Store,
+    /** transactionLifetimeLimitSeconds, read when each transaction starts. */
+    private readonly lifetimeSeconds: () => number = () => 60,
+  ) {}
 
   /** True when `body` is part of a multi-document transaction. */
   static isTransactional(body: Document, name: string): boolean {
@@ -89,12 +97,7 @@ export class Transactions {
         );
       }
       if (current?.state === 'open') this.abort(current);
-      const txn: Transaction = {
-        lsid,
-        txnNumber,
-        state: 'open',
-        store: new TransactionStore(this.shared, this.shared.clock.now(), (lockKey) => this.heldByOther(key, lockKey)),
-      };
+      const txn = this.begin(lsid, txnNumber, key);
       this.bySession.set(key, txn);
       return txn;
     }
@@ -125,6 +128,7 @@ export class Transactions {
     }
     txn.state = 'committed';
     txn.store.release();
+    txn.finish();
   }
 
   /** abortTransaction: drops the writes; nothing reaches the server's store or the oplog. */
@@ -141,6 +145,43 @@ export class Transactions {
     if (txn.state !== 'open') return;
     txn.state = 'aborted';
     txn.store.release();
+    txn.finish();
+  }
+
+  /**
+   * The open transaction holding a document (documentLockKey) that `session` is not part of, if
+   * any: a write outside it must wait until it ends, as mongod's writes wait on its locks.
+   */
+  holder(lockKey: string, exceptSession?: string): Transaction | undefined {
+    for (const [key, txn] of this.bySession) {
+      if (key !== exceptSession && txn.state === 'open' && txn.store.writeSet.has(lockKey)) return txn;
+    }
+    return undefined;
+  }
+
+  /**
+   * A new open transaction. As mongod's periodic job does, one still open after
+   * transactionLifetimeLimitSeconds is aborted: its next statement or commit gets NoSuchTransaction.
+   */
+  private begin(lsid: Document, txnNumber: Long, key: string): Transaction {
+    let resolve!: () => void;
+    const ended = new Promise<void>((r) => {
+      resolve = r;
+    });
+    const timer = setTimeout(() => this.abort(txn), this.lifetimeSeconds() * 1000);
+    timer.unref();
+    const txn: Transaction = {
+      lsid,
+      txnNumber,
+      state: 'open',
+      store: new TransactionStore(this.shared, this.shared.clock.now(), (lockKey) => this.heldByOther(key, lockKey)),
+      ended,
+      finish: () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    };
+    return txn;
   }
 
   /** endSessions / killSessions: their open transactions are aborted. */
@@ -178,9 +219,6 @@ export class Transactions {
   }
 
   private heldByOther(session: string, lockKey: string): boolean {
-    for (const [key, txn] of this.bySession) {
-      if (key !== session && txn.state === 'open' && txn.store.writeSet.has(lockKey)) return true;
-    }
-    return false;
+    return this.holder(lockKey, session) !== undefined;
   }
 }

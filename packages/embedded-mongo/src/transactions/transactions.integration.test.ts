@@ -1,21 +1,13 @@
-import { type Document, MongoServerError } from 'mongodb';
+import type { Document } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { useDriverFixture } from '../testing/driverFixture.js';
+import { serverError } from '../testing/serverError.js';
 
 // Multi-document transactions through the official driver: atomic commit, snapshot reads,
 // write conflicts, and their change events as MongoDB emits them.
 const fx = useDriverFixture('txn');
 
 const freshDb = () => fx.freshDb();
-
-async function failure(promise: Promise<unknown>): Promise<MongoServerError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof MongoServerError)) throw new Error(`expected a server error, got ${String(error)}`);
-  return error;
-}
 
 describe('transactions', () => {
   it('commit all writes at once; readers outside see nothing before the commit', async () => {
@@ -84,7 +76,7 @@ describe('transactions', () => {
     first.startTransaction();
     second.startTransaction();
     await coll.updateOne({ _id: 1 as never }, { $inc: { n: 1 } }, { session: first });
-    const conflict = await failure(coll.updateOne({ _id: 1 as never }, { $inc: { n: 10 } }, { session: second }));
+    const conflict = await serverError(coll.updateOne({ _id: 1 as never }, { $inc: { n: 10 } }, { session: second }));
     expect(conflict.code).toBe(112);
     expect(conflict.hasErrorLabel('TransientTransactionError')).toBe(true);
     // The conflict aborted the second transaction; the first commits.
@@ -102,7 +94,7 @@ describe('transactions', () => {
     session.startTransaction();
     await coll.findOne({ _id: 1 as never }, { session }); // snapshot taken
     await coll.updateOne({ _id: 1 as never }, { $inc: { n: 1 } }); // outside the transaction
-    const conflict = await failure(coll.updateOne({ _id: 1 as never }, { $inc: { n: 5 } }, { session }));
+    const conflict = await serverError(coll.updateOne({ _id: 1 as never }, { $inc: { n: 5 } }, { session }));
     expect(conflict.code).toBe(112);
     await session.abortTransaction();
 
@@ -124,9 +116,9 @@ describe('transactions', () => {
     await coll.insertOne({ _id: 1 as never });
     const session = fx.client.startSession();
     session.startTransaction();
-    const duplicate = await failure(coll.insertOne({ _id: 1 as never }, { session }));
+    const duplicate = await serverError(coll.insertOne({ _id: 1 as never }, { session }));
     expect(duplicate.code).toBe(11000);
-    const after = await failure(coll.insertOne({ _id: 2 as never }, { session }));
+    const after = await serverError(coll.insertOne({ _id: 2 as never }, { session }));
     expect(after.code).toBe(251);
     expect(after.hasErrorLabel('TransientTransactionError')).toBe(true);
     await session.abortTransaction().catch(() => undefined);
@@ -138,7 +130,7 @@ describe('transactions', () => {
     const db = freshDb();
     const session = fx.client.startSession();
     session.startTransaction();
-    const error = await failure(db.command({ listCollections: 1 }, { session }));
+    const error = await serverError(db.command({ listCollections: 1 }, { session }));
     expect(error.code).toBe(263);
     await session.abortTransaction().catch(() => undefined);
     await session.endSession();

@@ -88,9 +88,9 @@ export class CollectionFeed implements FeedConsumer {
         this.index.add(query, query.predicate);
         if (epoch !== this.epoch) read = await query.read(this.mongo, this.db, this.collection);
         query.load(read.docs, read.keyOnly);
-        query.advance(read.operationTime);
+        query.readTime.advance(read.operationTime);
         for (const change of buffered) {
-          if (query.reflects(change.clusterTime)) continue;
+          if (query.readTime.reflects(change.clusterTime)) continue;
           const normalized = change.doc ? normalizeNumbers(change.doc) : null;
           if (query.apply(change.id, change.doc, normalized).refill) await this.refill(query);
         }
@@ -174,7 +174,7 @@ export class CollectionFeed implements FeedConsumer {
     const refills: View[] = [];
     const updates: Array<[View, ReturnType<View['apply']>]> = [];
     for (const query of this.index.candidates(change.id, normalized)) {
-      if (query.closed || !this.queries.has(query) || query.reflects(change.clusterTime)) continue;
+      if (query.closed || !this.queries.has(query) || query.readTime.reflects(change.clusterTime)) continue;
       // One query whose evaluation throws ends alone; the others still get this event.
       let result: ReturnType<View['apply']>;
       try {
@@ -200,7 +200,7 @@ export class CollectionFeed implements FeedConsumer {
   private async refillDiffs(query: View) {
     const read = await query.read(this.mongo, this.db, this.collection);
     const diffs = query.refresh(read.docs, read.keyOnly);
-    query.advance(read.operationTime);
+    query.readTime.advance(read.operationTime);
     return diffs;
   }
 

@@ -1,6 +1,7 @@
 import type { WireError } from '@mongo-live/protocol';
-import type { Document, MongoClient, Timestamp } from 'mongodb';
+import type { Document, MongoClient } from 'mongodb';
 import type { EqualityPredicate } from './equality.js';
+import type { ReadTime } from './ReadTime.js';
 import type { WindowRead } from './readWindow.js';
 
 /**
@@ -18,10 +19,8 @@ export interface LiveView<C = unknown> {
   readonly closed: boolean;
   /** An equality the view's filter implies, so events of other documents skip it. */
   readonly predicate: EqualityPredicate | undefined;
-  /** True when an event at `clusterTime` is already contained in the view. */
-  reflects(clusterTime: Timestamp | undefined): boolean;
-  /** Moves the known-current point forward after a database read. */
-  advance(operationTime: Timestamp | undefined): void;
+  /** The cluster time up to which the view is known current (the feed advances it after each read). */
+  readonly readTime: ReadTime;
   /** Reads the view's content from the database (see `readWindow`: complete at its `operationTime`). */
   read(mongo: MongoClient, db: string, collection: string): Promise<WindowRead>;
   /** Sets the content from the first read (`keyOnly`: leading documents read as keys, see `WindowRead`). */

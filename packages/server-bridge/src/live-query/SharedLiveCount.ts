@@ -1,12 +1,12 @@
 import type { LiveCountAccepted, LiveCountUpdate, WireError } from '@mongo-live/protocol';
-import type { Document, MongoClient, Timestamp } from 'mongodb';
+import type { Document, MongoClient } from 'mongodb';
 import { BridgeError } from '../errors.js';
 import type { EvaluationLimits } from '../evaluation/EvaluationBudget.js';
-import { compareValues } from './bsonOrder.js';
 import { type EqualityPredicate, equalityPredicateOf } from './equality.js';
 import type { MembershipListener } from './LiveQueryEngine.js';
 import type { LiveView } from './LiveView.js';
 import { compileMatcher, type Matcher } from './matcher.js';
+import { ReadTime } from './ReadTime.js';
 import { readWindow, type WindowRead } from './readWindow.js';
 import { valueKey } from './valueKey.js';
 
@@ -35,7 +35,7 @@ export class SharedLiveCount implements LiveView<number> {
   version = 0;
   closed = false;
   /** Events at or before this cluster time are already reflected in the count. */
-  private baseTime: Timestamp | undefined;
+  readonly readTime = new ReadTime();
   private readonly matcher: Matcher;
   private readonly ids = new Set<string>();
   /** The count subscribers were last told (the ack's or the last update's). */
@@ -55,15 +55,6 @@ export class SharedLiveCount implements LiveView<number> {
 
   get count(): number {
     return this.ids.size;
-  }
-
-  reflects(clusterTime: Timestamp | undefined): boolean {
-    return !!clusterTime && !!this.baseTime && compareValues(clusterTime, this.baseTime) <= 0;
-  }
-
-  advance(operationTime: Timestamp | undefined): void {
-    if (operationTime && (!this.baseTime || compareValues(operationTime, this.baseTime) > 0))
-      this.baseTime = operationTime;
   }
 
   /** The matching ids, one more than allowed so an excess is seen. */

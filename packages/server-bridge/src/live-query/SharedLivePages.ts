@@ -1,16 +1,16 @@
 import type { LivePagesAccepted, LivePagesUpdate, PageChange, WireError } from '@mongo-live/protocol';
-import type { Document, MongoClient, Timestamp } from 'mongodb';
+import type { Document, MongoClient } from 'mongodb';
 import type { EffectiveQuery } from '../access/effectiveQuery.js';
 import { Projection } from '../access/Projection.js';
 import { toWireError } from '../errors.js';
 import type { EvaluationLimits } from '../evaluation/EvaluationBudget.js';
-import { compareValues } from './bsonOrder.js';
 import { type EqualityPredicate, equalityPredicateOf } from './equality.js';
 import { keysetAfter, keysetUpTo } from './keysetFilter.js';
 import type { MembershipListener } from './LiveQueryEngine.js';
 import type { LiveView } from './LiveView.js';
 import { compileMatcher, type Matcher } from './matcher.js';
 import { LOOKAHEAD, PageSet } from './PageSet.js';
+import { ReadTime } from './ReadTime.js';
 import { readWindow, type WindowRead } from './readWindow.js';
 import { SortOrder } from './SortOrder.js';
 
@@ -52,7 +52,7 @@ export class SharedLivePages implements LiveView<PageChange> {
   readonly set: PageSet;
   version = 0;
   closed = false;
-  private baseTime: Timestamp | undefined;
+  readonly readTime = new ReadTime();
   private readonly matcher: Matcher;
   private readonly order: SortOrder;
   private probing = false;
@@ -70,15 +70,6 @@ export class SharedLivePages implements LiveView<PageChange> {
     this.predicate = equalityPredicateOf(query.filter);
     this.matcher = compileMatcher(query.filter, evaluation);
     this.set = new PageSet(this.order, Projection.compile(query.projection), membership, shape.pageSize, shape.maxDocs);
-  }
-
-  reflects(clusterTime: Timestamp | undefined): boolean {
-    return !!clusterTime && !!this.baseTime && compareValues(clusterTime, this.baseTime) <= 0;
-  }
-
-  advance(operationTime: Timestamp | undefined): void {
-    if (operationTime && (!this.baseTime || compareValues(operationTime, this.baseTime) > 0))
-      this.baseTime = operationTime;
   }
 
   /** The first pages, or (once loaded) the whole loaded range. */

@@ -1,10 +1,10 @@
 import type { LiveQueryAccepted, LiveQueryDiff, LiveQueryUpdate, WireError } from '@mongo-live/protocol';
-import type { Document, MongoClient, Timestamp } from 'mongodb';
+import type { Document, MongoClient } from 'mongodb';
 import type { EffectiveQuery } from '../access/effectiveQuery.js';
 import { encode } from '../driverBson.js';
-import { compareValues } from './bsonOrder.js';
 import { type ApplyResult, type EngineLimits, LiveQueryEngine, type MembershipListener } from './LiveQueryEngine.js';
 import type { LiveView } from './LiveView.js';
+import { ReadTime } from './ReadTime.js';
 import { readWindow, type WindowRead } from './readWindow.js';
 
 /** Where a shared live query sends what happens to it (the bridge's room of `id`). */
@@ -25,7 +25,7 @@ export class SharedLiveQuery implements LiveView<LiveQueryDiff> {
   readonly engine: LiveQueryEngine;
   version = 0;
   /** Events at or before this cluster time are already reflected in the window. */
-  baseTime: Timestamp | undefined;
+  readonly readTime = new ReadTime();
   readonly subscribers = new Set<string>();
   closed = false;
 
@@ -64,15 +64,6 @@ export class SharedLiveQuery implements LiveView<LiveQueryDiff> {
   }
 
   /** True when an event at `clusterTime` is already contained in the window. */
-  reflects(clusterTime: Timestamp | undefined): boolean {
-    return !!clusterTime && !!this.baseTime && compareValues(clusterTime, this.baseTime) <= 0;
-  }
-
-  /** Moves the known-current point forward after a database read. */
-  advance(operationTime: Timestamp | undefined): void {
-    if (operationTime && (!this.baseTime || compareValues(operationTime, this.baseTime) > 0))
-      this.baseTime = operationTime;
-  }
 
   /** Current result and version: a subscriber's ack (the session adds its `subId`). */
   snapshot(): Omit<LiveQueryAccepted, 'subId'> {
@@ -81,7 +72,7 @@ export class SharedLiveQuery implements LiveView<LiveQueryDiff> {
       docs: this.engine.visible(),
       version: this.version,
     };
-    if (this.baseTime) snap.clusterTime = encode(this.baseTime);
+    if (this.readTime.value) snap.clusterTime = encode(this.readTime.value);
     return snap;
   }
 

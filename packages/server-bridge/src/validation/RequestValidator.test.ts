@@ -23,26 +23,8 @@ describe('RequestValidator.watch', () => {
     const token = { _data: '8263A1' };
     const ts = new Timestamp({ t: 5, i: 1 });
     const id = new ObjectId();
-    const w = validator.watch({
-      v: 1,
-      subId: 's',
-      target: { db: 'shop', collection: 'orders' },
-      pipeline: encode([
-        { $match: { 'fullDocument.owner': id, 'fullDocument.n': Long.fromString('9007199254740993') } },
-      ]),
-      options: {
-        fullDocument: 'whenAvailable',
-        fullDocumentBeforeChange: 'required',
-        startAfter: token,
-        maxAwaitTimeMS: 500,
-        batchSize: 10,
-        collation: { locale: 'en', strength: 2 },
-        showExpandedEvents: true,
-      },
-    });
-    expect(w.pipeline[0]!.$match['fullDocument.owner']).toEqual(id);
-    expect(w.pipeline[0]!.$match['fullDocument.n']).toBeInstanceOf(Long);
-    expect(w.options).toEqual({
+    // Every option whose EJSON form is its driver form (plain values): decoded to an equal object.
+    const options = {
       fullDocument: 'whenAvailable',
       fullDocumentBeforeChange: 'required',
       startAfter: token,
@@ -50,7 +32,20 @@ describe('RequestValidator.watch', () => {
       batchSize: 10,
       collation: { locale: 'en', strength: 2 },
       showExpandedEvents: true,
+    };
+    const w = validator.watch({
+      v: 1,
+      subId: 's',
+      target: { db: 'shop', collection: 'orders' },
+      pipeline: encode([
+        { $match: { 'fullDocument.owner': id, 'fullDocument.n': Long.fromString('9007199254740993') } },
+      ]),
+      options,
     });
+    expect(w.pipeline[0]!.$match['fullDocument.owner']).toEqual(id);
+    expect(w.pipeline[0]!.$match['fullDocument.n']).toBeInstanceOf(Long);
+    expect(w.options).toEqual(options);
+    expect(w.options).not.toBe(options);
     expect(w.resumes).toBe(true);
     const t = validator.watch({ v: 1, subId: 't', target: {}, options: { startAtOperationTime: encode(ts) } });
     expect(t.options.startAtOperationTime).toEqual(ts);
