@@ -15,6 +15,8 @@ export interface PagesSocketRow {
   overhead: Summary;
   /** CPU of this process (bridge + socket.io both ends + client + the floor watch) per write, µs. */
   cpuUsPerWrite: number;
+  /** Raw write → page diff latencies (ms) and the floor's, for the plot. */
+  samples: { pageDiff: number[]; floor: number[] };
 }
 
 const PAGE_SIZE = 50;
@@ -114,6 +116,7 @@ export async function measurePagesSocket(options: { writes: number }): Promise<P
         pageDiff: summarize(lat(arrived)),
         overhead: summarize([...wrote.keys()].map((w) => (arrived.get(w) as number) - (floor.get(w) as number))),
         cpuUsPerWrite: Math.round((used.user + used.system) / options.writes),
+        samples: { pageDiff: lat(arrived), floor: lat(floor) },
       });
     }
   } finally {
