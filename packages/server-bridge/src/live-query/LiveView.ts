@@ -9,7 +9,8 @@ import type { WindowRead } from './readWindow.js';
  * (`SharedLiveCount`). The feed reads it, joins the read with the change feed (events at or
  * before the read's cluster time are dropped while it loads), dispatches events to it through the
  * equality index, re-reads it when it asks (`refill`) or when the feed restarts, and publishes
- * what changed as one update per event. `C` is one change of what subscribers see.
+ * what changed as one update per event, or per transaction (its events are applied together, so
+ * subscribers never see half of it). `C` is one change of what subscribers see.
  *
  * @example
  * const view: LiveView<LiveQueryDiff> = new SharedLiveQuery(id, query, sink, membership);
