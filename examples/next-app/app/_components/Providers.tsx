@@ -1,10 +1,10 @@
 'use client';
-import { createLiveClient, LiveProvider } from '@mongo-live/react';
+import { LiveProvider } from '@mongo-live/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useMemo, useState } from 'react';
 import { addProduct, cancelOrder, changePrice, deleteProduct, placeOrder } from '../actions';
 import { type Shop, type ShopActions, ShopContext } from './ShopContext';
-import { serverRenderClient } from './serverRenderClient';
+import { useShopLiveClient } from './useShopLiveClient';
 
 /**
  * One react-query cache and one live client (one socket) per signed-in user. The layout keys this
@@ -17,16 +17,7 @@ export function Providers({ shop, children }: { shop: Omit<Shop, 'actions'>; chi
   const [queryClient] = useState(
     () => new QueryClient({ defaultOptions: { queries: { staleTime: Number.POSITIVE_INFINITY, retry: false } } }),
   );
-  const [live] = useState(() => (typeof window === 'undefined' ? serverRenderClient() : createLiveClient()));
-  // Close the socket when this user's providers go away. Deferred, because StrictMode (dev) runs
-  // effect cleanups once on mount as a test: the re-run effect cancels that close.
-  const pendingClose = useRef<ReturnType<typeof setTimeout>>(undefined);
-  useEffect(() => {
-    clearTimeout(pendingClose.current);
-    return () => {
-      pendingClose.current = setTimeout(() => void live.close(), 0);
-    };
-  }, [live]);
+  const live = useShopLiveClient(shop.userId);
   const value = useMemo(() => ({ ...shop, actions: SERVER_ACTIONS }), [shop]);
   return (
     <ShopContext.Provider value={value}>
