@@ -15,6 +15,7 @@ import { measureBroadcastFloor, measureFeeds } from './scenarios/feeds.js';
 import { measureLatency } from './scenarios/latency.js';
 import { measureMemory } from './scenarios/memory.js';
 import { measurePages } from './scenarios/pages.js';
+import { measurePagesSocket } from './scenarios/pagesSocket.js';
 import { measureScale } from './scenarios/scale.js';
 
 const quick = process.argv.includes('--quick');
@@ -249,6 +250,22 @@ if (want('pages')) {
   print(formatTable('Live pages and live counts: bridge CPU per write (µs), in-process', result.rows));
   print(
     formatTable('Client: one page diff applied to a 50-document page (µs)', [{ usPerDiff: result.clientUsPerDiff }]),
+  );
+  const socket = await measurePagesSocket({ writes: quick ? 100 : 1000 });
+  writeResult('pages-socket', socket);
+  const ms = (s: { p50: number; p99: number }) => `${s.p50.toFixed(2)} / ${s.p99.toFixed(2)}`;
+  print(
+    formatTable(
+      'Live pages over socket.io: write → page diff in the client, against a driver watch() in the same run (ms, p50 / p99)',
+      socket.map((r) => ({
+        'loaded pages of 50': r.pages,
+        writes: r.writes,
+        'floor: driver watch()': ms(r.floor),
+        'client page diff': ms(r.pageDiff),
+        overhead: ms(r.overhead),
+        'process CPU µs/write': r.cpuUsPerWrite,
+      })),
+    ),
   );
 }
 

@@ -51,9 +51,11 @@ export function measurePages(options: { runs: number }): { rows: PagesBenchRow[]
       none,
       () => undefined,
     );
-    // Loaded range: n = 0..total-1 (one more document read, as the bridge reads pageSize + 1).
+    // Loaded range: n = 0, 2, ..., 2(total-1); one more document after it, as a read finds it.
     pages.load(Array.from({ length: total + 1 }, (_, n) => ({ _id: n, n: n * 2 })));
-    const rowsOfPages = (i: number): Document => ({ _id: i % total, n: ((i * 7919) % total) * 2 + 1 });
+    // A new place on every write (modulo total - 1, coprime with total: a document's target moves
+    // on each pass; modulo total it would return to the same place, a no-op, from the second pass).
+    const rowsOfPages = (i: number): Document => ({ _id: i % total, n: ((i * 7919) % (total - 1)) * 2 + 1 });
     const usPerWrite = time(options.runs, (i) => {
       const doc = rowsOfPages(i);
       const normalized = normalizeNumbers(doc);

@@ -1,24 +1,15 @@
 // Every usage example of ../shared/reference/motor-change-streams.md, through the client, the real
 // bridge and a real (embedded or MONGODB_URI) replica set. Python's sleeps become `await stream.ready()`:
 // the writer starts once the subscription is accepted, so no change can be missed.
-import { type ChangeStreamDocument, createLiveClient, type LiveClient, ObjectId, Timestamp } from '@mongo-live/client';
+import { type ChangeStreamDocument, ObjectId, Timestamp } from '@mongo-live/client';
 import type { Document } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LiveServer, startLiveServer } from '../support/liveServer.js';
+import { describe, expect, it } from 'vitest';
+import { setUpLiveStack } from '../support/liveServer.js';
 
-let server: LiveServer;
-let live: LiveClient;
-beforeAll(async () => {
-  server = await startLiveServer();
-  live = createLiveClient({ url: server.url });
-});
-afterAll(async () => {
-  await live?.close();
-  await server?.close();
-});
+const stack = setUpLiveStack();
 
-const db = () => server.mongo.db;
-const liveDb = () => live.db(server.mongo.dbName);
+const db = () => stack.server.mongo.db;
+const liveDb = () => stack.live.db(stack.server.mongo.dbName);
 type Change = ChangeStreamDocument<Document> & Record<string, unknown>;
 /** A failing writer closes the stream, so the test ends with the writer's error instead of waiting forever. */
 const closeOnFailure = (writer: Promise<unknown>, stream: { close(): Promise<void> }) =>
@@ -81,7 +72,7 @@ describe('Motor change-stream examples, in TypeScript', () => {
         const change = (await changeStream.tryNext()) as Change | null;
         if (change === null) continue;
         expect(change.clusterTime).toBeInstanceOf(Timestamp);
-        expect(change.ns).toEqual({ db: server.mongo.dbName, coll: 'users' });
+        expect(change.ns).toEqual({ db: stack.server.mongo.dbName, coll: 'users' });
         seen.push(change);
         resumeToken = change._id;
       }
@@ -236,14 +227,14 @@ describe('Motor change-stream examples, in TypeScript', () => {
 
   it('context manager: `await using` closes the stream, and the bridge forgets it', async () => {
     const collection = db().collection('notifications');
-    const before = server.bridge.stats().subscriptions;
+    const before = stack.server.bridge.stats().subscriptions;
     let outer: { closed: boolean } | undefined;
     const lines: string[] = [];
     {
       await using changeStream = liveDb().collection('notifications').watch();
       outer = changeStream;
       await changeStream.ready();
-      expect(server.bridge.stats().subscriptions).toBe(before + 1);
+      expect(stack.server.bridge.stats().subscriptions).toBe(before + 1);
       const sendNotifications = (async () => {
         for (const notification of [
           { type: 'email', recipient: 'user1@example.com', message: 'Welcome!' },
@@ -268,7 +259,7 @@ describe('Motor change-stream examples, in TypeScript', () => {
       'Notification 2: sms to +1234567890',
       'Notification 3: push to device123',
     ]);
-    expect(server.bridge.stats().subscriptions).toBe(before);
+    expect(stack.server.bridge.stats().subscriptions).toBe(before);
   });
 
   it('tryNext resolves null on an idle stream, like try_next', async () => {

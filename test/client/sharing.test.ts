@@ -1,29 +1,19 @@
 // Identical streams of one client share one MongoDB stream on the bridge (one room, one batch per
 // socket). A stream joining while batches flow must start exactly at its join point: its events
 // are a contiguous suffix of the first stream's, with no gap and no repeat.
-import { createLiveClient, type LiveClient } from '@mongo-live/client';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type LiveServer, startLiveServer } from '../support/liveServer.js';
+import { expect, it } from 'vitest';
+import { setUpLiveStack } from '../support/liveServer.js';
 
-let server: LiveServer;
-let live: LiveClient;
-beforeAll(async () => {
-  server = await startLiveServer();
-  live = createLiveClient({ url: server.url });
-});
-afterAll(async () => {
-  await live?.close();
-  await server?.close();
-});
+const stack = setUpLiveStack();
 
 const nOf = (change: unknown) => (change as { fullDocument: { i: number } }).fullDocument.i;
 
 it('a stream joining a shared stream mid-flow sees a contiguous suffix of its events', async () => {
   const total = 120;
-  const collection = server.mongo.db.collection('shared');
+  const collection = stack.server.mongo.db.collection('shared');
   const watch = () =>
-    live
-      .db(server.mongo.dbName)
+    stack.live
+      .db(stack.server.mongo.dbName)
       .collection('shared')
       .watch([{ $match: { operationType: 'insert' } }]);
   const first = watch();
@@ -46,7 +36,7 @@ it('a stream joining a shared stream mid-flow sees a contiguous suffix of its ev
   }
   await writer;
   expect(a).toEqual(Array.from({ length: total }, (_, i) => i));
-  expect(server.bridge.stats().mongoStreams).toBe(1); // all shared
+  expect(stack.server.bridge.stats().mongoStreams).toBe(1); // all shared
 
   for (const { stream } of joiners) {
     await stream.ready();

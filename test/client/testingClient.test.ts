@@ -112,6 +112,58 @@ it('gives the results and change events the bridge gives, write after write', as
   await Promise.all([realStream.close(), memoryStream.close(), memory.close()]);
 });
 
+it('gives the live pages and live counts the bridge gives, write after write', async () => {
+  const coll = server.mongo.db.collection('catalog');
+  const docs = Array.from({ length: 9 }, (_, i) => ({ _id: new ObjectId(), name: `p${i}`, price: (i * 7) % 10 }));
+  await coll.insertMany(docs.map((d) => ({ ...d })));
+  const memory = createTestLiveClient({ data: { [server.mongo.dbName]: { catalog: docs } } });
+  const on = (live: typeof real | typeof memory) => live.db(server.mongo.dbName).collection('catalog');
+  const open = (live: typeof real | typeof memory) => ({
+    pages: on(live).livePages({ price: { $gte: 2 } }, { sort: { price: -1 }, pageSize: 2 }),
+    count: on(live).liveCount({ price: { $gte: 2 } }),
+  });
+  const [r, m] = [open(real), open(memory)];
+  await Promise.all([r.pages.ready(), m.pages.ready(), r.count.ready(), m.count.ready()]);
+  const mem = memory.server.db(server.mongo.dbName).collection('catalog');
+  const view = (v: typeof r) =>
+    JSON.stringify([v.pages.getSnapshot().pages, v.pages.getSnapshot().hasNextPage, v.count.getSnapshot().count]);
+  const agree = async () => {
+    const expected = view(m);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`expected ${expected}\n     got ${view(r)}`)), 5000);
+      const check = () => {
+        if (view(r) !== expected) return;
+        clearTimeout(timer);
+        for (const off of offs) off();
+        resolve();
+      };
+      const offs = [r.pages.subscribe(check), r.count.subscribe(check)];
+      check();
+    });
+  };
+  await agree();
+  type Writer = Record<'insertOne' | 'updateOne' | 'deleteMany', (...args: unknown[]) => Promise<unknown>>;
+  const [newId, lateId] = [new ObjectId(), new ObjectId()];
+  const steps: Array<(c: Writer) => Promise<unknown>> = [
+    (c) => c.updateOne({ name: 'p1' }, { $set: { price: 9.5 } }), // moves to the first page
+    (c) => c.insertOne({ _id: newId, name: 'new', price: 8 }),
+    (c) => c.deleteMany({ price: { $lt: 8 } }), // everything after the loaded page is gone
+    (c) => c.insertOne({ _id: lateId, name: 'late', price: 3 }),
+  ];
+  for (const [i, step] of steps.entries()) {
+    await step(coll as never);
+    await step(mem as never);
+    if (i === 1) await Promise.all([r.pages.fetchNextPage(), m.pages.fetchNextPage()]);
+    await agree();
+  }
+  expect(m.pages.getSnapshot().hasNextPage).toBe(false);
+  for (const v of [r, m]) {
+    v.pages.close();
+    v.count.close();
+  }
+  await memory.close();
+});
+
 it('moves its status on command: stale keeps the data, reconnecting re-subscribes, errors end queries', async () => {
   const memory = createTestLiveClient({ data: { shop: { products: seed } }, latencyMs: 5 });
   const query = memory

@@ -102,6 +102,18 @@ describe.skipIf(gate.skipReason !== undefined)('the example Storybook in Chromiu
     await page.close();
   });
 
+  it('loads page 2 with "Load more" in the product grid story, and a write into page 2 shows there', async () => {
+    const { page, errors } = await story('shop-product-grid--load-more');
+    // The play function clicks "Load more", then the page-2 write: its result is the last thing it waits for.
+    await page
+      .locator('[data-testid="product"][data-name="Chess Set, Walnut"] [data-testid="price"]', { hasText: '$100.00' })
+      .waitFor({ timeout: WAIT_MS });
+    expect(await page.getByTestId('product-list').getAttribute('data-pages')).toBe('2');
+    expect(await page.locator('[data-testid="product"]').count()).toBe(16);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('shows change events of writes in the activity feed, and orders placed and cancelled', async () => {
     const feed = await story('shop-activity-feed--writes');
     await feed.page.locator('[data-testid="activity-item"][data-kind="delete"]').waitFor({ timeout: WAIT_MS });

@@ -16,7 +16,7 @@ import { createShopClient, DB, TestShop } from '../../examples/next-app/stories/
 afterEach(cleanup);
 
 function Catalog() {
-  const [controls, setControls] = useState<ProductControls>({ category: undefined, order: 'asc', limit: 12 });
+  const [controls, setControls] = useState<ProductControls>({ category: undefined, order: 'asc', pageSize: 12 });
   return <ProductCatalog controls={controls} onControlsChange={setControls} />;
 }
 
@@ -44,6 +44,30 @@ describe('the product grid', () => {
     expect(flashing()).toBe(1);
     const stored = live.server.db(DB).collection<Product>('products').documents();
     expect(stored.find((p) => p.name === 'Azul')?.price).toBe(36);
+  });
+
+  it('loads the next page with "Load more", keeps it live, and shows the live total of the filter', async () => {
+    const live = createShopClient();
+    render(
+      <TestShop live={live}>
+        <Catalog />
+      </TestShop>,
+    );
+    await screen.findByText('Showing 12 of 16 products (live)');
+    expect(names()).not.toContain('Chess Set, Walnut'); // the dearest: on page 2
+    fireEvent.click(screen.getByRole('button', { name: 'Load more' }));
+    await screen.findByText('Chess Set, Walnut');
+    expect(screen.getByTestId('product-list').getAttribute('data-pages')).toBe('2');
+    expect(names()).toHaveLength(16);
+    expect(screen.queryByRole('button', { name: 'Load more' })).toBeNull(); // nothing after page 2
+    // A write into page 2 shows there; a new product counts in the total.
+    const products = live.server.db(DB).collection<Product>('products');
+    await act(() => products.updateOne({ name: 'Chess Set, Walnut' }, { $set: { price: 99 } }));
+    await screen.findByText('$99.00');
+    expect(priceOf('Chess Set, Walnut').textContent).toBe('$99.00');
+    await act(() => products.insertOne({ name: 'Jsdom Kite', category: 'garden', price: 200, stock: 1 } as Product));
+    await screen.findByText('Showing 17 of 17 products (live)');
+    expect(names().at(-1)).toBe('Jsdom Kite');
   });
 
   it('filters by category without a flash, and asks before deleting for everyone', async () => {

@@ -1,33 +1,24 @@
 // useLiveCount and useLiveQuery(spec, { withTotal: true }) against the real bridge and a real database.
-import { createLiveClient, type LiveClient, LiveProvider, useLiveCount, useLiveQuery } from '@mongo-live/react';
+import { LiveProvider, useLiveCount, useLiveQuery } from '@mongo-live/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type LiveServer, startLiveServer } from '../support/liveServer.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setUpLiveStack } from '../support/liveServer.js';
 
-let server: LiveServer;
-let live: LiveClient;
-beforeAll(async () => {
-  server = await startLiveServer();
-  live = createLiveClient({ url: server.url });
-});
+const stack = setUpLiveStack();
 afterEach(() => cleanup());
-afterAll(async () => {
-  await live?.close();
-  await server?.close();
-});
 
 function wrap(children: ReactNode) {
   return (
     <QueryClientProvider client={new QueryClient()}>
-      <LiveProvider client={live}>{children}</LiveProvider>
+      <LiveProvider client={stack.live}>{children}</LiveProvider>
     </QueryClientProvider>
   );
 }
 
 function Badge({ user }: { user: string }) {
-  const { data, liveStatus } = useLiveCount({ db: server.mongo.dbName, collection: 'orders', filter: { user } });
+  const { data, liveStatus } = useLiveCount({ db: stack.server.mongo.dbName, collection: 'orders', filter: { user } });
   return (
     <p data-testid={`badge-${user}`}>
       {liveStatus}:{data ?? '-'}
@@ -37,7 +28,7 @@ function Badge({ user }: { user: string }) {
 
 function Window() {
   const { data = [], total } = useLiveQuery<{ _id: number; n: number }>(
-    { db: server.mongo.dbName, collection: 'items', filter: { n: { $gte: 0 } }, sort: { n: 1 }, limit: 2 },
+    { db: stack.server.mongo.dbName, collection: 'items', filter: { n: { $gte: 0 } }, sort: { n: 1 }, limit: 2 },
     { withTotal: true },
   );
   return (
@@ -49,7 +40,7 @@ function Window() {
 
 describe('useLiveCount', () => {
   it('shows a live count per user, following writes', async () => {
-    const orders = server.mongo.db.collection('orders');
+    const orders = stack.server.mongo.db.collection('orders');
     await orders.insertMany([{ user: 'a' }, { user: 'a' }, { user: 'b' }]);
     render(
       wrap(
@@ -70,7 +61,7 @@ describe('useLiveCount', () => {
   });
 
   it('useLiveQuery withTotal: the window and the live total of its filter', async () => {
-    const items = server.mongo.db.collection<{ _id: number; n: number }>('items');
+    const items = stack.server.mongo.db.collection<{ _id: number; n: number }>('items');
     await items.insertMany([
       { _id: 1, n: 5 },
       { _id: 2, n: 1 },

@@ -1,35 +1,19 @@
 // useLiveInfiniteQuery against the real bridge and a real database: fetchNextPage while rows are
 // inserted above, between and below the loaded pages.
-import {
-  createLiveClient,
-  type LiveClient,
-  LiveProvider,
-  liveDehydrateOptions,
-  liveHydrateOptions,
-  useLiveInfiniteQuery,
-} from '@mongo-live/react';
+import { LiveProvider, liveDehydrateOptions, liveHydrateOptions, useLiveInfiniteQuery } from '@mongo-live/react';
 import { allowAll, prefetchLivePages } from '@mongo-live/server-bridge';
 import { dehydrate, HydrationBoundary, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type LiveServer, startLiveServer } from '../support/liveServer.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setUpLiveStack } from '../support/liveServer.js';
 
 type Row = { _id: number; n: number };
-let server: LiveServer;
-let live: LiveClient;
-beforeAll(async () => {
-  server = await startLiveServer();
-  live = createLiveClient({ url: server.url });
-});
+const stack = setUpLiveStack();
 afterEach(() => cleanup());
-afterAll(async () => {
-  await live?.close();
-  await server?.close();
-});
 
 function Products({ collection = 'products' }: { collection?: string }) {
   const { data, fetchNextPage, hasNextPage, liveStatus } = useLiveInfiniteQuery<Row>(
-    { db: server.mongo.dbName, collection, sort: { n: 1 } },
+    { db: stack.server.mongo.dbName, collection, sort: { n: 1 } },
     { pageSize: 2 },
   );
   return (
@@ -48,11 +32,11 @@ function Products({ collection = 'products' }: { collection?: string }) {
 
 describe('useLiveInfiniteQuery', () => {
   it('loads more pages, keeps them live under inserts above, between and below, and ends hasNextPage', async () => {
-    const coll = server.mongo.db.collection<Row>('products');
+    const coll = stack.server.mongo.db.collection<Row>('products');
     await coll.insertMany([10, 20, 30, 40, 50].map((n) => ({ _id: n, n })));
     render(
       <QueryClientProvider client={new QueryClient()}>
-        <LiveProvider client={live}>
+        <LiveProvider client={stack.live}>
           <Products />
         </LiveProvider>
       </QueryClientProvider>,
@@ -80,13 +64,13 @@ describe('useLiveInfiniteQuery', () => {
   });
 
   it('SSR: the first page prefetched on the server renders at once from the hydrated cache, then goes live', async () => {
-    const coll = server.mongo.db.collection<Row>('ssr');
+    const coll = stack.server.mongo.db.collection<Row>('ssr');
     await coll.insertMany([3, 1, 2].map((n) => ({ _id: n, n })));
     const serverClient = new QueryClient();
     const first = await prefetchLivePages(
       serverClient,
-      { mongo: server.mongo.client, authorize: allowAll },
-      { db: server.mongo.dbName, collection: 'ssr', sort: { n: 1 } },
+      { mongo: stack.server.mongo.client, authorize: allowAll },
+      { db: stack.server.mongo.dbName, collection: 'ssr', sort: { n: 1 } },
       { pageSize: 2 },
     );
     expect(first.map((d) => (d as Row).n)).toEqual([1, 2]);
@@ -94,7 +78,7 @@ describe('useLiveInfiniteQuery', () => {
     render(
       <QueryClientProvider client={new QueryClient()}>
         <HydrationBoundary state={state} options={liveHydrateOptions}>
-          <LiveProvider client={live}>
+          <LiveProvider client={stack.live}>
             <Products collection="ssr" />
           </LiveProvider>
         </HydrationBoundary>

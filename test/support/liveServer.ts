@@ -1,8 +1,10 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createLiveClient, type LiveClient } from '@mongo-live/client';
 import { DEFAULT_NAMESPACE } from '@mongo-live/protocol';
 import { type Authorize, allowAll, type Bridge, type BridgeLimits, createBridge } from '@mongo-live/server-bridge';
 import { Server } from 'socket.io';
+import { afterAll, beforeAll } from 'vitest';
 import { startTestMongo, type TestMongo } from './mongo.js';
 
 /** Options of {@link startLiveServer}. */
@@ -73,6 +75,45 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       if (ownsMongo) await mongo.close();
+    },
+  };
+}
+
+/** What {@link setUpLiveStack} gives a test file: its server and one client on it. */
+export interface LiveStack {
+  readonly server: LiveServer;
+  readonly live: LiveClient;
+}
+
+/**
+ * One live server and one client on it for the whole test file: started in beforeAll, closed in
+ * afterAll (the client first). Read them inside tests, once started.
+ *
+ * @example
+ * const stack = setUpLiveStack();
+ * it('counts', async () => { const q = stack.live.db(stack.server.mongo.dbName).collection('c').liveCount(); ... });
+ */
+export function setUpLiveStack(options: LiveServerOptions = {}): LiveStack {
+  let server: LiveServer | undefined;
+  let live: LiveClient | undefined;
+  beforeAll(async () => {
+    server = await startLiveServer(options);
+    live = createLiveClient({ url: server.url });
+  });
+  afterAll(async () => {
+    await live?.close();
+    await server?.close();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the live stack starts in beforeAll');
+    return value;
+  };
+  return {
+    get server() {
+      return started(server);
+    },
+    get live() {
+      return started(live);
     },
   };
 }

@@ -5,10 +5,11 @@ import { type Category, isCategory } from './model';
 export interface ProductControls {
   category: Category | undefined;
   order: 'asc' | 'desc';
-  limit: number;
+  /** Products per page: the first page, then one more on each "Load more". */
+  pageSize: number;
 }
 
-export const LIMITS = [6, 12, 24] as const;
+export const PAGE_SIZES = [6, 12, 24] as const;
 
 type Params = Record<string, string | string[] | undefined> | URLSearchParams;
 
@@ -20,11 +21,11 @@ function param(params: Params, name: string): string | undefined {
 
 export function parseProductControls(params: Params): ProductControls {
   const category = param(params, 'category');
-  const limit = Number(param(params, 'limit'));
+  const pageSize = Number(param(params, 'pageSize'));
   return {
     category: isCategory(category) ? category : undefined,
     order: param(params, 'order') === 'desc' ? 'desc' : 'asc',
-    limit: (LIMITS as readonly number[]).includes(limit) ? limit : 12,
+    pageSize: (PAGE_SIZES as readonly number[]).includes(pageSize) ? pageSize : 12,
   };
 }
 
@@ -32,20 +33,23 @@ export function productControlsToSearch(controls: ProductControls): string {
   const search = new URLSearchParams();
   if (controls.category) search.set('category', controls.category);
   if (controls.order !== 'asc') search.set('order', controls.order);
-  if (controls.limit !== 12) search.set('limit', String(controls.limit));
+  if (controls.pageSize !== 12) search.set('pageSize', String(controls.pageSize));
   const text = search.toString();
   return text ? `?${text}` : '';
 }
 
-/** The live query behind the product list (same object on server and client, so the same cache key). */
-export function productQuery(dbName: string, controls: ProductControls) {
+/**
+ * The live pages behind the product list (same object on server and client, so the same cache
+ * key): `useLiveInfiniteQuery(productPages(...), { pageSize })` in the browser,
+ * `prefetchLivePages` of its first page on the server.
+ */
+export function productPages(dbName: string, controls: ProductControls) {
   const direction = controls.order === 'asc' ? 1 : -1;
   const sort: Sort = { price: direction, name: 1 };
-  return {
-    db: dbName,
-    collection: 'products',
-    filter: controls.category ? { category: controls.category } : {},
-    sort,
-    limit: controls.limit,
-  };
+  return { db: dbName, collection: 'products', filter: productFilter(controls), sort };
+}
+
+/** The products the controls select (all pages together): what the live total counts. */
+export function productFilter(controls: ProductControls): { category?: Category } {
+  return controls.category ? { category: controls.category } : {};
 }

@@ -14,10 +14,10 @@ interface Args {
   status: ConnectionStatus | 'error';
 }
 
-/** The product grid on the testing client: its filter, sort and limit are live queries like in the app. */
+/** The product grid on the testing client: live pages and a live count, like in the app. */
 function Grid({ latencyMs, status }: Args) {
   const [live] = useState(() => createShopClient({ latencyMs }));
-  const [controls, setControls] = useState<ProductControls>({ category: undefined, order: 'asc', limit: 12 });
+  const [controls, setControls] = useState<ProductControls>({ category: undefined, order: 'asc', pageSize: 12 });
   useEffect(() => live.server.setLatency(latencyMs), [live, latencyMs]);
   useEffect(() => applyStatus(live, status), [live, status]);
   return (
@@ -37,6 +37,19 @@ function Grid({ latencyMs, status }: Args) {
         }
       >
         Another shopper: Azul −$30 (from the server)
+      </button>
+      <button
+        type="button"
+        className="btn"
+        style={{ marginTop: '1rem', marginLeft: '0.5rem' }}
+        onClick={() =>
+          void live.server
+            .db(DB)
+            .collection<Product>('products')
+            .updateOne({ name: 'Chess Set, Walnut' }, { $inc: { price: -20 } })
+        }
+      >
+        From the server: Chess Set −$20 (page 2)
       </button>
     </TestShop>
   );
@@ -75,6 +88,25 @@ export const ServerWrite: Story = {
     await userEvent.click(canvas.getByRole('button', { name: /Another shopper/ }));
     await waitFor(() =>
       expect(canvasElement.querySelector('[data-testid="product"]')).toHaveAttribute('data-name', 'Azul'),
+    );
+  },
+};
+
+/** "Load more" brings page 2 (the dearest products), which stays live like the first. */
+export const LoadMore: Story = {
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await canvas.findByText(/Showing \d+ of 16 products \(live\)/, {}, { timeout: 5000 });
+    // In a tall window the sentinel is in view at once and page 2 loads by itself.
+    const more = canvas.queryByRole('button', { name: 'Load more' });
+    if (more) await userEvent.click(more);
+    await waitFor(() => expect(card(canvasElement, 'Chess Set, Walnut')).not.toBeNull());
+    expect(canvas.getByTestId('product-list')).toHaveAttribute('data-pages', '2');
+    await userEvent.click(canvas.getByRole('button', { name: /Chess Set −\$20/ }));
+    await waitFor(() =>
+      expect(card(canvasElement, 'Chess Set, Walnut')?.querySelector('[data-testid="price"]')).toHaveTextContent(
+        '$100.00',
+      ),
     );
   },
 };

@@ -166,7 +166,11 @@ export interface LivePagesAccepted {
   /** Id of these live pages; `pages:update` and `query:error` name it. */
   pagesId: string;
   pages: EJSONDocument[][];
-  /** False once a read found nothing after the last page (its end is then open: it takes every later document). */
+  /**
+   * True while a matching document after the last page exists, followed as writes happen (an
+   * update says when it changes); false once nothing is after it: the last page's end is then open
+   * and it takes every later document.
+   */
   hasNextPage: boolean;
   version: number;
 }

@@ -6,8 +6,10 @@
 // with packages/client/src/testing/engineBson.ts (the same names from `bson`). Not a published
 // entry of this package: @mongo-live/client/testing ships it bundled.
 export type { EffectiveQuery } from './access/effectiveQuery.js';
+export { Projection } from './access/Projection.js';
 export { LiveQueryEngine } from './live-query/LiveQueryEngine.js';
 export { compileMatcher, type Matcher } from './live-query/matcher.js';
 export { normalizeNumbers } from './live-query/normalize.js';
+export { LOOKAHEAD, PageSet } from './live-query/PageSet.js';
 export { SortOrder } from './live-query/SortOrder.js';
 export { valueKey } from './live-query/valueKey.js';

@@ -6,12 +6,14 @@ import { addProduct, cancelOrder, changePrice, deleteProduct, placeOrder } from 
 import { type Shop, type ShopActions, ShopContext } from './ShopContext';
 import { useShopLiveClient } from './useShopLiveClient';
 
+const SERVER_ACTIONS: ShopActions = { addProduct, changePrice, deleteProduct, placeOrder, cancelOrder };
+
 /**
  * One react-query cache and one live client (one socket) per signed-in user. The layout keys this
  * component by user, so switching users opens a fresh socket whose handshake carries the new cookie.
+ * The client comes from `useShopLiveClient` (made once per user outside React state, closed on
+ * unmount), not from `LiveProvider`'s own, which is made in a state initializer: see that file.
  */
-const SERVER_ACTIONS: ShopActions = { addProduct, changePrice, deleteProduct, placeOrder, cancelOrder };
-
 export function Providers({ shop, children }: { shop: Omit<Shop, 'actions'>; children: ReactNode }) {
   // Live data never goes stale by age: the bridge pushes every change.
   const [queryClient] = useState(

@@ -1,6 +1,6 @@
 'use client';
 import { CATEGORIES } from '@/lib/model';
-import { LIMITS, type ProductControls } from '@/lib/productQuery';
+import { PAGE_SIZES, type ProductControls } from '@/lib/productQuery';
 import styles from './Products.module.css';
 
 export function ProductToolbar({
@@ -40,16 +40,16 @@ export function ProductToolbar({
           </select>
         </label>
         <label>
-          <span className="visually-hidden">How many</span>
+          <span className="visually-hidden">Products per page</span>
           <select
             className="field"
-            value={controls.limit}
-            data-testid="limit"
-            onChange={(e) => onChange({ ...controls, limit: Number(e.target.value) })}
+            value={controls.pageSize}
+            data-testid="page-size"
+            onChange={(e) => onChange({ ...controls, pageSize: Number(e.target.value) })}
           >
-            {LIMITS.map((n) => (
+            {PAGE_SIZES.map((n) => (
               <option key={n} value={n}>
-                Show {n}
+                {n} per page
               </option>
             ))}
           </select>

@@ -17,8 +17,9 @@ export function ProductsView() {
         <div>
           <h1 id="products-title">Products</h1>
           <p className="lead">
-            A live query: <code>useLiveQuery</code> on <code>products</code>, filtered, sorted and limited on the
-            server. Open this page twice and change something.
+            Live pages: <code>useLiveInfiniteQuery</code> on <code>products</code>, filtered and sorted on the server,
+            one more page on &ldquo;Load more&rdquo; or when you scroll to the end; every loaded page stays live, and
+            the total is a <code>useLiveCount</code>. Open this page twice and change something.
           </p>
         </div>
       </div>

@@ -4,6 +4,8 @@ import {
   decode,
   type EJSONDocument,
   encode,
+  type LiveCountRequest,
+  type LivePagesRequest,
   type LiveQueryDiff,
   type QuerySpec,
   type ServerToClientEvents,
@@ -22,6 +24,7 @@ import type { Document } from 'mongodb';
 import { LiveError } from '../LiveError.js';
 import type { ConnectionStatus, LiveTransport, RequestPayload } from '../transport/LiveTransport.js';
 import { type MemoryChange, type MemoryDatabase, seqOfToken, tokenOf } from './MemoryDatabase.js';
+import { MemoryLiveCount, MemoryLivePages } from './MemoryLiveViews.js';
 
 interface QuerySub {
   kind: 'query';
@@ -39,13 +42,27 @@ interface StreamSub {
   fullDocument: WireWatchOptions['fullDocument'];
 }
 
+interface PagesSub {
+  kind: 'pages';
+  pages: MemoryLivePages;
+}
+
+interface CountSub {
+  kind: 'count';
+  count: MemoryLiveCount;
+}
+
+type Sub = QuerySub | StreamSub | PagesSub | CountSub;
+
 type Listener = (...args: unknown[]) => void;
 
 /**
  * A {@link LiveTransport} with the bridge inside: requests are answered from a MemoryDatabase by
  * the bridge's own LiveQueryEngine (so filters, sort with the `_id` tiebreak, skip, limit and
- * projection give exactly the bridge's results and diffs), and every write reaches the open live
- * queries as `query:update` and the open change streams as `change` batches. The status, the
+ * projection give exactly the bridge's results and diffs; live pages on the bridge's own PageSet,
+ * live counts by the ids they count), and every write reaches the open live queries as
+ * `query:update`, live pages as `pages:update`, counts as `count:update` and the open change
+ * streams as `change` batches. The status, the
  * latency of every answer and message, and failures are the test's to set. Internal to the
  * testing client; `createTestLiveClient` is the public face.
  *
@@ -59,7 +76,7 @@ export class MemoryTransport implements LiveTransport {
   private failure: WireError | undefined;
   private readonly statusListeners = new Set<(status: ConnectionStatus) => void>();
   private readonly listeners = new Map<string, Set<Listener>>();
-  private readonly subs = new Map<string, QuerySub | StreamSub>();
+  private readonly subs = new Map<string, Sub>();
   private readonly waiting = new Set<() => void>();
   private counter = 0;
   private readonly stopWatching: () => void;
@@ -103,8 +120,8 @@ export class MemoryTransport implements LiveTransport {
   fail(error: WireError): void {
     this.failure = error;
     for (const sub of this.subs.values())
-      if (sub.kind === 'query') this.emit('query:error', { queryId: sub.queryId, error });
-      else this.emit('stream:error', { streamId: sub.streamId, error });
+      if (sub.kind === 'watch') this.emit('stream:error', { streamId: sub.streamId, error });
+      else this.emit('query:error', { queryId: queryIdOf(sub), error });
     this.subs.clear();
   }
 
@@ -179,6 +196,12 @@ export class MemoryTransport implements LiveTransport {
         return { docs: this.engineFor(payload as QuerySpec).visible() };
       case 'watch':
         return this.watch(payload);
+      case 'pages':
+        return this.pages(payload as LivePagesRequest);
+      case 'pages:more':
+        return this.morePages(String(payload.subId));
+      case 'count':
+        return this.count(payload as LiveCountRequest);
       case 'unsubscribe':
         this.subs.delete(String(payload.subId));
         return null;
@@ -209,6 +232,27 @@ export class MemoryTransport implements LiveTransport {
     const queryId = `q-${spec.subId}`;
     this.subs.set(spec.subId, { kind: 'query', queryId, spec, engine, version: 0 });
     return { subId: spec.subId, queryId, docs: engine.visible(), version: 0 };
+  }
+
+  private pages(request: LivePagesRequest) {
+    const pages = new MemoryLivePages(this.database, request, `p-${request.subId}`);
+    this.subs.set(request.subId, { kind: 'pages', pages });
+    return pages.accepted(request.subId);
+  }
+
+  /** Like the bridge, the appended page arrives before the ack. */
+  private morePages(subId: string) {
+    const sub = this.subs.get(subId);
+    if (sub?.kind !== 'pages') throw new LiveError('CLOSED', 'these live pages ended');
+    const update = sub.pages.more();
+    if (update) this.emit('pages:update', update, subId);
+    return this.delivered().then(() => ({ version: update?.version ?? 0 }));
+  }
+
+  private count(request: LiveCountRequest) {
+    const count = new MemoryLiveCount(this.database, request, `c-${request.subId}`);
+    this.subs.set(request.subId, { kind: 'count', count });
+    return { subId: request.subId, countId: count.countId, count: count.count, version: 0 };
   }
 
   private watch(request: Document) {
@@ -245,7 +289,15 @@ export class MemoryTransport implements LiveTransport {
   private dispatch(change: MemoryChange): void {
     for (const [subId, sub] of this.subs)
       if (sub.kind === 'query') this.applyToQuery(sub, change);
-      else this.deliver(sub, change, subId);
+      else if (sub.kind === 'watch') this.deliver(sub, change, subId);
+      else if (sub.kind === 'pages') {
+        const update = sub.pages.apply(change);
+        if (update) this.emit('pages:update', update, subId);
+      } else {
+        const count = sub.count.apply(change);
+        if (count !== undefined)
+          this.emit('count:update', { countId: sub.count.countId, version: sub.count.version, count }, subId);
+      }
   }
 
   private applyToQuery(sub: QuerySub, change: MemoryChange): void {
@@ -293,4 +345,10 @@ export class MemoryTransport implements LiveTransport {
     if (this.latency > 0) setTimeout(run, this.latency);
     else queueMicrotask(run);
   }
+}
+
+/** The id `query:error` names for a live query, count or pages subscription. */
+function queryIdOf(sub: QuerySub | PagesSub | CountSub): string {
+  if (sub.kind === 'query') return sub.queryId;
+  return sub.kind === 'pages' ? sub.pages.pagesId : sub.count.countId;
 }

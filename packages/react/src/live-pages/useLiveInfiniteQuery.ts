@@ -121,7 +121,14 @@ export function useLiveInfiniteQuery<T = Document>(
   const [nextError, setNextError] = useState<Error | null>(null);
   const registry = LiveQueryRegistry.of(queryClient);
   const source = registry.source(hash) as PagesSource<T> | undefined;
-  const hasNextPage = result.data !== undefined && (source?.pages.getSnapshot().hasNextPage ?? true);
+  const snapshot = source?.pages.getSnapshot();
+  // Until the bridge answers (server-rendered or cached pages), a last page shorter than a page
+  // had nothing after it when it was read.
+  const hasNextPage =
+    result.data !== undefined &&
+    (snapshot !== undefined && snapshot.status !== 'loading'
+      ? snapshot.hasNextPage
+      : (result.data.pages.at(-1)?.length ?? 0) >= options.pageSize);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is compared by value through `hash`
   const fetchNextPage = useCallback(async () => {
     const pages = (registry.source(hash) as PagesSource<T> | undefined)?.pages;

@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { WatchTarget } from '@mongo-live/protocol';
 import type { ChangeStream, ChangeStreamOptions, Document, MongoClient } from 'mongodb';
+import { inTransaction } from './transactions.js';
 
 /** Where a driver stream's batches go. */
 export interface DriverStreamSink {
@@ -113,7 +114,8 @@ export class DriverStream {
         if (event) {
           batch.push(event);
           const more = change.bufferedCount() > 0 && event.operationType !== 'invalidate';
-          if (more && batch.length < this.maxBatch) continue;
+          // A batch never ends inside a transaction the driver already holds more of (live views apply it whole).
+          if (more && (batch.length < this.maxBatch || inTransaction(event))) continue;
         }
         const events = batch;
         batch = [];

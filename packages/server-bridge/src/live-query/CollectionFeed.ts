@@ -2,6 +2,7 @@ import type { WireError } from '@mongo-live/protocol';
 import type { ChangeStreamDocument, Document, MongoClient, Timestamp } from 'mongodb';
 import { toWireError } from '../errors.js';
 import type { ChangeFeed, FeedConsumer } from '../feed/ChangeFeed.js';
+import { transactionGroups } from '../feed/transactions.js';
 import type { MembershipListener } from './LiveQueryEngine.js';
 import type { LiveView } from './LiveView.js';
 import { normalizeNumbers } from './normalize.js';
@@ -23,7 +24,8 @@ type View = LiveView<unknown>;
 /**
  * The live queries and live counts ({@link LiveView}s) of one collection, as one consumer of the collection's {@link ChangeFeed}
  * (shared with watch subscriptions). Events are handled one at a time, in order, on a serial
- * queue; each is dispatched through the {@link QueryIndex} to the views it may affect. A view
+ * queue (a transaction's events together, as one step: one update per view, never half of it);
+ * each is dispatched through the {@link QueryIndex} to the views it may affect. A view
  * being added buffers the events that arrive while its snapshot is read, then drops those the
  * snapshot already reflects (by cluster time), so the snapshot and the feed join without a gap or
  * a double. When the feed ends (invalidation, HISTORY_LOST, a failed stream) the queries move to
@@ -87,7 +89,7 @@ export class CollectionFeed implements FeedConsumer {
         if (query.closed || this.closed) return;
         this.index.add(query, query.predicate);
         if (epoch !== this.epoch) read = await query.read(this.mongo, this.db, this.collection);
-        query.load(read.docs);
+        query.load(read.docs, read.keyOnly);
         query.readTime.advance(read.operationTime);
         for (const change of buffered) {
           if (query.readTime.reflects(change.clusterTime)) continue;
@@ -120,9 +122,10 @@ export class CollectionFeed implements FeedConsumer {
     this.feed = undefined;
   }
 
-  /** Events of the feed: handled in order on the serial queue. */
+  /** Events of the feed: handled in order on the serial queue, a transaction's events as one step. */
   deliver(events: Document[]): void {
-    for (const event of events) void this.enqueue(() => this.handle(event as ChangeStreamDocument));
+    for (const group of transactionGroups(events))
+      void this.enqueue(() => this.handle(group as ChangeStreamDocument[]));
   }
 
   /** The feed ended: move to a new one and re-read every window. */
@@ -155,51 +158,52 @@ export class CollectionFeed implements FeedConsumer {
     }
   }
 
-  private async handle(event: ChangeStreamDocument): Promise<void> {
+  /**
+   * One event, or every event of one transaction: each view applies all of them, then sends one
+   * update, so no subscriber ever sees half of a transaction.
+   */
+  private async handle(events: ChangeStreamDocument[]): Promise<void> {
     if (this.closed) return;
-    if (event.operationType === 'invalidate') return; // the feed ends next, and ended() restarts
-    if (
-      event.operationType !== 'insert' &&
-      event.operationType !== 'update' &&
-      event.operationType !== 'replace' &&
-      event.operationType !== 'delete'
-    )
-      return; // drop / rename / dropDatabase are followed by invalidate
+    const changes = events.map(changeOf).filter((c): c is DocChange => c !== undefined);
+    if (changes.length === 0) return;
     this.failures = 0;
-    // An update whose lookup found nothing: the document is gone by now.
-    const doc = event.operationType === 'delete' ? null : (event.fullDocument ?? null);
-    const change: DocChange = { id: valueKey(event.documentKey._id), doc, clusterTime: event.clusterTime };
-    for (const buffer of this.pending.values()) buffer.push(change);
-    const normalized = doc ? normalizeNumbers(doc) : null;
-    const refills: View[] = [];
-    const updates: Array<[View, ReturnType<View['apply']>]> = [];
-    for (const query of this.index.candidates(change.id, normalized)) {
-      if (query.closed || !this.queries.has(query) || query.readTime.reflects(change.clusterTime)) continue;
-      // One query whose evaluation throws ends alone; the others still get this event.
-      let result: ReturnType<View['apply']>;
-      try {
-        result = query.apply(change.id, doc, normalized);
-      } catch (error) {
-        this.remove(query);
-        query.fail(toWireError(error));
-        continue;
+    for (const buffer of this.pending.values()) buffer.push(...changes);
+    const updates = new Map<View, unknown[]>();
+    const refills = new Set<View>();
+    for (const change of changes) {
+      const normalized = change.doc ? normalizeNumbers(change.doc) : null;
+      for (const query of this.index.candidates(change.id, normalized)) {
+        if (query.closed || !this.queries.has(query) || query.readTime.reflects(change.clusterTime)) continue;
+        // One query whose evaluation throws ends alone; the others still get this event.
+        let result: ReturnType<View['apply']>;
+        try {
+          result = query.apply(change.id, change.doc, normalized);
+        } catch (error) {
+          this.remove(query);
+          query.fail(toWireError(error));
+          updates.delete(query);
+          refills.delete(query);
+          continue;
+        }
+        const diffs = updates.get(query);
+        if (diffs) diffs.push(...result.diffs);
+        else updates.set(query, [...result.diffs]);
+        if (result.refill) refills.add(query);
       }
-      updates.push([query, result]);
-      if (result.refill) refills.push(query);
     }
-    // Windows that lost a member are re-read together, then each query sends one update.
+    // Windows that lost a member are re-read together (once per step), then each query sends one update.
     const refilled = new Map(
-      await Promise.all(refills.map(async (q) => [q, await this.refillDiffs(q)] as const)).catch((error) => {
+      await Promise.all([...refills].map(async (q) => [q, await this.refillDiffs(q)] as const)).catch((error) => {
         for (const q of refills) q.fail(toWireError(error));
         return [];
       }),
     );
-    for (const [query, result] of updates) query.publish([...result.diffs, ...(refilled.get(query) ?? [])]);
+    for (const [query, diffs] of updates) query.publish([...diffs, ...(refilled.get(query) ?? [])]);
   }
 
   private async refillDiffs(query: View) {
     const read = await query.read(this.mongo, this.db, this.collection);
-    const diffs = query.refresh(read.docs);
+    const diffs = query.refresh(read.docs, read.keyOnly);
     query.readTime.advance(read.operationTime);
     return diffs;
   }
@@ -226,4 +230,19 @@ export class CollectionFeed implements FeedConsumer {
     const wire = toWireError(error ?? new Error('change stream failed'));
     for (const query of [...this.queries, ...this.pending.keys()]) query.fail(wire);
   }
+}
+
+/** The new state of the document an event is about; undefined for events that change no document. */
+function changeOf(event: ChangeStreamDocument): DocChange | undefined {
+  // invalidate: the feed ends next, and ended() restarts; drop / rename / dropDatabase are followed by invalidate.
+  if (
+    event.operationType !== 'insert' &&
+    event.operationType !== 'update' &&
+    event.operationType !== 'replace' &&
+    event.operationType !== 'delete'
+  )
+    return undefined;
+  // An update whose lookup found nothing: the document is gone by now.
+  const doc = event.operationType === 'delete' ? null : (event.fullDocument ?? null);
+  return { id: valueKey(event.documentKey._id), doc, clusterTime: event.clusterTime };
 }

@@ -9,7 +9,8 @@ import type { WindowRead } from './readWindow.js';
  * (`SharedLiveCount`). The feed reads it, joins the read with the change feed (events at or
  * before the read's cluster time are dropped while it loads), dispatches events to it through the
  * equality index, re-reads it when it asks (`refill`) or when the feed restarts, and publishes
- * what changed as one update per event. `C` is one change of what subscribers see.
+ * what changed as one update per event, or per transaction (its events are applied together, so
+ * subscribers never see half of it). `C` is one change of what subscribers see.
  *
  * @example
  * const view: LiveView<LiveQueryDiff> = new SharedLiveQuery(id, query, sink, membership);
@@ -23,10 +24,10 @@ export interface LiveView<C = unknown> {
   readonly readTime: ReadTime;
   /** Reads the view's content from the database (see `readWindow`: complete at its `operationTime`). */
   read(mongo: MongoClient, db: string, collection: string): Promise<WindowRead>;
-  /** Sets the content from the first read. */
-  load(docs: Document[]): void;
+  /** Sets the content from the first read (`keyOnly`: leading documents read as keys, see `WindowRead`). */
+  load(docs: Document[], keyOnly: number): void;
   /** Replaces the content from a later read; returns what subscribers must be told. */
-  refresh(docs: Document[]): C[];
+  refresh(docs: Document[], keyOnly: number): C[];
   /** Applies the new state of one document (null: gone); `refill` asks for a re-read. */
   apply(docId: string, doc: Document | null, normalized: Document | null): { diffs: C[]; refill: boolean };
   /** Sends one update with these changes (nothing when there is nothing to tell). */

@@ -8,7 +8,8 @@ const none = { entered() {}, left() {} };
 const setOf = (pageSize = 2) =>
   new PageSet(new SortOrder([['n', 1]]), Projection.compile(undefined), none, pageSize, 1000);
 const docs = (...ns: number[]) => ns.map((n) => ({ _id: n, n }));
-const ns = (set: PageSet) => set.pages().map((p) => p.map((d) => Number((d.n as { $numberInt: string }).$numberInt)));
+const numberOf = (v: unknown) => Number(Object.values(v as Record<string, string>)[0]); // { $numberInt } or { $numberDouble }
+const ns = (set: PageSet) => set.pages().map((p) => p.map((d) => numberOf(d.n)));
 
 describe('PageSet', () => {
   it('keeps hasNextPage true while a document after the range is known, asks for a read when none is', () => {
@@ -59,6 +60,23 @@ describe('PageSet', () => {
     set.load(docs(1, 2, 3), 1);
     set.refresh(docs(1, 2));
     expect(set.needsProbe).toBe(true);
+  });
+
+  it('moves a document between pages without leaving and re-entering the dispatch index', () => {
+    const calls: string[] = [];
+    const spy = { entered: (id: string) => calls.push(`+${id}`), left: (id: string) => calls.push(`-${id}`) };
+    const set = new PageSet(new SortOrder([['n', 1]]), Projection.compile(undefined), spy, 2, 1000);
+    set.load(docs(1, 2, 3, 4, 5), 2);
+    calls.length = 0;
+    expect(set.apply(valueKey(1), { _id: 1, n: 3.5 }, true)).toEqual([
+      { page: 0, diffs: [{ op: 'removed', index: 0 }] },
+      { page: 1, diffs: [{ op: 'added', index: 1, doc: expect.anything() }] },
+    ]);
+    expect(ns(set)).toEqual([[2], [3, 3.5, 4]]);
+    expect(calls).toEqual([]);
+    set.apply(valueKey(1), { _id: 1, n: 9 }, true); // leaves the loaded range
+    set.apply(valueKey(6), { _id: 6, n: 0 }, true); // enters it
+    expect(calls).toEqual([`-${valueKey(1)}`, `+${valueKey(6)}`]);
   });
 
   it('refuses an array on a sort path, loaded, after the range or written later', () => {

@@ -145,19 +145,22 @@ export class PageSet {
       if (diff) changes.push({ page: from, diffs: [diff] });
       return changes;
     }
+    // A move between pages keeps the document in the set: the dispatch index is not touched.
+    const stays = from !== undefined && to >= 0;
     if (from !== undefined) {
       const window = this.windows[from] as ResultWindow;
       const index = window.indexOf(window.get(docId) as WindowEntry);
       window.removeAt(index);
-      this.leave(docId);
+      if (!stays) this.leave(docId);
       changes.push({ page: from, diffs: [{ op: 'removed', index }] });
     }
     if (next && to >= 0) {
-      if (this.size >= this.maxDocs) throw tooMany(this.maxDocs);
+      if (!stays && this.size >= this.maxDocs) throw tooMany(this.maxDocs);
       const window = this.windows[to] as ResultWindow;
       const index = window.insertionIndex(next.keys);
       window.insertAt(index, next);
-      this.enter(next.id, to);
+      if (stays) this.pageOf.set(next.id, to);
+      else this.enter(next.id, to);
       changes.push({ page: to, diffs: [{ op: 'added', index, doc: next.view }] });
     }
     return changes;

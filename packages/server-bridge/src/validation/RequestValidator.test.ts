@@ -23,26 +23,8 @@ describe('RequestValidator.watch', () => {
     const token = { _data: '8263A1' };
     const ts = new Timestamp({ t: 5, i: 1 });
     const id = new ObjectId();
-    const w = validator.watch({
-      v: 1,
-      subId: 's',
-      target: { db: 'shop', collection: 'orders' },
-      pipeline: encode([
-        { $match: { 'fullDocument.owner': id, 'fullDocument.n': Long.fromString('9007199254740993') } },
-      ]),
-      options: {
-        fullDocument: 'whenAvailable',
-        fullDocumentBeforeChange: 'required',
-        startAfter: token,
-        maxAwaitTimeMS: 500,
-        batchSize: 10,
-        collation: { locale: 'en', strength: 2 },
-        showExpandedEvents: true,
-      },
-    });
-    expect(w.pipeline[0]!.$match['fullDocument.owner']).toEqual(id);
-    expect(w.pipeline[0]!.$match['fullDocument.n']).toBeInstanceOf(Long);
-    expect(w.options).toEqual({
+    // Every option whose EJSON form is its driver form (plain values): decoded to an equal object.
+    const options = {
       fullDocument: 'whenAvailable',
       fullDocumentBeforeChange: 'required',
       startAfter: token,
@@ -50,7 +32,20 @@ describe('RequestValidator.watch', () => {
       batchSize: 10,
       collation: { locale: 'en', strength: 2 },
       showExpandedEvents: true,
+    };
+    const w = validator.watch({
+      v: 1,
+      subId: 's',
+      target: { db: 'shop', collection: 'orders' },
+      pipeline: encode([
+        { $match: { 'fullDocument.owner': id, 'fullDocument.n': Long.fromString('9007199254740993') } },
+      ]),
+      options,
     });
+    expect(w.pipeline[0]!.$match['fullDocument.owner']).toEqual(id);
+    expect(w.pipeline[0]!.$match['fullDocument.n']).toBeInstanceOf(Long);
+    expect(w.options).toEqual(options);
+    expect(w.options).not.toBe(options);
     expect(w.resumes).toBe(true);
     const t = validator.watch({ v: 1, subId: 't', target: {}, options: { startAtOperationTime: encode(ts) } });
     expect(t.options.startAtOperationTime).toEqual(ts);
@@ -109,12 +104,11 @@ describe('RequestValidator.watch', () => {
 describe('RequestValidator queries', () => {
   it('validates and decodes a live query', () => {
     const id = new ObjectId();
-    const q = validator.query({
-      v: 1,
+    // Everything but the filter has the same EJSON and driver form.
+    const plain = {
       subId: 'q',
       db: 'shop',
       collection: 'products',
-      filter: encode({ owner: id }),
       sort: [
         ['price', -1],
         ['_id', 1],
@@ -122,20 +116,9 @@ describe('RequestValidator queries', () => {
       limit: 10,
       skip: 5,
       projection: { name: 1 },
-    });
-    expect(q).toEqual({
-      subId: 'q',
-      db: 'shop',
-      collection: 'products',
-      filter: { owner: id },
-      sort: [
-        ['price', -1],
-        ['_id', 1],
-      ],
-      limit: 10,
-      skip: 5,
-      projection: { name: 1 },
-    });
+    };
+    const q = validator.query({ v: 1, ...plain, filter: encode({ owner: id }) });
+    expect(q).toEqual({ ...plain, filter: { owner: id } });
     expect(validator.find({ v: 1, db: 'shop', collection: 'p' })).toEqual({ db: 'shop', collection: 'p', filter: {} });
   });
 

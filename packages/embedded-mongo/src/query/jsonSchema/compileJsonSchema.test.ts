@@ -261,7 +261,6 @@ describe('compileJsonSchema: errors as mongod reports them', () => {
     });
     expect(one({ not: { required: ['a'] } }, { a: 1 })).toEqual({
       operatorName: 'not',
-      specifiedAs: { not: { required: ['a'] } },
       reason: 'child expression matched',
     });
     expect(one({ dependencies: { a: ['b'] } }, { a: 1 })).toEqual({
@@ -269,6 +268,54 @@ describe('compileJsonSchema: errors as mongod reports them', () => {
       failingDependencies: [{ conditionalProperty: 'a', missingProperties: ['b'] }],
     });
     expect(compileJsonSchema({ title: 'T', required: ['a'] }).explain({}).title).toBe('T');
+    const arrays = {
+      properties: { a: { items: [{ type: 'string' }, { type: 'number' }], additionalItems: false, maxItems: 2 } },
+    };
+    expect(one(arrays, { a: [1, 'x', 3] }).propertiesNotSatisfied[0].details).toEqual([
+      {
+        operatorName: 'maxItems',
+        specifiedAs: { maxItems: 2 },
+        reason: 'array did not match specified length',
+        consideredValue: [1, 'x', 3],
+        numberOfItems: 3,
+      },
+      {
+        operatorName: 'items',
+        details: [
+          { itemIndex: 0, details: [expect.objectContaining({ operatorName: 'type', consideredValue: 1 })] },
+          { itemIndex: 1, details: [expect.objectContaining({ operatorName: 'type', consideredValue: 'x' })] },
+        ],
+      },
+      {
+        operatorName: 'additionalItems',
+        specifiedAs: { additionalItems: false },
+        reason: 'found additional items',
+        additionalItems: [3],
+      },
+    ]);
+    expect(
+      one({ properties: { a: { items: [{}], additionalItems: { title: 't', type: 'string' } } } }, { a: [0, 's', 2] })
+        .propertiesNotSatisfied[0].details[0],
+    ).toMatchObject({
+      operatorName: 'additionalItems',
+      title: 't',
+      reason: 'At least one additional item did not match the sub-schema',
+      itemIndex: 2,
+    });
+    // Scalar keywords are reported before the logical ones and the type, in mongod's order.
+    expect(
+      one(
+        { properties: { s: { enum: ['abcd'], bsonType: 'int', maxLength: 2, pattern: '^x' } } },
+        { s: 'abc' },
+      ).propertiesNotSatisfied[0].details.map((d: { operatorName: string }) => d.operatorName),
+    ).toEqual(['pattern', 'maxLength', 'enum', 'bsonType']);
+    // A root type without 'object' matches no document.
+    expect(ok({ bsonType: 'string' }, {})).toBe(false);
+    expect(compileJsonSchema({ bsonType: 'string' }).explain({})).toEqual({
+      operatorName: '$jsonSchema',
+      specifiedAs: { $jsonSchema: { bsonType: 'string' } },
+      reason: 'expression always evaluates to false',
+    });
   });
 
   it('refuses malformed schemas, unknown and unsupported keywords', () => {
@@ -280,6 +327,8 @@ describe('compileJsonSchema: errors as mongod reports them', () => {
     expect(parseError({ type: 'integer' }).codeName).toBe('FailedToParse');
     expect(parseError({ type: 'object', bsonType: 'object' }).codeName).toBe('FailedToParse');
     expect(parseError({ bsonType: 'nope' }).codeName).toBe('BadValue');
+    expect(parseError({ bsonType: ['int', 'int'] }).codeName).toBe('FailedToParse');
+    expect(parseError({ bsonType: [1] }).codeName).toBe('TypeMismatch');
     expect(parseError({ minimum: 'x' }).codeName).toBe('TypeMismatch');
     expect(parseError({ exclusiveMinimum: true }).codeName).toBe('FailedToParse');
     expect(parseError({ minLength: -1 }).codeName).toBe('FailedToParse');

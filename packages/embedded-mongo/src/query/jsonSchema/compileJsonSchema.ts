@@ -1,7 +1,7 @@
 import type { Document } from 'bson';
 import { compareValues } from '../compareValues.js';
 import { objectRules } from './objectRules.js';
-import { type CompiledSchema, fail, type Rule } from './rule.js';
+import { allOf, type CompiledSchema, fail, type Rule } from './rule.js';
 import { annotationsOf, checkKeywords, schemaArray, schemaObject, uniqueArray } from './schemaArguments.js';
 import { arrayRules, numberRules, stringRules, typeRule } from './valueRules.js';
 
@@ -23,22 +23,9 @@ function schemasNotSatisfied(subs: readonly CompiledSchema[], value: unknown): D
 }
 
 function logicalRules(schema: Document, rules: Rule[]): void {
-  if (schema.enum !== undefined) {
-    const values = uniqueArray(schema.enum, 'enum', false);
-    rules.push(
-      (v, out) =>
-        values.some((e) => compareValues(e, v) === 0) ||
-        fail(out, () => ({
-          operatorName: 'enum',
-          specifiedAs: { enum: schema.enum },
-          reason: 'value was not found in enum',
-          consideredValue: v,
-        })),
-    );
-  }
   for (const keyword of ['allOf', 'anyOf', 'oneOf'] as const) {
     if (schema[keyword] === undefined) continue;
-    const subs = schemaArray(schema[keyword], keyword).map(compile);
+    const subs = schemaArray(schema[keyword], keyword).map((s) => compile(s));
     rules.push((v, out) => {
       if (keyword === 'allOf') {
         if (subs.every((s) => s.check(v))) return true;
@@ -59,40 +46,59 @@ function logicalRules(schema: Document, rules: Rule[]): void {
   if (schema.not !== undefined) {
     const sub = compile(schemaObject(schema.not, "$jsonSchema keyword 'not'"));
     rules.push(
+      (v, out) => !sub.check(v) || fail(out, () => ({ operatorName: 'not', reason: 'child expression matched' })),
+    );
+  }
+  if (schema.enum !== undefined) {
+    const values = uniqueArray(schema.enum, 'enum', false);
+    rules.push(
       (v, out) =>
-        !sub.check(v) ||
+        values.some((e) => compareValues(e, v) === 0) ||
         fail(out, () => ({
-          operatorName: 'not',
-          specifiedAs: { not: schema.not },
-          reason: 'child expression matched',
+          operatorName: 'enum',
+          specifiedAs: { enum: schema.enum },
+          reason: 'value was not found in enum',
+          consideredValue: v,
         })),
     );
   }
 }
 
-/** Compiles one (sub)schema; keywords are checked and compiled once, here. */
-function compile(schema: Document): CompiledSchema {
+/**
+ * Compiles one (sub)schema; keywords are checked and compiled once, here, in the order mongod
+ * translates them (so failures are reported in its order): scalar, array, object, logical, type.
+ * At the root, `type` only decides whether documents (objects) can match at all.
+ */
+function compile(schema: Document, root = false): CompiledSchema {
   checkKeywords(schema);
   const annotations = annotationsOf(schema);
   const rules: Rule[] = [];
-  objectRules(schema, rules, compile);
-  numberRules(schema, rules);
+  const type =
+    schema.type !== undefined
+      ? typeRule(schema, 'type')
+      : schema.bsonType !== undefined
+        ? typeRule(schema, 'bsonType')
+        : undefined;
   stringRules(schema, rules);
+  numberRules(schema, rules);
   arrayRules(schema, rules, compile);
+  objectRules(schema, rules, compile);
   logicalRules(schema, rules);
-  if (schema.type !== undefined) rules.push(typeRule(schema, 'type'));
-  if (schema.bsonType !== undefined) rules.push(typeRule(schema, 'bsonType'));
+  if (type && !root) rules.push(type);
+  if (type && root && !type({}, undefined)) {
+    return {
+      annotations,
+      check: (_value, out) =>
+        fail(out, () => ({
+          operatorName: '$jsonSchema',
+          specifiedAs: { $jsonSchema: schema },
+          reason: 'expression always evaluates to false',
+        })),
+    };
+  }
   return {
     annotations,
-    check(value, out) {
-      let ok = true;
-      for (const rule of rules) {
-        if (rule(value, out)) continue;
-        if (!out) return false;
-        ok = false;
-      }
-      return ok;
-    },
+    check: allOf(rules),
   };
 }
 
@@ -107,12 +113,14 @@ function compile(schema: Document): CompiledSchema {
  * schema.explain({ age: -1 }).schemaRulesNotSatisfied // [{ operatorName: 'properties', ... }, { operatorName: 'required', ... }]
  */
 export function compileJsonSchema(schema: unknown): JsonSchemaMatcher {
-  const root = compile(schemaObject(schema, '$jsonSchema'));
+  const root = compile(schemaObject(schema, '$jsonSchema'), true);
   return {
     matches: (doc) => root.check(doc),
     explain(doc) {
       const details: Document[] = [];
       root.check(doc, details);
+      // A root whose type excludes objects matches nothing: mongod reports that one fact.
+      if (details[0]?.operatorName === '$jsonSchema') return details[0];
       return { operatorName: '$jsonSchema', ...root.annotations, schemaRulesNotSatisfied: details };
     },
   };

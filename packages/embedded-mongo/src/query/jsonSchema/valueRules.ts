@@ -5,7 +5,7 @@ import { compareValues } from '../compareValues.js';
 import { toRegExp } from '../filter/regex.js';
 import { compileTypeMatch } from '../filter/typeMatch.js';
 import { compareNumbers, toJsNumber } from '../numeric.js';
-import { type CompiledSchema, fail, failureOf, onType, type Rule, type SchemaCompiler } from './rule.js';
+import { allOf, type CompiledSchema, fail, failureOf, onType, type Rule, type SchemaCompiler } from './rule.js';
 import { booleanArgument, countArgument, numberArgument, schemaObject, stringArgument } from './schemaArguments.js';
 
 /** `$jsonSchema` keywords on values: type / bsonType, numbers, strings and arrays. */
@@ -27,16 +27,22 @@ const JSON_TYPES: Readonly<Record<string, (v: unknown) => boolean>> = {
 
 export function typeRule(schema: Document, keyword: 'type' | 'bsonType'): Rule {
   const spec = schema[keyword];
-  const names = Array.isArray(spec) ? spec : [spec];
-  if (names.length === 0 || names.some((n) => typeof n !== 'string')) {
+  if (typeof spec !== 'string' && !Array.isArray(spec)) {
     throw commandError(
       'TypeMismatch',
       `$jsonSchema keyword '${keyword}' must be either a string or an array of strings`,
     );
   }
+  const names: unknown[] = Array.isArray(spec) ? spec : [spec];
+  names.forEach((name, i) => {
+    if (typeof name !== 'string')
+      throw commandError('TypeMismatch', `$jsonSchema keyword '${keyword}' array elements must be strings`);
+    if (names.indexOf(name) !== i)
+      throw commandError('FailedToParse', `$jsonSchema keyword '${keyword}' has duplicate value: ${name}`);
+  });
   let test: (v: unknown) => boolean;
   if (keyword === 'type') {
-    const tests = names.map((name: string) => {
+    const tests = (names as string[]).map((name) => {
       if (name === 'integer')
         throw commandError('FailedToParse', "$jsonSchema type 'integer' is not currently supported.");
       const t = JSON_TYPES[name];
@@ -59,24 +65,6 @@ export function typeRule(schema: Document, keyword: 'type' | 'bsonType'): Rule {
 }
 
 export function numberRules(schema: Document, rules: Rule[]): void {
-  for (const [bound, exclusive, sign] of [
-    ['minimum', 'exclusiveMinimum', 1],
-    ['maximum', 'exclusiveMaximum', -1],
-  ] as const) {
-    if (schema[bound] === undefined) continue;
-    const limit = numberArgument(schema, bound);
-    const strict = schema[exclusive] !== undefined && booleanArgument(schema, exclusive);
-    const specifiedAs = schema[exclusive] === undefined ? { [bound]: limit } : { [bound]: limit, [exclusive]: strict };
-    rules.push(
-      onType(isNumeric, (v, out) => {
-        const c = compareNumbers(v, limit) * sign;
-        return (
-          (strict ? c > 0 : c >= 0) ||
-          fail(out, () => ({ operatorName: bound, specifiedAs, reason: 'comparison failed', consideredValue: v }))
-        );
-      }),
-    );
-  }
   if (schema.multipleOf !== undefined) {
     const divisor = toJsNumber(numberArgument(schema, 'multipleOf'))!;
     if (!(divisor > 0))
@@ -96,6 +84,24 @@ export function numberRules(schema: Document, rules: Rule[]): void {
       }),
     );
   }
+  for (const [bound, exclusive, sign] of [
+    ['maximum', 'exclusiveMaximum', -1],
+    ['minimum', 'exclusiveMinimum', 1],
+  ] as const) {
+    if (schema[bound] === undefined) continue;
+    const limit = numberArgument(schema, bound);
+    const strict = schema[exclusive] !== undefined && booleanArgument(schema, exclusive);
+    const specifiedAs = schema[exclusive] === undefined ? { [bound]: limit } : { [bound]: limit, [exclusive]: strict };
+    rules.push(
+      onType(isNumeric, (v, out) => {
+        const c = compareNumbers(v, limit) * sign;
+        return (
+          (strict ? c > 0 : c >= 0) ||
+          fail(out, () => ({ operatorName: bound, specifiedAs, reason: 'comparison failed', consideredValue: v }))
+        );
+      }),
+    );
+  }
 }
 
 function lengthRule(
@@ -105,6 +111,8 @@ function lengthRule(
   ok: (n: number, limit: number) => boolean,
   reason: string,
   applies: (v: unknown) => boolean,
+  /** Reports the measured count under this name too (minItems/maxItems: numberOfItems). */
+  countField?: string,
 ): Rule | undefined {
   if (schema[keyword] === undefined) return undefined;
   const limit = countArgument(schema, keyword);
@@ -117,6 +125,7 @@ function lengthRule(
         specifiedAs: { [keyword]: schema[keyword] },
         reason,
         consideredValue: v,
+        ...(countField ? { [countField]: measure(v as never) } : {}),
       })),
   );
 }
@@ -124,10 +133,6 @@ function lengthRule(
 export function stringRules(schema: Document, rules: Rule[]): void {
   const isString = (v: unknown) => typeof v === 'string';
   const reason = 'specified string length was not satisfied';
-  const min = lengthRule(schema, 'minLength', codePointLength, (n, l) => n >= l, reason, isString);
-  const max = lengthRule(schema, 'maxLength', codePointLength, (n, l) => n <= l, reason, isString);
-  if (min) rules.push(min);
-  if (max) rules.push(max);
   if (schema.pattern !== undefined) {
     const re = toRegExp(stringArgument(schema, 'pattern'), '');
     rules.push(
@@ -144,42 +149,65 @@ export function stringRules(schema: Document, rules: Rule[]): void {
       ),
     );
   }
+  const min = lengthRule(schema, 'minLength', codePointLength, (n, l) => n >= l, reason, isString);
+  const max = lengthRule(schema, 'maxLength', codePointLength, (n, l) => n <= l, reason, isString);
+  if (max) rules.push(max);
+  if (min) rules.push(min);
 }
 
 function itemsRule(schema: Document, compile: SchemaCompiler): Rule | undefined {
   const { items, additionalItems } = schema;
   if (items === undefined) return undefined;
-  const positional = Array.isArray(items);
-  const subs = positional
-    ? items.map((s) => compile(schemaObject(s, "$jsonSchema keyword 'items' elements")))
-    : [compile(schemaObject(items, "$jsonSchema keyword 'items'"))];
-  let extra: CompiledSchema | boolean = true;
-  if (positional && additionalItems !== undefined) {
-    if (typeof additionalItems === 'boolean') extra = additionalItems;
-    else if (isPlainObject(additionalItems)) extra = compile(additionalItems);
-    else
-      throw commandError('TypeMismatch', "$jsonSchema keyword 'additionalItems' must be either an object or a boolean");
+  if (!Array.isArray(items)) {
+    const sub = compile(schemaObject(items, "$jsonSchema keyword 'items'"));
+    return everyItemFrom(0, 'items', 'At least one item did not match the sub-schema', sub);
   }
+  const positional = items.map((s) => compile(schemaObject(s, "$jsonSchema keyword 'items' elements")));
+  const rules: Rule[] = [
+    onType(Array.isArray, (value, out) => {
+      const arr = value as unknown[];
+      const failed: Document[] = [];
+      for (let i = 0; i < Math.min(arr.length, positional.length); i++) {
+        if (positional[i]!.check(arr[i])) continue;
+        if (!out) return false;
+        failed.push({ itemIndex: i, details: failureOf(positional[i]!, arr[i]) });
+      }
+      return failed.length === 0 || fail(out, () => ({ operatorName: 'items', details: failed }));
+    }),
+  ];
+  if (additionalItems === false) {
+    rules.push(
+      onType(
+        Array.isArray,
+        (value, out) =>
+          (value as unknown[]).length <= positional.length ||
+          fail(out, () => ({
+            operatorName: 'additionalItems',
+            specifiedAs: { additionalItems: false },
+            reason: 'found additional items',
+            additionalItems: (value as unknown[]).slice(positional.length),
+          })),
+      ),
+    );
+  } else if (isPlainObject(additionalItems)) {
+    const reason = 'At least one additional item did not match the sub-schema';
+    rules.push(everyItemFrom(positional.length, 'additionalItems', reason, compile(additionalItems)));
+  } else if (additionalItems !== undefined && additionalItems !== true) {
+    throw commandError('TypeMismatch', "$jsonSchema keyword 'additionalItems' must be either an object or a boolean");
+  }
+  return allOf(rules);
+}
+
+/** items / additionalItems with one schema: every element from `start` matches it (the first failure is reported). */
+function everyItemFrom(start: number, keyword: string, reason: string, sub: CompiledSchema): Rule {
   return onType(Array.isArray, (value, out) => {
     const arr = value as unknown[];
-    for (let i = 0; i < arr.length; i++) {
-      const beyond = positional && i >= subs.length;
-      const sub = beyond ? extra : positional ? subs[i]! : subs[0]!;
-      if (sub === true) continue;
-      if (sub === false) {
-        return fail(out, () => ({
-          operatorName: 'additionalItems',
-          specifiedAs: { additionalItems: false },
-          reason: 'found additional items',
-          additionalItems: arr.slice(subs.length),
-        }));
-      }
+    for (let i = start; i < arr.length; i++) {
       if (sub.check(arr[i])) continue;
       return fail(out, () => ({
-        operatorName: beyond ? 'additionalItems' : 'items',
-        reason: beyond
-          ? 'At least one additional item did not match the sub-schema'
-          : 'At least one item did not match the sub-schema',
+        operatorName: keyword,
+        ...sub.annotations,
+        reason,
         itemIndex: i,
         details: failureOf(sub, arr[i]),
       }));
@@ -189,8 +217,6 @@ function itemsRule(schema: Document, compile: SchemaCompiler): Rule | undefined 
 }
 
 export function arrayRules(schema: Document, rules: Rule[], compile: SchemaCompiler): void {
-  const items = itemsRule(schema, compile);
-  if (items) rules.push(items);
   const reason = 'array did not match specified length';
   const min = lengthRule(
     schema,
@@ -199,6 +225,7 @@ export function arrayRules(schema: Document, rules: Rule[], compile: SchemaCompi
     (n, l) => n >= l,
     reason,
     Array.isArray,
+    'numberOfItems',
   );
   const max = lengthRule(
     schema,
@@ -207,6 +234,7 @@ export function arrayRules(schema: Document, rules: Rule[], compile: SchemaCompi
     (n, l) => n <= l,
     reason,
     Array.isArray,
+    'numberOfItems',
   );
   if (min) rules.push(min);
   if (max) rules.push(max);
@@ -230,4 +258,6 @@ export function arrayRules(schema: Document, rules: Rule[], compile: SchemaCompi
       }),
     );
   }
+  const items = itemsRule(schema, compile);
+  if (items) rules.push(items);
 }
