@@ -2,47 +2,18 @@
 // client moves to another node (two bridges on one MongoDB, behind a TCP proxy that sends new
 // connections to the node that is up) and resumes every watch from its last token — every event
 // once, in order — while its live query takes a fresh snapshot there and is never 'live' in between.
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { createLiveClient, type LiveClient, type LiveQueryStatus } from '@mongo-live/client';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { type LiveServer, startLiveServer } from '../support/liveServer.js';
 import { startTestMongo, type TestMongo } from '../support/mongo.js';
-
-/** A TCP proxy whose new connections go to `target`; open ones stay where they are. */
-async function startSwitchProxy(target: number) {
-  const open = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = connect(proxy.target, '127.0.0.1');
-    for (const s of [client, upstream]) open.add(s);
-    client.pipe(upstream).pipe(client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-      open.delete(client);
-      open.delete(upstream);
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const proxy = {
-    target,
-    port: (server.address() as { port: number }).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of open) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-  return proxy;
-}
+import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.js';
 
 const portOf = (server: LiveServer) => Number(new URL(server.url).port);
 
 let mongo: TestMongo;
 let nodeA: LiveServer;
 let nodeB: LiveServer;
-let proxy: Awaited<ReturnType<typeof startSwitchProxy>>;
+let proxy: TcpProxy;
 let live: LiveClient;
 const requestsOnB = { watch: 0, query: 0 };
 
@@ -55,7 +26,7 @@ beforeAll(async () => {
       if (event === 'watch' || event === 'query') requestsOnB[event]++;
     });
   });
-  proxy = await startSwitchProxy(portOf(nodeA));
+  proxy = await startTcpProxy(portOf(nodeA));
   live = createLiveClient({
     url: `http://127.0.0.1:${proxy.port}`,
     // websocket-only: one TCP connection per socket.io session, as behind a round-robin balancer.
@@ -98,7 +69,7 @@ it("on 'closing' every watch resumes on another node with nothing lost, and the 
       await coll.insertOne({ _id: i, i });
       if (i === moveAt) {
         // A graceful restart of the node the client is on: new connections go to B, A says `closing`.
-        proxy.target = portOf(nodeB);
+        proxy.retarget(portOf(nodeB));
         await nodeA.bridge.close();
         moved = true;
       }

@@ -5,17 +5,20 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
  * touching the server: `cut()` resets every open socket and refuses new ones (a clean, visible
  * loss); `stall()` silently stops forwarding in both directions while every socket stays open (a
  * dead Wi-Fi or a NAT dropping packets: nobody is told anything), and `restore()` ends either,
- * delivering what a stall held back, in order.
+ * delivering what a stall held back, in order. `retarget(port)` sends new connections to another
+ * server while the open ones stay where they are (a balancer moving traffic between nodes).
  */
 export interface TcpProxy {
   port: number;
+  retarget(targetPort: number): void;
   cut(): void;
   stall(): void;
   restore(): void;
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(targetPort: number, host = '127.0.0.1'): Promise<TcpProxy> {
+export async function startTcpProxy(initialTarget: number, host = '127.0.0.1'): Promise<TcpProxy> {
+  let targetPort = initialTarget;
   const open = new Set<Socket>();
   let down = false;
   let stalled = false;
@@ -48,6 +51,9 @@ export async function startTcpProxy(targetPort: number, host = '127.0.0.1'): Pro
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   return {
     port: (server.address() as { port: number }).port,
+    retarget(port) {
+      targetPort = port;
+    },
     cut() {
       down = true;
       held = [];

@@ -19,7 +19,23 @@ describe('collection validators', () => {
     await coll.insertOne({ _id: 1 as never, qty: 1 });
     const bad = await errorOf(coll.insertOne({ _id: 2 as never, qty: -1 }));
     expect(bad?.code).toBe(121);
-    expect(bad?.errInfo).toMatchObject({ failingDocumentId: 2 });
+    expect(bad?.errInfo).toEqual({
+      failingDocumentId: 2,
+      details: {
+        operatorName: '$and',
+        clausesNotSatisfied: [
+          {
+            index: 1,
+            details: {
+              operatorName: '$gte',
+              specifiedAs: { qty: { $gte: 0 } },
+              reason: 'comparison failed',
+              consideredValue: -1,
+            },
+          },
+        ],
+      },
+    });
     expect((await errorOf(coll.updateOne({ _id: 1 as never }, { $set: { qty: 'x' } })))?.code).toBe(121);
     expect((await errorOf(coll.replaceOne({ _id: 1 as never }, { other: true })))?.code).toBe(121);
     expect((await errorOf(coll.updateOne({ _id: 5 as never }, { $set: { qty: -5 } }, { upsert: true })))?.code).toBe(

@@ -1,7 +1,7 @@
 import type { Document } from 'bson';
 import { CommandError } from '../errors.js';
+import { explainFilter } from '../query/filter/explainFilter.js';
 import { compileFilter } from '../query/index.js';
-import { compileJsonSchema } from '../query/jsonSchema/compileJsonSchema.js';
 import type { Collection } from '../storage/Collection.js';
 import type { CommandContext } from './CommandContext.js';
 
@@ -11,40 +11,12 @@ interface CompiledValidator {
   explain(doc: Document): Document;
 }
 
-/** How one top-level clause of a validator explains a failure. */
-function clauseExplainer(key: string, value: unknown): (doc: Document) => Document | undefined {
-  if (key === '$jsonSchema') {
-    const schema = compileJsonSchema(value);
-    return (doc) => (schema.matches(doc) ? undefined : schema.explain(doc));
-  }
-  const test = compileFilter({ [key]: value });
-  const first = value && typeof value === 'object' ? Object.keys(value)[0] : undefined;
-  const operatorName = key.startsWith('$') ? key : first?.startsWith('$') ? first : '$eq';
-  // mongod details every query operator; the embedded server names the clause that failed.
-  return (doc) =>
-    test(doc)
-      ? undefined
-      : { operatorName, specifiedAs: { [key]: value }, reason: 'the document does not match this clause' };
-}
-
 /**
  * Compiles a validator (a query filter, possibly with `$jsonSchema`), throwing the errors mongod
  * reports for an invalid one; create and collMod call it before storing the option.
  */
 export function compileValidator(validator: Document): CompiledValidator {
-  const test = compileFilter(validator);
-  const clauses = Object.entries(validator).map(([key, value]) => clauseExplainer(key, value));
-  return {
-    test,
-    explain(doc) {
-      if (clauses.length === 1) return clauses[0]!(doc) ?? {};
-      const clausesNotSatisfied = clauses.flatMap((explain, index) => {
-        const details = explain(doc);
-        return details ? [{ index, details }] : [];
-      });
-      return { operatorName: '$and', clausesNotSatisfied };
-    },
-  };
+  return { test: compileFilter(validator), explain: (doc) => explainFilter(validator, doc) };
 }
 
 /** Compiled validators, per options object (collMod replaces the object, so entries never go stale). */
@@ -66,7 +38,7 @@ function validatorOf(collection: Collection): CompiledValidator | undefined {
  * Document validation as mongod does it for a collection's `validator` (a query filter, with
  * `$jsonSchema` if wanted): an insert or update whose new document fails it is
  * DocumentValidationFailure (121), with `errInfo.failingDocumentId` and `errInfo.details`
- * (mongod's shape for `$jsonSchema`: schemaRulesNotSatisfied, propertiesNotSatisfied, ...), unless
+ * (mongod's shape: see explainFilter), unless
  * the command passed `bypassDocumentValidation: true`, `validationAction` is 'warn', or
  * `validationLevel` is 'moderate' and the document already failed before the update.
  */

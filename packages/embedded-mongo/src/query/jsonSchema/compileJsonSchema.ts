@@ -1,7 +1,7 @@
 import type { Document } from 'bson';
 import { compareValues } from '../compareValues.js';
 import { objectRules } from './objectRules.js';
-import { type CompiledSchema, fail, type Rule } from './rule.js';
+import { allOf, type CompiledSchema, fail, type Rule } from './rule.js';
 import { annotationsOf, checkKeywords, schemaArray, schemaObject, uniqueArray } from './schemaArguments.js';
 import { arrayRules, numberRules, stringRules, typeRule } from './valueRules.js';
 
@@ -98,15 +98,7 @@ function compile(schema: Document, root = false): CompiledSchema {
   }
   return {
     annotations,
-    check(value, out) {
-      let ok = true;
-      for (const rule of rules) {
-        if (rule(value, out)) continue;
-        if (!out) return false;
-        ok = false;
-      }
-      return ok;
-    },
+    check: allOf(rules),
   };
 }
 

@@ -21,6 +21,22 @@ export function fail(out: Document[] | undefined, detail: () => Document): false
   return false;
 }
 
+/**
+ * Every rule must pass. Without `out` it stops at the first failure; with `out` it runs them all,
+ * so each failing keyword reports its detail.
+ */
+export function allOf(rules: readonly Rule[]): Rule {
+  return (value, out) => {
+    let ok = true;
+    for (const rule of rules) {
+      if (rule(value, out)) continue;
+      if (!out) return false;
+      ok = false;
+    }
+    return ok;
+  };
+}
+
 /** The details of `sub` failing on `value`, or undefined when it matches. */
 export function failureOf(sub: CompiledSchema, value: unknown): Document[] | undefined {
   const details: Document[] = [];

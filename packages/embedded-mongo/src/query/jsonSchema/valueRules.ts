@@ -5,7 +5,7 @@ import { compareValues } from '../compareValues.js';
 import { toRegExp } from '../filter/regex.js';
 import { compileTypeMatch } from '../filter/typeMatch.js';
 import { compareNumbers, toJsNumber } from '../numeric.js';
-import { type CompiledSchema, fail, failureOf, onType, type Rule, type SchemaCompiler } from './rule.js';
+import { allOf, type CompiledSchema, fail, failureOf, onType, type Rule, type SchemaCompiler } from './rule.js';
 import { booleanArgument, countArgument, numberArgument, schemaObject, stringArgument } from './schemaArguments.js';
 
 /** `$jsonSchema` keywords on values: type / bsonType, numbers, strings and arrays. */
@@ -195,15 +195,7 @@ function itemsRule(schema: Document, compile: SchemaCompiler): Rule | undefined 
   } else if (additionalItems !== undefined && additionalItems !== true) {
     throw commandError('TypeMismatch', "$jsonSchema keyword 'additionalItems' must be either an object or a boolean");
   }
-  return (value, out) => {
-    let ok = true;
-    for (const rule of rules) {
-      if (rule(value, out)) continue;
-      if (!out) return false;
-      ok = false;
-    }
-    return ok;
-  };
+  return allOf(rules);
 }
 
 /** items / additionalItems with one schema: every element from `start` matches it (the first failure is reported). */
