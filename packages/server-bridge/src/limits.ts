@@ -38,7 +38,10 @@ export interface BridgeLimits extends EvaluationLimits {
   maxQueryLimit: number;
   /** Documents one live count may track (it keeps their ids, so each write costs O(1)); more is LIMIT_EXCEEDED. */
   maxCountedDocuments: number;
-  /** Largest `skip` a live query or find may ask for (a live query holds skip + limit documents). */
+  /**
+   * Largest `skip` a live query or find may ask for. MongoDB applies it; a live query still holds
+   * its skipped documents as their `_id` and sort keys (to keep its diffs exact), never whole.
+   */
   maxQuerySkip: number;
   /**
    * Documents a live query or find without `limit` may return. A larger result ends the request

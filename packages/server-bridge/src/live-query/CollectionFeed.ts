@@ -89,7 +89,7 @@ export class CollectionFeed implements FeedConsumer {
         if (query.closed || this.closed) return;
         this.index.add(query, query.predicate);
         if (epoch !== this.epoch) read = await query.read(this.mongo, this.db, this.collection);
-        query.load(read.docs);
+        query.load(read.docs, read.keyOnly);
         query.readTime.advance(read.operationTime);
         for (const change of buffered) {
           if (query.readTime.reflects(change.clusterTime)) continue;
@@ -203,7 +203,7 @@ export class CollectionFeed implements FeedConsumer {
 
   private async refillDiffs(query: View) {
     const read = await query.read(this.mongo, this.db, this.collection);
-    const diffs = query.refresh(read.docs);
+    const diffs = query.refresh(read.docs, read.keyOnly);
     query.readTime.advance(read.operationTime);
     return diffs;
   }

@@ -31,7 +31,9 @@ export interface MembershipListener {
 
 /**
  * The logic of one live query, without I/O: keeps the first skip+limit matching documents in
- * sort order and turns each document change into diffs of the visible part (after `skip`).
+ * sort order and turns each document change into diffs of the visible part (after `skip`). The
+ * skipped ones may be held as their `_id` and sort keys only ({@link keyPrefix}): they are placed
+ * and moved like the others, and when one of them would come into view the event asks for a refill.
  *
  * @example
  * const engine = new LiveQueryEngine({ db: 'd', collection: 'c', filter: { a: 1 }, limit: 2 });
@@ -50,6 +52,8 @@ export class LiveQueryEngine {
   private readonly window: ResultWindow;
   /** Most documents a query without limit may hold (`maxQueryResults`). */
   private readonly maxResults: number;
+  /** Set while applying an event that needs a key-only prefix entry in view: the event asks for a refill. */
+  private lostPrefixEntry = false;
 
   constructor(
     query: EffectiveQuery,
@@ -76,6 +80,23 @@ export class LiveQueryEngine {
     return Number.isFinite(this.capacity) ? this.capacity : this.maxResults + 1;
   }
 
+  /**
+   * How the skipped prefix is read: its `count` documents as their `_id` and sort keys only
+   * (`projection`), the visible part from MongoDB's `skip` on. Undefined without a skip, or when a
+   * sort path cannot be projected faithfully (a numeric segment is an array index in a sort but a
+   * field name in a projection): then the prefix is read whole.
+   */
+  get keyPrefix(): { count: number; projection: Document } | undefined {
+    if (this.skip === 0) return undefined;
+    const paths = this.order.fields.map(([path]) => path);
+    if (paths.some((path) => path.split('.').some((segment) => /^\d+$/.test(segment)))) return undefined;
+    const projection: Document = {};
+    // A path inside another projected path would be a path collision: the outer one suffices.
+    for (const path of paths)
+      if (!paths.some((other) => other !== path && path.startsWith(`${other}.`))) projection[path] = 1;
+    return { count: this.skip, projection };
+  }
+
   /** Ids of the documents the window holds (including the skipped ones). */
   docIds(): IterableIterator<string> {
     return this.window.ids();
@@ -88,15 +109,19 @@ export class LiveQueryEngine {
     return out;
   }
 
-  /** Sets the window from a database read (first skip+limit documents of the result). */
-  load(docs: Document[]): void {
-    this.refresh(docs);
+  /**
+   * Sets the window from a database read (first skip+limit documents of the result); the first
+   * `keyOnly` of them hold only their `_id` and sort keys (see {@link keyPrefix}).
+   */
+  load(docs: Document[], keyOnly = 0): void {
+    this.refresh(docs, keyOnly);
   }
 
   /** Replaces the window with a fresh database read; returns the diffs of the visible part. */
-  refresh(docs: Document[]): LiveQueryDiff[] {
+  refresh(docs: Document[], keyOnly = 0): LiveQueryDiff[] {
     if (!Number.isFinite(this.capacity) && docs.length > this.maxResults) throw this.tooMany(BridgeError);
-    const entries = docs.map((d) => this.entry(d));
+    if (keyOnly > this.skip) throw new RangeError(`${keyOnly} key-only documents, more than the skip (${this.skip})`);
+    const entries = docs.map((d, i) => (i < keyOnly ? this.keyEntry(d) : this.entry(d)));
     entries.sort((a, b) => this.order.compare(a.keys, b.keys));
     if (entries.length > this.capacity) entries.length = this.capacity;
     const before = this.window.list().slice(this.skip);
@@ -111,6 +136,13 @@ export class LiveQueryEngine {
    * `normalized` is `normalizeNumbers(doc)`, computed once per event for every query.
    */
   apply(docId: string, doc: Document | null, normalized: Document | null): ApplyResult {
+    this.lostPrefixEntry = false;
+    const result = this.applyChange(docId, doc, normalized);
+    if (this.lostPrefixEntry) result.refill = true;
+    return result;
+  }
+
+  private applyChange(docId: string, doc: Document | null, normalized: Document | null): ApplyResult {
     const diffs: LiveQueryDiff[] = [];
     const current = this.window.get(docId);
     const oldIndex = current ? this.window.indexOf(current) : -1;
@@ -152,6 +184,27 @@ export class LiveQueryEngine {
     return { id: valueKey(doc._id), doc, keys: this.order.keysOf(doc), view, viewJson: JSON.stringify(view) };
   }
 
+  /** A skipped document read as its keys: it can be placed and moved, but not shown. */
+  private keyEntry(doc: Document): WindowEntry {
+    return { id: valueKey(doc._id), doc, keys: this.order.keysOf(doc), view: {}, viewJson: '', keyOnly: true };
+  }
+
+  /**
+   * The visible part gained the prefix's last entry at index `skip`. Shown when the bridge holds
+   * it; a key-only one is dropped from the window instead (the visible part stays as the clients
+   * have it) and the event asks for a refill, whose diffs add what is missing.
+   */
+  private pushedIntoView(diffs: LiveQueryDiff[]): void {
+    const entry = this.window.at(this.skip) as WindowEntry;
+    if (!entry.keyOnly) {
+      diffs.push({ op: 'added', index: 0, doc: entry.view });
+      return;
+    }
+    this.window.removeAt(this.skip);
+    this.membership.left(entry.id);
+    this.lostPrefixEntry = true;
+  }
+
   private removeAt(index: number, diffs: LiveQueryDiff[]): void {
     const entry = this.window.removeAt(index);
     this.membership.left(entry.id);
@@ -165,8 +218,7 @@ export class LiveQueryEngine {
     this.membership.entered(entry.id);
     if (index >= this.skip) diffs.push({ op: 'added', index: index - this.skip, doc: entry.view });
     // Inserting into the skipped prefix pushes its last document into view.
-    else if (this.window.length > this.skip)
-      diffs.push({ op: 'added', index: 0, doc: (this.window.at(this.skip) as WindowEntry).view });
+    else if (this.window.length > this.skip) this.pushedIntoView(diffs);
     if (this.window.length > this.capacity) {
       const dropped = this.window.removeAt(this.window.length - 1);
       this.membership.left(dropped.id);
@@ -197,7 +249,7 @@ export class LiveQueryEngine {
       diffs.push({ op: 'added', index: to - s, doc: after.view });
     } else {
       diffs.push({ op: 'removed', index: from - s });
-      diffs.push({ op: 'added', index: 0, doc: (this.window.at(s) as WindowEntry).view });
+      this.pushedIntoView(diffs);
     }
   }
 }

@@ -24,10 +24,10 @@ export interface LiveView<C = unknown> {
   readonly readTime: ReadTime;
   /** Reads the view's content from the database (see `readWindow`: complete at its `operationTime`). */
   read(mongo: MongoClient, db: string, collection: string): Promise<WindowRead>;
-  /** Sets the content from the first read. */
-  load(docs: Document[]): void;
+  /** Sets the content from the first read (`keyOnly`: leading documents read as keys, see `WindowRead`). */
+  load(docs: Document[], keyOnly: number): void;
   /** Replaces the content from a later read; returns what subscribers must be told. */
-  refresh(docs: Document[]): C[];
+  refresh(docs: Document[], keyOnly: number): C[];
   /** Applies the new state of one document (null: gone); `refill` asks for a re-read. */
   apply(docId: string, doc: Document | null, normalized: Document | null): { diffs: C[]; refill: boolean };
   /** Sends one update with these changes (nothing when there is nothing to tell). */

@@ -12,6 +12,8 @@ export interface WindowEntry {
   view: EJSONDocument;
   /** `JSON.stringify(view)`, to tell whether a change is visible to clients. */
   viewJson: string;
+  /** A skipped document read as its `_id` and sort keys only: never shown (no `view`). */
+  keyOnly?: true;
 }
 
 /**

@@ -47,12 +47,12 @@ export class SharedLiveQuery implements LiveView<LiveQueryDiff> {
     return readWindow(mongo, db, collection, this.engine);
   }
 
-  load(docs: Document[]): void {
-    this.engine.load(docs);
+  load(docs: Document[], keyOnly = 0): void {
+    this.engine.load(docs, keyOnly);
   }
 
-  refresh(docs: Document[]): LiveQueryDiff[] {
-    return this.engine.refresh(docs);
+  refresh(docs: Document[], keyOnly = 0): LiveQueryDiff[] {
+    return this.engine.refresh(docs, keyOnly);
   }
 
   apply(docId: string, doc: Document | null, normalized: Document | null): ApplyResult {
