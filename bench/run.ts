@@ -252,7 +252,10 @@ if (want('pages')) {
     formatTable('Client: one page diff applied to a 50-document page (µs)', [{ usPerDiff: result.clientUsPerDiff }]),
   );
   const socket = await measurePagesSocket({ writes: quick ? 100 : 1000 });
-  writeResult('pages-socket', socket);
+  writeResult(
+    'pages-socket',
+    socket.map(({ samples: _raw, ...row }) => row),
+  );
   const ms = (s: { p50: number; p99: number }) => `${s.p50.toFixed(2)} / ${s.p99.toFixed(2)}`;
   print(
     formatTable(
@@ -265,6 +268,21 @@ if (want('pages')) {
         overhead: ms(r.overhead),
         'process CPU µs/write': r.cpuUsPerWrite,
       })),
+    ),
+  );
+  writeSvg(
+    'pages-socket',
+    linePlot(
+      [
+        ...socket.map((r) => ({ name: `${r.pages} page(s): page diff`, points: cdfPoints(r.samples.pageDiff) })),
+        { name: 'floor: driver watch()', points: cdfPoints(socket.flatMap((r) => r.samples.floor)) },
+      ],
+      {
+        title: 'Live pages over socket.io: write → page diff (CDF)',
+        xLabel: 'latency (ms)',
+        yLabel: 'fraction of writes',
+        logX: true,
+      },
     ),
   );
 }

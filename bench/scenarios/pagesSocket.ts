@@ -15,9 +15,12 @@ export interface PagesSocketRow {
   overhead: Summary;
   /** CPU of this process (bridge + socket.io both ends + client + the floor watch) per write, µs. */
   cpuUsPerWrite: number;
+  /** Raw write → page diff latencies (ms) and the floor's, for the plot. */
+  samples: { pageDiff: number[]; floor: number[] };
 }
 
 const PAGE_SIZE = 50;
+const WARM_UP = 50;
 
 /**
  * End to end over a real socket: one client holds live pages of 50 (1, 10 or 100 loaded) on a
@@ -86,9 +89,12 @@ export async function measurePagesSocket(options: { writes: number }): Promise<P
         check();
       });
       // Warm-up: both paths established.
-      const warm = both(-2, 'warm-up');
-      await coll.updateOne({ _id: 0 }, { $set: { w: -2 } });
-      await warm;
+      // Warm-up (not measured): both paths established, the code on this path compiled.
+      for (let w = -2; w > -2 - WARM_UP; w--) {
+        const warm = both(w, 'warm-up');
+        await coll.updateOne({ _id: -w % total }, { $set: { n: ((-w * 31) % (total - 1)) * 2 + 1, w } });
+        await warm;
+      }
       const wrote = new Map<number, number>();
       const cpu = process.cpuUsage();
       for (let w = 0; w < options.writes; w++) {
@@ -110,6 +116,7 @@ export async function measurePagesSocket(options: { writes: number }): Promise<P
         pageDiff: summarize(lat(arrived)),
         overhead: summarize([...wrote.keys()].map((w) => (arrived.get(w) as number) - (floor.get(w) as number))),
         cpuUsPerWrite: Math.round((used.user + used.system) / options.writes),
+        samples: { pageDiff: lat(arrived), floor: lat(floor) },
       });
     }
   } finally {

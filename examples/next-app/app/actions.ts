@@ -5,7 +5,7 @@ import { ObjectId } from 'mongodb';
 import { cookies } from 'next/headers';
 import { currentUserId } from '@/lib/currentUser';
 import { demoDb } from '@/lib/demoContext';
-import type { Order, Product } from '@/lib/model';
+import { type Order, orderOf, type Product } from '@/lib/model';
 import { parseNewProduct } from '@/lib/newProduct';
 import { isDemoUserId, signSession, USER_COOKIE } from '@/lib/session';
 
@@ -46,15 +46,7 @@ export async function placeOrder(productId: string): Promise<ActionResult> {
     .collection<Product>('products')
     .findOneAndUpdate({ _id: objectId(productId), stock: { $gt: 0 } }, { $inc: { stock: -1 } });
   if (!product) return { error: 'Sold out.' };
-  await db.collection<Order>('orders').insertOne({
-    _id: new ObjectId(),
-    userId: await currentUserId(),
-    productId: product._id,
-    productName: product.name,
-    quantity: 1,
-    total: product.price,
-    createdAt: new Date(),
-  });
+  await db.collection<Order>('orders').insertOne({ _id: new ObjectId(), ...orderOf(product, await currentUserId()) });
   return {};
 }
 

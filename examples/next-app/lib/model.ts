@@ -19,6 +19,21 @@ export interface Order {
   createdAt: Date;
 }
 
+/**
+ * One unit of `product` ordered by `userId` now: what the server action and the stories' test shop
+ * both insert.
+ */
+export function orderOf(product: Pick<Product, '_id' | 'name' | 'price'>, userId: string): Omit<Order, '_id'> {
+  return {
+    userId,
+    productId: product._id,
+    productName: product.name,
+    quantity: 1,
+    total: product.price,
+    createdAt: new Date(),
+  };
+}
+
 export interface User {
   _id: string;
   name: string;

@@ -3,7 +3,7 @@ import type { ConnectionStatus } from '@mongo-live/react';
 import { LiveProvider } from '@mongo-live/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
-import type { Order, Product } from '@/lib/model';
+import { type Order, orderOf, type Product } from '@/lib/model';
 import { parseNewProduct } from '@/lib/newProduct';
 import { sampleShop } from '@/lib/sampleData';
 import { type Shop, type ShopActions, ShopContext } from '../app/_components/ShopContext';
@@ -57,14 +57,7 @@ export function testShopActions(live: TestLiveClient): ShopActions {
       const product = byId(id);
       if (!product || product.stock <= 0) return { error: 'Sold out.' };
       await products.updateOne({ _id: product._id, stock: { $gt: 0 } }, { $inc: { stock: -1 } });
-      await orders.insertOne({
-        userId: USER,
-        productId: product._id,
-        productName: product.name,
-        quantity: 1,
-        total: product.price,
-        createdAt: new Date(),
-      });
+      await orders.insertOne(orderOf(product, USER));
       return {};
     },
     async cancelOrder(id) {

@@ -7,6 +7,7 @@ import { validateDatabaseName } from '../storage/Store.js';
 import type { CommandHandler } from './CommandContext.js';
 import { collectionNameOf, commandOptions, optionalBoolean, optionalDocument } from './commandArguments.js';
 import { firstBatchReply } from './cursorReplies.js';
+import { whenNamespacesFree } from './documentLocks.js';
 import { compileValidator } from './documentValidation.js';
 import { viewDefinition } from './views.js';
 
@@ -67,8 +68,9 @@ export const create: CommandHandler = (ctx) => {
 };
 
 /** drop: removes a collection; a missing one is fine (MongoDB 7.0). */
-export const drop: CommandHandler = (ctx) => {
+export const drop: CommandHandler = async (ctx) => {
   const coll = collectionNameOf(ctx.body, 'drop');
+  await whenNamespacesFree(ctx, (ns) => ns === `${ctx.db}.${coll}`);
   const collection = ctx.store.collection(ctx.db, coll);
   if (!collection) return {};
   const nIndexesWas = collection.indexes.length;
@@ -76,8 +78,9 @@ export const drop: CommandHandler = (ctx) => {
   return { nIndexesWas, ns: collection.ns };
 };
 
-export const dropDatabase: CommandHandler = (ctx) => {
+export const dropDatabase: CommandHandler = async (ctx) => {
   validateDatabaseName(ctx.db);
+  await whenNamespacesFree(ctx, (ns) => ns.startsWith(`${ctx.db}.`));
   ctx.store.dropDatabase(ctx.db);
   return { dropped: ctx.db };
 };
@@ -116,12 +119,14 @@ export const collMod: CommandHandler = (ctx) => {
 };
 
 /** renameCollection (admin): `{ renameCollection: 'db.a', to: 'db.b', dropTarget }`. */
-export const renameCollection: CommandHandler = (ctx) => {
+export const renameCollection: CommandHandler = async (ctx) => {
   const { body } = ctx;
   if (ctx.db !== 'admin')
     throw commandError('Unauthorized', 'renameCollection may only be run against the admin database.');
   const from = splitNamespace(body.renameCollection, 'renameCollection');
   const to = splitNamespace(body.to, 'to');
+  const names = new Set([`${from.db}.${from.coll}`, `${to.db}.${to.coll}`]);
+  await whenNamespacesFree(ctx, (ns) => names.has(ns));
   const source = ctx.store.collection(from.db, from.coll);
   if (!source) throw commandError('NamespaceNotFound', `Source collection ${from.db}.${from.coll} does not exist`);
   if (from.db === to.db && from.coll === to.coll) {

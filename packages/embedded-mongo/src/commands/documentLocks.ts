@@ -48,3 +48,17 @@ export async function writeWhenUnlocked<T>(
     }
   }
 }
+
+/**
+ * DDL (drop, dropDatabase, renameCollection) waits for the open transactions that read or wrote
+ * the namespaces it changes, at most until its maxTimeMS, as mongod's exclusive collection lock
+ * waits for their intent locks.
+ */
+export async function whenNamespacesFree(ctx: CommandContext, test: (ns: string) => boolean): Promise<void> {
+  if (ctx.inTransaction) return;
+  for (;;) {
+    const txn = ctx.server.transactions.usingNamespace(test);
+    if (!txn) return;
+    await waitFor(txn.ended, commandDeadline(ctx));
+  }
+}

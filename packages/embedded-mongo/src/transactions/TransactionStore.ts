@@ -106,6 +106,12 @@ export class TransactionStore extends Store {
     return super.delete(collection, doc, origin);
   }
 
+  /** True when the transaction read or wrote namespace `ns` (it holds that collection's lock, as in mongod). */
+  touches(test: (ns: string) => boolean): boolean {
+    for (const ns of this.materialized) if (test(ns)) return true;
+    return false;
+  }
+
   /** Lets go of the snapshot copies once the transaction has ended. */
   release(): void {
     this.databases.clear();

@@ -159,6 +159,12 @@ export class Transactions {
     return undefined;
   }
 
+  /** An open transaction that read or wrote a namespace `test` accepts, if any (DDL waits for it). */
+  usingNamespace(test: (ns: string) => boolean): Transaction | undefined {
+    for (const txn of this.bySession.values()) if (txn.state === 'open' && txn.store.touches(test)) return txn;
+    return undefined;
+  }
+
   /**
    * A new open transaction. As mongod's periodic job does, one still open after
    * transactionLifetimeLimitSeconds is aborted: its next statement or commit gets NoSuchTransaction.

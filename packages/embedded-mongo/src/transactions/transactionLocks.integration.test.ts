@@ -36,8 +36,11 @@ describe('writes outside a transaction wait for its locks', () => {
     // Reads and writes of other documents do not wait; the blocked write stays blocked meanwhile.
     expect(await coll.findOne({ _id: 'a' as never })).toEqual({ _id: 'a', n: 0 });
     await coll.updateOne({ _id: 'b' as never }, { $inc: { n: 5 } });
-    await coll.updateOne({ _id: 'b' as never }, { $inc: { n: 5 } }, { session }).catch(() => {});
     expect(outside.settled()).toBe(false);
+    // The transaction now touches 'b', written outside after its snapshot: WriteConflict.
+    const conflict = await serverError(coll.updateOne({ _id: 'b' as never }, { $inc: { n: 5 } }, { session }));
+    expect(conflict.codeName).toBe('WriteConflict');
+    expect(conflict.hasErrorLabel('TransientTransactionError')).toBe(true);
     await session.abortTransaction().catch(() => {});
     // The transaction touched 'b' after an outside write: it got a WriteConflict and was aborted,
     // which released 'a'. The blocked write then ran on the pre-transaction state.
@@ -96,6 +99,29 @@ describe('writes outside a transaction wait for its locks', () => {
     await session.commitTransaction();
     await session.endSession();
     expect(await coll.findOne({ _id: 'a' as never })).toEqual({ _id: 'a', n: 1 });
+  });
+});
+
+describe('DDL waits for the transactions using a collection', () => {
+  it('drop waits for the commit; drop and renameCollection give up at maxTimeMS; other collections do not wait', async () => {
+    const coll = await seeded([{ _id: 1 as never }]);
+    const db = coll.db;
+    await db.collection('other').insertOne({ _id: 1 as never });
+    const session = fx.client.startSession();
+    session.startTransaction();
+    expect(await coll.findOne({ _id: 1 as never }, { session })).toEqual({ _id: 1 });
+    await coll.insertOne({ _id: 2 as never }, { session });
+    expect((await serverError(db.command({ drop: 'c', maxTimeMS: 50 }))).codeName).toBe('MaxTimeMSExpired');
+    await db.collection('other').drop();
+    const rename = { renameCollection: `${db.databaseName}.c`, to: `${db.databaseName}.d`, maxTimeMS: 50 };
+    expect((await serverError(fx.client.db('admin').command(rename))).codeName).toBe('MaxTimeMSExpired');
+    const dropped = track(db.collection('c').drop());
+    expect(await db.collection('c').countDocuments()).toBe(1);
+    expect(dropped.settled()).toBe(false);
+    await session.commitTransaction();
+    await session.endSession();
+    expect(await dropped.promise).toBe(true);
+    expect(await db.listCollections().toArray()).toEqual([]);
   });
 });
 
