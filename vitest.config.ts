@@ -43,6 +43,7 @@ export default defineConfig({
           name: 'react',
           environment: 'jsdom',
           include: ['packages/*/src/**/*.test.tsx', 'test/**/*.test.tsx'],
+          setupFiles: ['test/support/reactSetup.ts'],
           exclude: ['test/e2e/**', '**/node_modules/**'],
           testTimeout: 30_000,
           hookTimeout: 30_000,

@@ -4,25 +4,27 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { type ReactNode, useMemo, useState } from 'react';
 import { addProduct, cancelOrder, changePrice, deleteProduct, placeOrder } from '../actions';
 import { type Shop, type ShopActions, ShopContext } from './ShopContext';
+import { useShopLiveClient } from './useShopLiveClient';
 
 const SERVER_ACTIONS: ShopActions = { addProduct, changePrice, deleteProduct, placeOrder, cancelOrder };
 
 /**
  * One react-query cache and one live client (one socket) per signed-in user. The layout keys this
  * component by user, so switching users opens a fresh socket whose handshake carries the new cookie.
- * `LiveProvider` owns the client: it opens it in the browser, renders on the server with a client
- * that never opens a socket (`createServerRenderClient`), and closes it on unmount.
+ * The client comes from `useShopLiveClient` (made once per user outside React state, closed on
+ * unmount), not from `LiveProvider`'s own, which is made in a state initializer: see that file.
  */
 export function Providers({ shop, children }: { shop: Omit<Shop, 'actions'>; children: ReactNode }) {
   // Live data never goes stale by age: the bridge pushes every change.
   const [queryClient] = useState(
     () => new QueryClient({ defaultOptions: { queries: { staleTime: Number.POSITIVE_INFINITY, retry: false } } }),
   );
+  const live = useShopLiveClient(shop.userId);
   const value = useMemo(() => ({ ...shop, actions: SERVER_ACTIONS }), [shop]);
   return (
     <ShopContext.Provider value={value}>
       <QueryClientProvider client={queryClient}>
-        <LiveProvider>{children}</LiveProvider>
+        <LiveProvider client={live}>{children}</LiveProvider>
       </QueryClientProvider>
     </ShopContext.Provider>
   );
