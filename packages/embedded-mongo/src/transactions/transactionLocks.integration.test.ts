@@ -146,7 +146,7 @@ describe('aggregation writes wait too', () => {
 });
 
 describe('DDL waits for the transactions using a collection', () => {
-  it('drop waits for the commit; drop and renameCollection give up at maxTimeMS; other collections do not wait', async () => {
+  it('drop waits for the commit; drop, rename, collMod and index DDL give up at maxTimeMS; other collections do not wait', async () => {
     const coll = await seeded([{ _id: 1 as never }]);
     const db = coll.db;
     await db.collection('other').insertOne({ _id: 1 as never });
@@ -155,6 +155,15 @@ describe('DDL waits for the transactions using a collection', () => {
     expect(await coll.findOne({ _id: 1 as never }, { session })).toEqual({ _id: 1 });
     await coll.insertOne({ _id: 2 as never }, { session });
     expect((await serverError(db.command({ drop: 'c', maxTimeMS: 50 }))).codeName).toBe('MaxTimeMSExpired');
+    for (const ddl of [
+      { collMod: 'c', validator: {} },
+      { createIndexes: 'c', indexes: [{ key: { n: 1 }, name: 'n_1' }] },
+      { dropIndexes: 'c', index: '*' },
+    ]) {
+      expect((await serverError(db.command({ ...ddl, maxTimeMS: 50 }))).codeName, Object.keys(ddl)[0]).toBe(
+        'MaxTimeMSExpired',
+      );
+    }
     await db.collection('other').drop();
     const rename = { renameCollection: `${db.databaseName}.c`, to: `${db.databaseName}.d`, maxTimeMS: 50 };
     expect((await serverError(fx.client.db('admin').command(rename))).codeName).toBe('MaxTimeMSExpired');
