@@ -11,6 +11,7 @@ import { measureDispatch } from './scenarios/dispatch.js';
 import { measureEmbedded } from './scenarios/embedded.js';
 import { measureFanout } from './scenarios/fanout.js';
 import { measureFeedDispatch } from './scenarios/feedDispatch.js';
+import { measureFeedOverhead } from './scenarios/feedOverhead.js';
 import { measureBroadcastFloor, measureFeeds } from './scenarios/feeds.js';
 import { measureLatency } from './scenarios/latency.js';
 import { measureMemory } from './scenarios/memory.js';
@@ -181,6 +182,24 @@ if (want('feeds')) {
         doubled: s.doubled,
       },
     ]),
+  );
+  const overhead = await measureFeedOverhead({ rates: [100], seconds: quick ? 5 : 20 });
+  writeResult('feed-overhead', overhead);
+  print(
+    formatTable(
+      'Bridge overhead over a driver watch(), each consumer in its own process (ms; goal overhead p50 ≤ 0.3, p99 ≤ 2)',
+      overhead.map((r) => ({
+        'writes/s': r.rate,
+        events: r.events,
+        'driver watch() p50': ms(r.driver.p50),
+        'driver watch() p99': ms(r.driver.p99),
+        'bridge p50': ms(r.bridge.p50),
+        'bridge p99': ms(r.bridge.p99),
+        'overhead p50': ms(r.overhead.p50),
+        'overhead p99': ms(r.overhead.p99),
+        lost: r.lost.driver + r.lost.bridge,
+      })),
+    ),
   );
   const broadcast = await measureBroadcastFloor({
     sockets: quick ? [100, 1000] : [1000, 5000],

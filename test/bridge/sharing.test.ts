@@ -1,7 +1,7 @@
 import { allowAll } from '@mongo-live/server-bridge';
 import type { Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, Recorder, request, startHarness, type TestSocket, until, watch } from './harness.js';
+import { type Harness, Recorder, request, settle, startHarness, type TestSocket, until, watch } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -41,7 +41,16 @@ describe('sharing one MongoDB change stream', () => {
     for (let i = 0; i < 10; i++)
       expect((await request(sockets[i]!, 'unsubscribe', { v: 1, subId: `s${i}` })).ok).toBe(true);
     expect(h.bridge.stats().mongoStreams).toBe(1);
+    // Socket 0 still holds 'twice' in the same stream: it keeps receiving; socket 1 left it.
+    const streamId = subs[0]!.streamId;
+    const seen = (i: number) => recorders[i]!.events(streamId).length;
+    await h.mongo.db.collection('shared').insertOne({ _id: 'kept' } as Document);
+    await until('socket 0 still receives', () => seen(0) === 31 && seen(19) === 31);
     await request(sockets[0]!, 'unsubscribe', { v: 1, subId: 'twice' });
+    await h.mongo.db.collection('shared').insertOne({ _id: 'gone' } as Document);
+    await until('socket 19 receives', () => seen(19) === 32);
+    await settle();
+    expect([seen(0), seen(1)]).toEqual([31, 30]);
     for (let i = 10; i < 19; i++) sockets[i]!.disconnect();
     await until('nine sockets gone', () => h.bridge.stats().subscriptions === 1);
     expect(h.bridge.stats().mongoStreams).toBe(1);

@@ -50,6 +50,19 @@ function history<S>(source: { getSnapshot(): S; subscribe(listener: () => void):
   return states;
 }
 
+/** The successive values of `states` (a status change alone, e.g. a heartbeat's 'stale', is not a new value). */
+function values<S, V>(states: S[], of: (state: S) => V): V[] {
+  const out: V[] = [];
+  let last: string | undefined;
+  for (const state of states) {
+    const value = of(state);
+    const text = canon([value]);
+    if (text !== last) out.push(value);
+    last = text;
+  }
+  return out;
+}
+
 const total = (docs: readonly Document[]) => docs.reduce((sum, d) => sum + (d.qty as number), 0);
 
 describe('transactions through the bridge', () => {
@@ -121,10 +134,10 @@ describe('transactions through the bridge', () => {
     for (const s of queryStates) expect(committed.all).toContain(canon(s.docs));
     for (const s of topStates) expect(committed.top).toContain(canon(s.docs));
     for (const s of pageStates) expect(committed.page).toContain(canon(s.pages.flat()));
-    expect(countStates.map((s) => s.count)).toEqual([3, 2]);
+    expect(values(countStates, (s) => s.count)).toEqual([3, 2]);
     for (const s of queryStates) expect(total(s.docs)).toBe(16);
     // And they did move with each transaction: one update per transaction.
-    expect(queryStates.length - 1).toBe(moves + 2);
+    expect(values(queryStates, (s) => s.docs).length - 1).toBe(moves + 2);
 
     // watch() keeps MongoDB's semantics: one event per write, each with its transaction's identity.
     expect(events.map((e) => e.operationType)).toEqual([
@@ -176,9 +189,9 @@ describe('transactions through the bridge', () => {
       expect(s.docs.every((d) => d.owner === 'ann')).toBe(true);
       expect(total(s.docs)).toBe(10);
     }
-    expect(queryStates.length - 1).toBe(5);
+    expect(values(queryStates, (s) => s.docs).length - 1).toBe(5);
     // a1 reaches 0 in the last transaction while a2 is already above it: ann's count goes 2 → 1 once.
-    expect(countStates.map((s) => s.count)).toEqual([1, 2, 1]);
+    expect(values(countStates, (s) => s.count)).toEqual([1, 2, 1]);
     expect(events.every((e) => (e.documentKey as { _id: string })._id !== 'b1')).toBe(true);
     for (const e of events) {
       expect(e).not.toHaveProperty('lsid');
@@ -214,7 +227,7 @@ describe('transactions when the feed hands on one event per batch', () => {
     const final = canon(await freshFind(coll, all));
     await until(query, (s) => canon(s.docs) === final);
     for (const s of states) expect(total(s.docs)).toBe(6);
-    expect(states.length - 1).toBe(5);
+    expect(values(states, (s) => s.docs).length - 1).toBe(5);
   });
 });
 

@@ -12,6 +12,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
+import { CHROMIUM_ARGS } from '../support/chromiumArgs.mjs';
 import { checkTarball, packAll } from './pack.mjs';
 import { run, step, summary } from './steps.mjs';
 
@@ -66,18 +67,6 @@ const APPS = [
     kind: 'next',
   },
 ].filter((app) => !only || only.includes(app.name));
-
-// Debian's Chromium, with the flags of the e2e suite (test/e2e/support/browser.ts).
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const TSCONFIG_BASE = {
   compilerOptions: {
@@ -178,7 +167,7 @@ async function openInChromium(root, selector, text) {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] });
   try {
     const page = await browser.newPage();
     const errors = [];

@@ -1,9 +1,8 @@
-import { createLiveClient, type LiveClient, type LiveCount } from '@mongo-live/client';
+import type { LiveCount } from '@mongo-live/client';
 import fc from 'fast-check';
 import type { Collection, Document } from 'mongodb';
-import { io, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LiveServer, startLiveServer } from '../support/liveServer.js';
+import { describe, expect, it } from 'vitest';
+import { type LiveViewer, openViewer, setUpLiveServer } from '../support/liveServer.js';
 import { recordCounts, untilCount } from './helpers.js';
 
 type Row = { _id: number; g?: number; n?: number; tags?: string[] };
@@ -59,15 +58,9 @@ async function run(coll: Collection<Row>, writes: Write[]): Promise<void> {
   }
 }
 
-let server: LiveServer;
-beforeAll(async () => {
-  server = await startLiveServer();
-});
-afterAll(() => server?.close());
+const fixture = setUpLiveServer();
 
-interface Viewer {
-  socket: Socket;
-  live: LiveClient;
+interface Viewer extends LiveViewer {
   counts: Array<{ filter: Document; count: LiveCount; seen: number[] }>;
 }
 
@@ -82,16 +75,15 @@ describe('live count convergence (fast-check)', () => {
         fc.array(row, { maxLength: IDS }),
         fc.array(step, { minLength: 3, maxLength: 10 }),
         async (seed, steps) => {
-          const coll = server.mongo.db.collection<Row>(`counts${runs++}`);
+          const coll = fixture.server.mongo.db.collection<Row>(`counts${runs++}`);
           if (seed.length > 0) await coll.insertMany(seed.map((d, i) => ({ _id: i, ...clean(d) })));
           const viewers: Viewer[] = [];
           const open = (v: Viewer, filter: Document) => {
-            const count = v.live.db(server.mongo.dbName).collection(coll.collectionName).liveCount(filter);
+            const count = v.live.db(fixture.server.mongo.dbName).collection(coll.collectionName).liveCount(filter);
             v.counts.push({ filter, count, seen: recordCounts(count) });
           };
           for (let c = 0; c < 2; c++) {
-            const socket = io(`${server.url}/mongo-live`, { transports: ['websocket'] });
-            const v: Viewer = { socket, live: createLiveClient({ socket }), counts: [] };
+            const v: Viewer = { ...openViewer(fixture.server), counts: [] };
             viewers.push(v);
             for (const filter of FILTERS) open(v, filter);
           }
@@ -106,7 +98,7 @@ describe('live count convergence (fast-check)', () => {
             for (const [i, s] of steps.entries()) {
               const v = viewers[i % viewers.length] as Viewer;
               if (s.chaos === 'drop-one') v.socket.disconnect();
-              if (s.chaos === 'drop-all') server.dropConnections();
+              if (s.chaos === 'drop-all') fixture.server.dropConnections();
               if (s.chaos === 'reopen') {
                 const k = i % v.counts.length;
                 const [old] = v.counts.splice(k, 1);

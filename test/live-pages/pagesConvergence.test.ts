@@ -1,9 +1,8 @@
-import { createLiveClient, type LiveClient, type LivePages } from '@mongo-live/client';
+import type { LivePages } from '@mongo-live/client';
 import fc from 'fast-check';
 import type { Collection, Document } from 'mongodb';
-import { io, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LiveServer, startLiveServer } from '../support/liveServer.js';
+import { describe, expect, it } from 'vitest';
+import { openViewer, setUpLiveServer } from '../support/liveServer.js';
 import { canon, freshFind, matchesFind, untilPages } from './helpers.js';
 
 type Row = { _id: number; g: number; n: number; s?: string };
@@ -60,11 +59,7 @@ async function run(coll: Collection<Row>, writes: Write[]): Promise<void> {
   }
 }
 
-let server: LiveServer;
-beforeAll(async () => {
-  server = await startLiveServer();
-});
-afterAll(() => server?.close());
+const fixture = setUpLiveServer();
 
 let runs = 0;
 
@@ -78,14 +73,13 @@ describe('live pages convergence (fast-check)', () => {
         fc.array(view, { minLength: 1, maxLength: 3 }),
         fc.array(step, { minLength: 4, maxLength: 10 }),
         async (seed, views, steps) => {
-          const coll = server.mongo.db.collection<Row>(`pages${runs++}`);
+          const coll = fixture.server.mongo.db.collection<Row>(`pages${runs++}`);
           if (seed.length > 0) await coll.insertMany(seed.map((d, i) => ({ _id: i, ...clean(d) })));
-          const socket: Socket = io(`${server.url}/mongo-live`, { transports: ['websocket'] });
-          const live: LiveClient = createLiveClient({ socket });
+          const { socket, live } = openViewer(fixture.server);
           const open: Array<{ spec: (typeof views)[number]; pages: LivePages }> = views.map((spec) => ({
             spec,
             pages: live
-              .db(server.mongo.dbName)
+              .db(fixture.server.mongo.dbName)
               .collection(coll.collectionName)
               .livePages(
                 spec.filter,
@@ -109,7 +103,7 @@ describe('live pages convergence (fast-check)', () => {
             await Promise.all(open.map((o) => o.pages.ready()));
             for (const [i, s] of steps.entries()) {
               if (s.chaos === 'drop-one') socket.disconnect();
-              if (s.chaos === 'drop-all') server.dropConnections();
+              if (s.chaos === 'drop-all') fixture.server.dropConnections();
               const target = open[i % open.length];
               const fetched = s.fetch && target ? target.pages.fetchNextPage() : undefined;
               await run(coll, s.writes);

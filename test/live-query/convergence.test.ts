@@ -1,8 +1,14 @@
-import { createLiveClient, type LiveClient, type LiveQuery } from '@mongo-live/client';
+import { createLiveClient, type LiveQuery } from '@mongo-live/client';
 import type { Collection, Document } from 'mongodb';
-import { io, type Socket } from 'socket.io-client';
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { type LiveServer, startLiveServer } from '../support/liveServer.js';
+import {
+  type LiveServer,
+  type LiveViewer,
+  openViewer,
+  setUpLiveServer,
+  startLiveServer,
+} from '../support/liveServer.js';
 import { startTestMongo } from '../support/mongo.js';
 import { canon, freshFind, type TestQuery, until } from './helpers.js';
 
@@ -88,15 +94,9 @@ async function writer(r: Rng, coll: Collection<Row>, ops: number) {
   }
 }
 
-let server: LiveServer;
-beforeAll(async () => {
-  server = await startLiveServer();
-});
-afterAll(() => server?.close());
+const fixture = setUpLiveServer();
 
-interface Viewer {
-  socket: Socket;
-  live: LiveClient;
+interface Viewer extends LiveViewer {
   queries: Array<{ spec: TestQuery; query: LiveQuery }>;
 }
 
@@ -106,16 +106,18 @@ describe('convergence', () => {
       timeout: 60_000,
     }, async () => {
       const r = rng(seed);
-      const coll = server.mongo.db.collection<Row>(`conv${seed}`);
+      const coll = fixture.server.mongo.db.collection<Row>(`conv${seed}`);
       await coll.insertMany(Array.from({ length: IDS / 2 }, (_, i) => randomDoc(r, i * 2)));
       const viewers: Viewer[] = [];
       const open = (v: Viewer, spec: TestQuery) => {
-        const query = v.live.db(server.mongo.dbName).collection(coll.collectionName).liveQuery(spec.filter, spec);
+        const query = v.live
+          .db(fixture.server.mongo.dbName)
+          .collection(coll.collectionName)
+          .liveQuery(spec.filter, spec);
         v.queries.push({ spec, query });
       };
       for (let c = 0; c < 4; c++) {
-        const socket = io(`${server.url}/mongo-live`, { transports: ['websocket'] });
-        const v: Viewer = { socket, live: createLiveClient({ socket }), queries: [] };
+        const v: Viewer = { ...openViewer(fixture.server), queries: [] };
         viewers.push(v);
         for (let k = 0; k < 3; k++) open(v, randomQuery(r));
       }
@@ -155,7 +157,7 @@ describe('convergence', () => {
             open(v, randomQuery(cr));
           }
         }
-        if (burst === 10) server.dropConnections();
+        if (burst === 10) fixture.server.dropConnections();
         await Promise.all([writer(w1, coll, 1 + cr.int(4)), writer(w2, coll, 1 + cr.int(4))]);
         for (const v of dropped) v.socket.connect();
         if (cr.chance(0.5)) await settle();

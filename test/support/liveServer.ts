@@ -4,6 +4,7 @@ import { createLiveClient, type LiveClient } from '@mongo-live/client';
 import { DEFAULT_NAMESPACE } from '@mongo-live/protocol';
 import { type Authorize, allowAll, type Bridge, type BridgeLimits, createBridge } from '@mongo-live/server-bridge';
 import { Server } from 'socket.io';
+import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll } from 'vitest';
 import { startTestMongo, type TestMongo } from './mongo.js';
 
@@ -79,6 +80,28 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
   };
 }
 
+/**
+ * One live server for the whole test file: started in beforeAll, closed in afterAll. Read it
+ * inside tests, once started.
+ *
+ * @example
+ * const fixture = setUpLiveServer();
+ * it('serves', async () => { const live = createLiveClient({ url: fixture.server.url }); ... });
+ */
+export function setUpLiveServer(options: LiveServerOptions = {}): { readonly server: LiveServer } {
+  let server: LiveServer | undefined;
+  beforeAll(async () => {
+    server = await startLiveServer(options);
+  });
+  afterAll(() => server?.close());
+  return {
+    get server() {
+      if (server === undefined) throw new Error('the live server starts in beforeAll');
+      return server;
+    },
+  };
+}
+
 /** What {@link setUpLiveStack} gives a test file: its server and one client on it. */
 export interface LiveStack {
   readonly server: LiveServer;
@@ -94,26 +117,40 @@ export interface LiveStack {
  * it('counts', async () => { const q = stack.live.db(stack.server.mongo.dbName).collection('c').liveCount(); ... });
  */
 export function setUpLiveStack(options: LiveServerOptions = {}): LiveStack {
-  let server: LiveServer | undefined;
+  const fixture = setUpLiveServer(options);
   let live: LiveClient | undefined;
-  beforeAll(async () => {
-    server = await startLiveServer(options);
-    live = createLiveClient({ url: server.url });
+  beforeAll(() => {
+    live = createLiveClient({ url: fixture.server.url });
   });
   afterAll(async () => {
     await live?.close();
-    await server?.close();
   });
-  const started = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error('the live stack starts in beforeAll');
-    return value;
-  };
   return {
     get server() {
-      return started(server);
+      return fixture.server;
     },
     get live() {
-      return started(live);
+      if (live === undefined) throw new Error('the live stack starts in beforeAll');
+      return live;
     },
   };
+}
+
+/** A client over a socket of its own, which a test can `disconnect()` and `connect()` for real. */
+export interface LiveViewer {
+  socket: Socket;
+  live: LiveClient;
+}
+
+/**
+ * Opens a {@link LiveViewer} on `server` (websocket only, like a browser behind a proxy that
+ * keeps it).
+ *
+ * @example
+ * const v = openViewer(server);
+ * v.socket.disconnect(); // a real connection loss; v.live resubscribes after v.socket.connect()
+ */
+export function openViewer(server: LiveServer): LiveViewer {
+  const socket = io(`${server.url}/mongo-live`, { transports: ['websocket'] });
+  return { socket, live: createLiveClient({ socket }) };
 }

@@ -2,6 +2,7 @@ import {
   liveDehydrateOptions,
   type PrefetchContext,
   type PrefetchSpec,
+  prefetchLiveCount,
   prefetchLivePages,
   prefetchLiveQuery,
 } from '@mongo-live/server-bridge';
@@ -20,12 +21,18 @@ export function prefetchLiveQueries(specs: PrefetchSpec[]): Promise<DehydratedSt
   return prefetchLive(specs.map((spec) => (queryClient, context) => prefetchLiveQuery(queryClient, context, spec)));
 }
 
-/** The first page of live pages, read on the server as {@link prefetchLiveQueries} reads queries. */
+/**
+ * The first page of live pages and the live total of their filter, read on the server as
+ * {@link prefetchLiveQueries} reads queries.
+ */
 export function prefetchFirstPage(
   spec: Omit<PrefetchSpec, 'limit' | 'skip'>,
   pageSize: number,
 ): Promise<DehydratedState> {
-  return prefetchLive([(queryClient, context) => prefetchLivePages(queryClient, context, spec, { pageSize })]);
+  return prefetchLive([
+    (queryClient, context) => prefetchLivePages(queryClient, context, spec, { pageSize }),
+    (queryClient, context) => prefetchLiveCount(queryClient, context, spec),
+  ]);
 }
 
 type Prefetch = (queryClient: QueryClient, context: PrefetchContext) => Promise<unknown>;

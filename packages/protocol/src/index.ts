@@ -9,6 +9,7 @@ export {
 } from './events.js';
 export type * from './messages.js';
 export {
+  liveCountKeyOf,
   livePagesKeyOf,
   liveQueryKeyOf,
   type QueryShape,

@@ -120,6 +120,20 @@ export function livePagesKeyOf(
   return ['mongo-live', 'pages', db, collection, { ...params, pageSize }];
 }
 
+/**
+ * The react-query key of a live count: `['mongo-live', 'count', db, collection, { filter }]` (`{}`
+ * without a filter). The server's `prefetchLiveCount` and the browser's `useLiveCount` both use it.
+ *
+ * @example
+ * liveCountKeyOf({ db: 'shop', collection: 'orders', filter: { userId: 'ada' } })
+ * // ['mongo-live', 'count', 'shop', 'orders', { filter: { userId: 'ada' } }]
+ */
+export function liveCountKeyOf(
+  spec: Pick<QuerySpec, 'db' | 'collection' | 'filter'>,
+): readonly ['mongo-live', 'count', string, string, Record<string, unknown>] {
+  return ['mongo-live', 'count', spec.db, spec.collection, spec.filter === undefined ? {} : { filter: spec.filter }];
+}
+
 function direction(value: unknown, field: string): 1 | -1 {
   if (value === 1 || value === -1) return value;
   const d = typeof value === 'string' ? directionOf(value) : undefined;

@@ -20,6 +20,7 @@ export {
   liveQueryKeyOf,
   type PrefetchContext,
   type PrefetchSpec,
+  prefetchLiveCount,
   prefetchLivePages,
   prefetchLiveQuery,
   type QueryClientLike,

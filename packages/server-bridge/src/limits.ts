@@ -20,7 +20,11 @@ export interface BridgeLimits extends EvaluationLimits {
    * may have running at once on one bridge process; more wait their turn.
    */
   maxConcurrentReadsPerUser: number;
-  /** Reads of one user that may wait for a turn; more are refused with LIMIT_EXCEEDED. */
+  /**
+   * Reads of one user that may wait for a turn; more are refused with LIMIT_EXCEEDED. As many as
+   * `maxSubscriptionsPerUser` by default, so all of a user's sockets can resubscribe at once after
+   * a reconnect.
+   */
   maxQueuedReadsPerUser: number;
   /** Stages a client pipeline may have. */
   maxPipelineStages: number;
@@ -62,7 +66,7 @@ export const DEFAULT_LIMITS: Readonly<BridgeLimits> = Object.freeze({
   maxSubscriptionsPerSocket: 100,
   maxSubscriptionsPerUser: 300,
   maxConcurrentReadsPerUser: 8,
-  maxQueuedReadsPerUser: 100,
+  maxQueuedReadsPerUser: 300,
   maxPipelineStages: 20,
   maxPayloadBytes: 64 * 1024,
   maxDepth: 32,

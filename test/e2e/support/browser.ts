@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../support/chromiumArgs.mjs';
 
 /** CHROMIUM_PATH when set (and only it), else Debian's Chromium; undefined when it does not exist. */
 export function findChromium(): string | undefined {
@@ -10,17 +11,6 @@ export function findChromium(): string | undefined {
   const candidates = explicit ? [explicit] : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
   return candidates.find((candidate) => existsSync(candidate));
 }
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface Browser {
   context: BrowserContext;
@@ -33,7 +23,7 @@ export async function launchBrowser(executablePath: string): Promise<Browser> {
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath,
     headless: true,
-    args: ARGS,
+    args: [...CHROMIUM_ARGS],
     viewport: { width: 1280, height: 900 },
   });
   return {

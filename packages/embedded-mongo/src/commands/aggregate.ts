@@ -82,7 +82,7 @@ export const aggregate: CommandHandler = async (ctx) => {
   });
   const ns = coll === undefined ? `${ctx.db}.$cmd.aggregate` : `${ctx.db}.${coll}`;
   if (writeStage) {
-    runWriteStage(ctx, writeStage, results);
+    await runWriteStage(ctx, writeStage, results);
     return firstBatchReply(ctx, ns, [], batchSize);
   }
   return firstBatchReply(ctx, ns, results, batchSize);

@@ -5,6 +5,7 @@ import { valuesAtPath } from '../storage/documentPath.js';
 import { Index } from '../storage/Index.js';
 import { valueKey } from '../storage/valueKey.js';
 import type { CommandContext } from './CommandContext.js';
+import { whenNamespacesFree, writeWhenUnlocked } from './documentLocks.js';
 import { withIdFirst } from './documentWrites.js';
 
 /** The trailing `$out` / `$merge` stage of a pipeline, if any; rejects them anywhere else. */
@@ -21,9 +22,9 @@ export function writeStageOf(pipeline: Document[]): Document | undefined {
 }
 
 /** Writes an aggregation's results as its `$out` or `$merge` stage says. */
-export function runWriteStage(ctx: CommandContext, stage: Document, results: Document[]): void {
-  if ('$out' in stage) writeOut(ctx, stage.$out, results);
-  else writeMerge(ctx, stage.$merge, results);
+export async function runWriteStage(ctx: CommandContext, stage: Document, results: Document[]): Promise<void> {
+  if ('$out' in stage) await writeOut(ctx, stage.$out, results);
+  else await writeMerge(ctx, stage.$merge, results);
 }
 
 function targetOf(ctx: CommandContext, spec: unknown, stage: string): { db: string; coll: string } {
@@ -39,8 +40,10 @@ function targetOf(ctx: CommandContext, spec: unknown, stage: string): { db: stri
  * `$out`: like mongod, fills a temporary collection (with the target's indexes) and renames it over
  * the target, so watchers of the target see one rename rather than a stream of deletes.
  */
-function writeOut(ctx: CommandContext, spec: unknown, results: Document[]): void {
+async function writeOut(ctx: CommandContext, spec: unknown, results: Document[]): Promise<void> {
   const { db, coll } = targetOf(ctx, spec, '$out');
+  // Replacing the target is DDL: it waits for transactions using it.
+  await whenNamespacesFree(ctx, (ns) => ns === `${db}.${coll}`);
   const { store } = ctx;
   const target = store.collection(db, coll);
   const temp = store.createCollection(db, `tmp.agg_out.${randomUUID()}`, { ...(target?.options ?? {}) });
@@ -56,7 +59,7 @@ function writeOut(ctx: CommandContext, spec: unknown, results: Document[]): void
   store.rename(temp, db, coll, target);
 }
 
-function writeMerge(ctx: CommandContext, spec: unknown, results: Document[]): void {
+async function writeMerge(ctx: CommandContext, spec: unknown, results: Document[]): Promise<void> {
   const options: Document = typeof spec === 'string' ? { into: spec } : ((spec as Document) ?? {});
   const { db, coll } = targetOf(ctx, options.into, '$merge');
   const on: string[] = options.on === undefined ? ['_id'] : Array.isArray(options.on) ? options.on : [options.on];
@@ -69,11 +72,16 @@ function writeMerge(ctx: CommandContext, spec: unknown, results: Document[]): vo
   const target = store.ensureCollection(db, coll);
   const keyOf = (doc: Document) => valueKey(on.map((field) => valuesAtPath(doc, field)[0] ?? null));
   const byKey = new Map<string, Document>();
-  for (const doc of target.documents()) byKey.set(keyOf(doc), doc);
-  for (const result of results) {
+  const index = () => {
+    byKey.clear();
+    for (const doc of target.documents()) byKey.set(keyOf(doc), doc);
+  };
+  index();
+  // Each result is one write: one a transaction holds waits for it, then sees the target as it is.
+  const mergeOne = (result: Document): void => {
     const existing = byKey.get(keyOf(result));
     if (!existing) {
-      if (whenNotMatched === 'discard') continue;
+      if (whenNotMatched === 'discard') return;
       if (whenNotMatched === 'fail') {
         throw new CommandError(
           13113,
@@ -84,9 +92,9 @@ function writeMerge(ctx: CommandContext, spec: unknown, results: Document[]): vo
       const stored = withIdFirst(result);
       store.insert(target, stored);
       byKey.set(keyOf(stored), stored);
-      continue;
+      return;
     }
-    if (whenMatched === 'keepExisting') continue;
+    if (whenMatched === 'keepExisting') return;
     if (whenMatched === 'fail') {
       throw target.indexes[0]!.duplicateKeyError([existing._id]);
     }
@@ -97,5 +105,11 @@ function writeMerge(ctx: CommandContext, spec: unknown, results: Document[]): vo
     const op = whenMatched === 'replace' ? 'replace' : 'update';
     store.replace(target, existing, ordered, op, op === 'update' ? { $set: fields } : undefined);
     byKey.set(keyOf(ordered), ordered);
+  };
+  for (const result of results) {
+    await writeWhenUnlocked(ctx, (retrying) => {
+      if (retrying) index();
+      mergeOne(result);
+    });
   }
 }

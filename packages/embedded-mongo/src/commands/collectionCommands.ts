@@ -86,8 +86,9 @@ export const dropDatabase: CommandHandler = async (ctx) => {
 };
 
 /** collMod: changes collection options; supports changeStreamPreAndPostImages and validator settings. */
-export const collMod: CommandHandler = (ctx) => {
+export const collMod: CommandHandler = async (ctx) => {
   const coll = collectionNameOf(ctx.body, 'collMod');
+  await whenNamespacesFree(ctx, (ns) => ns === `${ctx.db}.${coll}`);
   const collection = ctx.store.collection(ctx.db, coll);
   if (!collection) throw commandError('NamespaceNotFound', `ns does not exist: ${ctx.db}.${coll}`);
   const changes = commandOptions(ctx.body, 'collMod');

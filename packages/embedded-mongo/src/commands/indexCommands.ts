@@ -6,6 +6,7 @@ import { valueKey } from '../storage/valueKey.js';
 import type { CommandHandler } from './CommandContext.js';
 import { collectionNameOf } from './commandArguments.js';
 import { firstBatchReply } from './cursorReplies.js';
+import { whenNamespacesFree } from './documentLocks.js';
 
 const INDEX_OPTIONS = new Set([
   'key',
@@ -64,8 +65,9 @@ function sameOptions(a: IndexSpec, b: IndexSpec): boolean {
 }
 
 /** createIndexes: creates missing indexes (unique ones checked against existing documents). */
-export const createIndexes: CommandHandler = (ctx) => {
+export const createIndexes: CommandHandler = async (ctx) => {
   const coll = collectionNameOf(ctx.body, 'createIndexes');
+  await whenNamespacesFree(ctx, (ns) => ns === `${ctx.db}.${coll}`);
   if (!Array.isArray(ctx.body.indexes) || ctx.body.indexes.length === 0) {
     throw commandError('BadValue', 'Must specify at least one index to create');
   }
@@ -121,8 +123,9 @@ export const listIndexes: CommandHandler = (ctx) => {
 };
 
 /** dropIndexes: by name, key pattern, list of names, or '*' (all but `_id_`). */
-export const dropIndexes: CommandHandler = (ctx) => {
+export const dropIndexes: CommandHandler = async (ctx) => {
   const coll = collectionNameOf(ctx.body, 'dropIndexes');
+  await whenNamespacesFree(ctx, (ns) => ns === `${ctx.db}.${coll}`);
   const collection = ctx.store.collection(ctx.db, coll);
   if (!collection) throw commandError('NamespaceNotFound', `ns not found ${ctx.db}.${coll}`);
   const nIndexesWas = collection.indexes.length;

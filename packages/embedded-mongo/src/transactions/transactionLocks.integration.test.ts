@@ -102,8 +102,51 @@ describe('writes outside a transaction wait for its locks', () => {
   });
 });
 
+describe('aggregation writes wait too', () => {
+  it('$merge waits per document, $out waits for the target like DDL', async () => {
+    const coll = await seeded([
+      { _id: 1 as never, n: 0 },
+      { _id: 2 as never, n: 0 },
+    ]);
+    const source = coll.db.collection('source');
+    await source.insertMany([
+      { _id: 1 as never, m: 1 },
+      { _id: 2 as never, m: 2 },
+    ]);
+    const session = fx.client.startSession();
+    session.startTransaction();
+    await coll.updateOne({ _id: 2 as never }, { $set: { n: 1 } }, { session });
+    const merged = track(source.aggregate([{ $merge: { into: 'c' } }]).toArray());
+    // Document 1 is merged at once; document 2 waits for the transaction.
+    expect(await coll.find().sort({ _id: 1 }).toArray()).toEqual([
+      { _id: 1, n: 0, m: 1 },
+      { _id: 2, n: 0 },
+    ]);
+    expect(merged.settled()).toBe(false);
+    await session.commitTransaction();
+    await merged.promise;
+    expect(await coll.find().sort({ _id: 1 }).toArray()).toEqual([
+      { _id: 1, n: 0, m: 1 },
+      { _id: 2, n: 1, m: 2 },
+    ]);
+    // $out replaces the whole target: it waits for a transaction that read it.
+    session.startTransaction();
+    expect(await coll.countDocuments({}, { session })).toBe(2);
+    const out = track(source.aggregate([{ $out: 'c' }]).toArray());
+    expect(await coll.countDocuments({ n: 1 })).toBe(1);
+    expect(out.settled()).toBe(false);
+    await session.abortTransaction();
+    await session.endSession();
+    await out.promise;
+    expect(await coll.find().sort({ _id: 1 }).toArray()).toEqual([
+      { _id: 1, m: 1 },
+      { _id: 2, m: 2 },
+    ]);
+  });
+});
+
 describe('DDL waits for the transactions using a collection', () => {
-  it('drop waits for the commit; drop and renameCollection give up at maxTimeMS; other collections do not wait', async () => {
+  it('drop waits for the commit; drop, rename, collMod and index DDL give up at maxTimeMS; other collections do not wait', async () => {
     const coll = await seeded([{ _id: 1 as never }]);
     const db = coll.db;
     await db.collection('other').insertOne({ _id: 1 as never });
@@ -112,6 +155,15 @@ describe('DDL waits for the transactions using a collection', () => {
     expect(await coll.findOne({ _id: 1 as never }, { session })).toEqual({ _id: 1 });
     await coll.insertOne({ _id: 2 as never }, { session });
     expect((await serverError(db.command({ drop: 'c', maxTimeMS: 50 }))).codeName).toBe('MaxTimeMSExpired');
+    for (const ddl of [
+      { collMod: 'c', validator: {} },
+      { createIndexes: 'c', indexes: [{ key: { n: 1 }, name: 'n_1' }] },
+      { dropIndexes: 'c', index: '*' },
+    ]) {
+      expect((await serverError(db.command({ ...ddl, maxTimeMS: 50 }))).codeName, Object.keys(ddl)[0]).toBe(
+        'MaxTimeMSExpired',
+      );
+    }
     await db.collection('other').drop();
     const rename = { renameCollection: `${db.databaseName}.c`, to: `${db.databaseName}.d`, maxTimeMS: 50 };
     expect((await serverError(fx.client.db('admin').command(rename))).codeName).toBe('MaxTimeMSExpired');

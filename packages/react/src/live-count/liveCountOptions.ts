@@ -1,5 +1,5 @@
 import { type LiveClient, LiveCount } from '@mongo-live/client';
-import { type QuerySpec, toQuerySpec } from '@mongo-live/protocol';
+import { liveCountKeyOf, toQuerySpec } from '@mongo-live/protocol';
 import { hashKey, type QueryKey, queryOptions } from '@tanstack/react-query';
 import type { Document, Filter } from 'mongodb';
 import { LiveQueryRegistry } from '../live-query/LiveQueryRegistry.js';
@@ -25,11 +25,7 @@ export interface LiveCountSpec<T = Document> {
  * // ['mongo-live', 'count', 'shop', 'orders', { filter: { status: 'open' } }]
  */
 export function liveCountKey<T>(spec: LiveCountSpec<T>): readonly ['mongo-live', 'count', string, string, Document] {
-  return keyOfWire(toQuerySpec(spec.db, spec.collection, spec.filter));
-}
-
-function keyOfWire(wire: QuerySpec): readonly ['mongo-live', 'count', string, string, Document] {
-  return ['mongo-live', 'count', wire.db, wire.collection, wire.filter === undefined ? {} : { filter: wire.filter }];
+  return liveCountKeyOf(toQuerySpec(spec.db, spec.collection, spec.filter));
 }
 
 /**
@@ -42,7 +38,7 @@ function keyOfWire(wire: QuerySpec): readonly ['mongo-live', 'count', string, st
 export function liveCountOptions<T = Document>(spec: LiveCountSpec<T>, live?: LiveClient) {
   const wire = toQuerySpec(spec.db, spec.collection, spec.filter);
   return queryOptions<number, Error, number, QueryKey>({
-    queryKey: keyOfWire(wire),
+    queryKey: liveCountKeyOf(wire),
     queryFn: ({ client, queryKey }) => {
       if (!live) throw new Error('liveCountOptions(spec, live): a LiveClient is needed to count');
       return LiveQueryRegistry.of(client).openSource(

@@ -42,6 +42,8 @@ export class WatchGroup implements FeedConsumer {
   readonly id = randomUUID();
   readonly room = `mongo-live:stream:${this.id}`;
   private readonly members = new Map<string, WatchMember>();
+  /** Live members per socket: a socket leaves the room with its last one (O(1) per leave, not O(members)). */
+  private readonly liveBySocket = new Map<string, number>();
   private recent: SentEvent[] = [];
   private recentBase: PositionKey | undefined;
   private lastSent: unknown;
@@ -172,7 +174,9 @@ export class WatchGroup implements FeedConsumer {
       return;
     }
     void socket.join(this.room);
+    if (member.live) return;
     member.live = true;
+    this.liveBySocket.set(member.socketId, (this.liveBySocket.get(member.socketId) ?? 0) + 1);
   }
 
   /** A member's catch-up failed (HISTORY_LOST...): that subscription alone ends. */
@@ -239,7 +243,13 @@ export class WatchGroup implements FeedConsumer {
 
   private leaveRoom(member: WatchMember): void {
     if (!member.live) return;
-    for (const other of this.members.values()) if (other.socketId === member.socketId && other.live) return;
+    member.live = false;
+    const others = (this.liveBySocket.get(member.socketId) ?? 1) - 1;
+    if (others > 0) {
+      this.liveBySocket.set(member.socketId, others);
+      return;
+    }
+    this.liveBySocket.delete(member.socketId);
     void this.host.outbox.socket(member.socketId)?.leave(this.room);
   }
 }

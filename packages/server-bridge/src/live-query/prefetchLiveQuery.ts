@@ -1,11 +1,19 @@
-import { livePagesKeyOf, liveQueryKeyOf, PROTOCOL_VERSION, type QuerySpec, toQuerySpec } from '@mongo-live/protocol';
+import {
+  liveCountKeyOf,
+  livePagesKeyOf,
+  liveQueryKeyOf,
+  PROTOCOL_VERSION,
+  type QuerySpec,
+  toQuerySpec,
+} from '@mongo-live/protocol';
 import type { Document, MongoClient } from 'mongodb';
 import type { Socket } from 'socket.io';
 import { type Authorize, decide } from '../access/AccessPolicy.js';
-import { buildEffectiveQuery } from '../access/effectiveQuery.js';
+import { buildEffectiveQuery, type EffectiveQuery } from '../access/effectiveQuery.js';
 import { decode, encode } from '../driverBson.js';
+import { BridgeError } from '../errors.js';
 import { type BridgeLimits, resolveLimits } from '../limits.js';
-import { RequestValidator } from '../validation/RequestValidator.js';
+import { RequestValidator, type ValidQuery } from '../validation/RequestValidator.js';
 import { LiveQueryService } from './LiveQueryService.js';
 
 /** The query key of a live query, equal to @mongo-live/react's `liveQueryKey(spec)` (from the protocol). */
@@ -91,16 +99,53 @@ export async function prefetchLivePages<T = Document>(
   return docs;
 }
 
-/** The first snapshot of a wire query, with the bridge's validation, authorization and restriction. */
-async function prefetchFind<T>({ mongo, authorize, context, limits }: PrefetchContext, wire: QuerySpec): Promise<T[]> {
-  const resolved = resolveLimits(limits);
-  const valid = new RequestValidator(resolved).find({ v: PROTOCOL_VERSION, ...wire });
+/**
+ * Server-side rendering of a live count: counts on the server what `useLiveCount(spec)` will count
+ * (the filter ANDed with the user's row filter by the same `authorize`; a filter on a hidden field
+ * refused), into `queryClient` under the same key. In the browser the hydrated number shows at
+ * once and the live count takes over. More than `maxCountedDocuments` is refused (LIMIT_EXCEEDED),
+ * as the live count would be.
+ *
+ * @example
+ * await prefetchLiveCount(queryClient, { mongo, authorize, context: { user } },
+ *   { db: 'shop', collection: 'products', filter: { category: 'books' } });
+ */
+export async function prefetchLiveCount(
+  queryClient: QueryClientLike,
+  context: PrefetchContext,
+  spec: Pick<PrefetchSpec, 'db' | 'collection' | 'filter'>,
+): Promise<number> {
+  const wire = toQuerySpec(spec.db, spec.collection, spec.filter, {}, encode);
+  const resolved = resolveLimits(context.limits);
+  const valid = new RequestValidator(resolved).count({ v: PROTOCOL_VERSION, subId: 'prefetch', ...wire });
+  const effective = await authorized(context, valid);
+  const max = resolved.maxCountedDocuments;
+  const count = await context.mongo
+    .db(effective.db)
+    .collection(effective.collection)
+    .countDocuments(effective.filter, { limit: max + 1 });
+  if (count > max)
+    throw new BridgeError('LIMIT_EXCEEDED', `a live count counts at most maxCountedDocuments (${max}) documents`);
+  queryClient.setQueryData(liveCountKeyOf(wire), count);
+  return count;
+}
+
+/** A validated query as the bridge runs it for this context's user: authorized, row filter ANDed. */
+async function authorized({ authorize, context }: PrefetchContext, valid: ValidQuery): Promise<EffectiveQuery> {
   const grant = await decide(
     authorize,
     { kind: 'query', scope: 'collection', db: valid.db, collection: valid.collection, filter: valid.filter },
     context as Socket,
   );
-  const effective = buildEffectiveQuery(valid, grant);
+  return buildEffectiveQuery(valid, grant);
+}
+
+/** The first snapshot of a wire query, with the bridge's validation, authorization and restriction. */
+async function prefetchFind<T>(context: PrefetchContext, wire: QuerySpec): Promise<T[]> {
+  const { mongo, limits } = context;
+  const resolved = resolveLimits(limits);
+  const valid = new RequestValidator(resolved).find({ v: PROTOCOL_VERSION, ...wire });
+  const effective = await authorized(context, valid);
   const finder = new LiveQueryService({
     mongo,
     limits: resolved,

@@ -104,6 +104,15 @@ describe('UserBudgets', () => {
     expect(budget.reads).toBe(0);
   });
 
+  it('with the defaults, a user can request every subscription it may hold at once (a reconnect)', async () => {
+    const budget = new UserBudgets(DEFAULT_LIMITS).attach(socket({ user: 'ann' }));
+    const held = gate();
+    const reads = Array.from({ length: DEFAULT_LIMITS.maxSubscriptionsPerUser }, () => budget.read(() => held.promise));
+    expect(budget.reads).toBe(DEFAULT_LIMITS.maxConcurrentReadsPerUser);
+    held.open();
+    await expect(Promise.all(reads)).resolves.toHaveLength(DEFAULT_LIMITS.maxSubscriptionsPerUser);
+  });
+
   it('budgets a socket whose userOf throws or returns nothing on its own', () => {
     const budgets = new UserBudgets({ ...DEFAULT_LIMITS, maxSubscriptionsPerUser: 1 }, () => {
       throw new Error('no session');

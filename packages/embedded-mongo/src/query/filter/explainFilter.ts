@@ -22,8 +22,17 @@ export function explainFilter(filter: Document, doc: Document): Document {
   return explainDocument(filter, doc, false);
 }
 
+type LeafReason = readonly [string, string, (readonly string[])?];
+
+/** The four bit-test operators report alike. */
+const BITWISE: LeafReason = [
+  'bitwise operator failed to match',
+  'bitwise operator matched successfully',
+  ['binData', 'decimal', 'double', 'int', 'long'],
+];
+
 /** [normal reason, inverted reason, types the operator reads (a type mismatch is reported as such)]. */
-const LEAF_REASONS: Readonly<Record<string, readonly [string, string, (readonly string[])?]>> = {
+const LEAF_REASONS: Readonly<Record<string, LeafReason>> = {
   $eq: ['comparison failed', 'comparison succeeded'],
   $gt: ['comparison failed', 'comparison succeeded'],
   $gte: ['comparison failed', 'comparison succeeded'],
@@ -40,26 +49,10 @@ const LEAF_REASONS: Readonly<Record<string, readonly [string, string, (readonly 
     '$mod did evaluate to expected remainder',
     ['decimal', 'double', 'int', 'long'],
   ],
-  $bitsAllSet: [
-    'bitwise operator failed to match',
-    'bitwise operator matched successfully',
-    ['binData', 'decimal', 'double', 'int', 'long'],
-  ],
-  $bitsAllClear: [
-    'bitwise operator failed to match',
-    'bitwise operator matched successfully',
-    ['binData', 'decimal', 'double', 'int', 'long'],
-  ],
-  $bitsAnySet: [
-    'bitwise operator failed to match',
-    'bitwise operator matched successfully',
-    ['binData', 'decimal', 'double', 'int', 'long'],
-  ],
-  $bitsAnyClear: [
-    'bitwise operator failed to match',
-    'bitwise operator matched successfully',
-    ['binData', 'decimal', 'double', 'int', 'long'],
-  ],
+  $bitsAllSet: BITWISE,
+  $bitsAllClear: BITWISE,
+  $bitsAnySet: BITWISE,
+  $bitsAnyClear: BITWISE,
 };
 
 /** Operators that are the negation of another, reported with the other's inverted reason. */

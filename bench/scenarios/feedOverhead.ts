@@ -1,0 +1,89 @@
+import { MongoClient } from 'mongodb';
+import { nowMs, type Summary, summarize } from '../lib/stats.js';
+import { startLiveStack } from '../support/liveStack.js';
+import { type BenchProcess, startEmbeddedProcess, startProcess } from '../support/processes.js';
+
+export interface FeedOverheadRow {
+  rate: number;
+  events: number;
+  /** Insert → arrival at a driver watch() in its own process. */
+  driver: Summary;
+  /** Insert → arrival at a @mongo-live/client watch() in its own process, through the bridge. */
+  bridge: Summary;
+  /** Per event: arrival through the bridge minus arrival at the driver's watch(). */
+  overhead: Summary;
+  lost: { driver: number; bridge: number };
+}
+
+/**
+ * The bridge's delivery overhead over the floor with the consumer in its OWN process, as in an app:
+ * one child process watches the collection with the driver, another through the bridge (the
+ * client over socket.io); the database is a third process, the bridge runs here. Both consumers
+ * see the same inserts, so the overhead is taken per event: bridge arrival − driver arrival.
+ */
+export async function measureFeedOverhead(options: { rates: number[]; seconds: number }): Promise<FeedOverheadRow[]> {
+  const db = await startEmbeddedProcess();
+  const stack = await startLiveStack(db.uri);
+  const writer = await new MongoClient(db.uri).connect();
+  const rows: FeedOverheadRow[] = [];
+  try {
+    for (const rate of options.rates) {
+      const coll = `overhead_${rate}`;
+      const target = writer.db('bench').collection(coll);
+      const driver = startProcess('bench/support/overheadConsumer.ts', ['driver', db.uri, 'bench', coll]);
+      const bridge = startProcess('bench/support/overheadConsumer.ts', ['bridge', stack.url, 'bench', coll]);
+      try {
+        await Promise.all([driver.line('SUBSCRIBED'), bridge.line('SUBSCRIBED')]);
+        // Warm-up inserts until both streams delivered one.
+        const ready = Promise.all([driver.line('READY'), bridge.line('READY')]);
+        let warm = true;
+        void ready.finally(() => {
+          warm = false;
+        });
+        while (warm) {
+          await target.insertOne({ seq: -1 });
+          await Promise.race([ready, sleep(100)]);
+        }
+        const total = Math.max(1, Math.round(rate * options.seconds));
+        const wrote = new Map<number, number>();
+        const interval = 1000 / rate;
+        const start = nowMs();
+        for (let seq = 0; seq < total; seq++) {
+          const wait = start + seq * interval - nowMs();
+          if (wait > 1) await sleep(wait);
+          wrote.set(seq, nowMs());
+          await target.insertOne({ seq, at: new Date() });
+        }
+        await sleep(1000);
+        const [driverAt, bridgeAt] = await Promise.all([arrivals(driver), arrivals(bridge)]);
+        const lat = (at: Map<number, number>) => [...wrote].filter(([s]) => at.has(s)).map(([s, t]) => at.get(s)! - t);
+        const overhead = [...wrote.keys()]
+          .filter((s) => driverAt.has(s) && bridgeAt.has(s))
+          .map((s) => bridgeAt.get(s)! - driverAt.get(s)!);
+        rows.push({
+          rate,
+          events: total,
+          driver: summarize(lat(driverAt)),
+          bridge: summarize(lat(bridgeAt)),
+          overhead: summarize(overhead),
+          lost: { driver: total - lat(driverAt).length, bridge: total - lat(bridgeAt).length },
+        });
+      } finally {
+        await Promise.all([driver.stop(), bridge.stop()]);
+      }
+    }
+  } finally {
+    await writer.close();
+    await stack.close();
+    await db.stop();
+  }
+  return rows;
+}
+
+async function arrivals(proc: BenchProcess): Promise<Map<number, number>> {
+  const reply = proc.line('ARRIVALS');
+  proc.send('report');
+  return new Map(JSON.parse(await reply) as Array<[number, number]>);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
