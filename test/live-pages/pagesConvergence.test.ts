@@ -88,14 +88,11 @@ describe('live pages convergence (fast-check)', () => {
                   : { sort: spec.sort, pageSize: spec.pageSize },
               ),
           }));
+          const expectedOf = (spec: (typeof views)[number]) =>
+            freshFind(coll as unknown as Collection<Document>, spec.filter, spec.sort, spec.projection);
           const settle = async () => {
             for (const { spec, pages } of open) {
-              const expected = await freshFind(
-                coll as unknown as Collection<Document>,
-                spec.filter,
-                spec.sort,
-                spec.projection,
-              );
+              const expected = await expectedOf(spec);
               await untilPages(pages, (s) => s.status === 'live' && matchesFind(s, expected));
             }
           };
@@ -113,12 +110,7 @@ describe('live pages convergence (fast-check)', () => {
             }
             await settle();
             for (const { spec, pages } of open) {
-              const expected = await freshFind(
-                coll as unknown as Collection<Document>,
-                spec.filter,
-                spec.sort,
-                spec.projection,
-              );
+              const expected = await expectedOf(spec);
               const state = pages.getSnapshot();
               expect(matchesFind(state, expected), `${canon(state.pages)} vs ${canon(expected)}`).toBe(true);
               const ids = state.pages.flat().map((d) => d._id);

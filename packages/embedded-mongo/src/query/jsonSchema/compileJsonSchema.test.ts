@@ -240,6 +240,14 @@ describe('compileJsonSchema: errors as mongod reports them', () => {
       reason: 'comparison failed',
       consideredValue: 1,
     });
+    expect(
+      one({ properties: { n: { maximum: 3, exclusiveMaximum: true } } }, { n: 3 }).propertiesNotSatisfied[0].details[0]
+        .specifiedAs,
+    ).toEqual({ maximum: 3, exclusiveMaximum: true });
+    expect(
+      one({ properties: { n: { maximum: 3, exclusiveMaximum: false } } }, { n: 4 }).propertiesNotSatisfied[0].details[0]
+        .specifiedAs,
+    ).toEqual({ maximum: 3 });
     expect(one({ oneOf: [{ minProperties: 1 }, { required: ['a'] }] }, { a: 1 })).toEqual({
       operatorName: 'oneOf',
       reason: 'more than one subschema matched',

@@ -91,7 +91,8 @@ export function numberRules(schema: Document, rules: Rule[]): void {
     if (schema[bound] === undefined) continue;
     const limit = numberArgument(schema, bound);
     const strict = schema[exclusive] !== undefined && booleanArgument(schema, exclusive);
-    const specifiedAs = schema[exclusive] === undefined ? { [bound]: limit } : { [bound]: limit, [exclusive]: strict };
+    // As mongod annotates it: `{ minimum: x, exclusiveMinimum: true }` only when exclusive.
+    const specifiedAs = strict ? { [bound]: limit, [exclusive]: true } : { [bound]: limit };
     rules.push(
       onType(isNumeric, (v, out) => {
         const c = compareNumbers(v, limit) * sign;
