@@ -302,12 +302,25 @@ describe.skipIf(gate.skipReason !== undefined)('the demo app in Chromium', () =>
   }
 
   it('says "Not responding" soon after a silent network loss, before socket.io notices, and recovers', async () => {
+    // socket.io gives a connection up pingInterval + pingTimeout (15 s here) after the server's last
+    // ping, and the server sends one every 10 s: a stall that began just before a ping was due would
+    // end in socket.io's timeout about as soon as the heartbeat says 'stale' (seen: 'reconnecting'
+    // without 'stale'). So each stall starts right after the client answered a server ping.
+    const pongs: number[] = [];
+    ada.context.once('page', (p) =>
+      p.on('websocket', (ws) => ws.on('framesent', (frame) => frame.payload === '3' && pongs.push(Date.now()))),
+    );
+    const afterNextPong = async () => {
+      const seen = pongs.length;
+      await expect.poll(() => pongs.length, { timeout: WAIT_MS }).toBeGreaterThan(seen);
+    };
     const page = await open(ada, '/');
     await waitForProduct(page, 'Pruning Shears', '$7.00');
     const statuses = await recordStatuses(page);
     const badge = page.getByTestId('live-status');
 
     // Packets stop both ways; no socket is closed, nobody is told.
+    await afterNextPong();
     proxy.stall();
     const stalledAt = Date.now();
     await waitForStatus(page, 'stale');
@@ -323,6 +336,7 @@ describe.skipIf(gate.skipReason !== undefined)('the demo app in Chromium', () =>
 
     // A longer loss: the stale badge first, then socket.io's own timeout (the demo's io Server uses
     // RECOMMENDED_SERVER_HEARTBEAT) reconnects, and the writes made meanwhile arrive.
+    await afterNextPong();
     proxy.stall();
     await waitForStatus(page, 'reconnecting');
     await products.updateOne({ name: 'Pruning Shears' }, { $set: { price: 9 } });

@@ -125,6 +125,31 @@ describe('removals on a row-filtered subscription', () => {
     for (const o of [optedIn!, plain!]) o.socket.disconnect();
   });
 
+  it('without pre-images, a subscriber resuming after a blip is still told the delete of a document it was shown', async () => {
+    const c = h.mongo.db.collection('rm_resume');
+    const first = await as('ann');
+    const rec1 = new Recorder(first);
+    const sub1 = await watch(first, 'w', { db, collection: 'rm_resume' });
+    await c.insertOne({ _id: 'shown', owner: 'ann' } as never);
+    await until('the insert', () => rec1.events(sub1.streamId).length === 1);
+    const token = rec1.events(sub1.streamId)[0]!._id;
+    first.disconnect(); // its group is released: the next subscription gets a new one
+    await until('the group was released', () => h.bridge.stats().watchGroups === 0);
+    await c.insertOne({ _id: 'bobs', owner: 'bob' } as never);
+    await c.deleteOne({ _id: 'bobs' } as Document);
+    await c.deleteOne({ _id: 'shown' } as Document);
+    await c.insertOne({ _id: 'resume-sentinel', owner: 'ann' } as never);
+    const again = await as('ann');
+    const rec2 = new Recorder(again);
+    const sub2 = await watch(again, 'w', { db, collection: 'rm_resume' }, { options: { resumeAfter: token } });
+    await until('the sentinel', () => rec2.events(sub2.streamId).some((e) => e.documentKey._id === 'resume-sentinel'));
+    expect(rec2.events(sub2.streamId).map((e) => [e.operationType, e.documentKey._id])).toEqual([
+      ['delete', 'shown'],
+      ['insert', 'resume-sentinel'],
+    ]);
+    again.disconnect();
+  });
+
   it('a database-wide stream (the demo activity feed) tells deletes of shared documents from their pre-images', async () => {
     await h.mongo.db.createCollection('rm_catalog', { changeStreamPreAndPostImages: { enabled: true } });
     await h.mongo.db.createCollection('rm_orders', { changeStreamPreAndPostImages: { enabled: true } });

@@ -32,6 +32,8 @@ export interface GuardSpec {
    * see (see {@link RemovalsWithoutPreImage}).
    */
   removalsWithoutPreImage?: RemovalsWithoutPreImage;
+  /** What an earlier guard of the same stream showed (kept across a reconnect); a fresh record when absent. */
+  shown?: ShownDocuments;
 }
 
 /**
@@ -66,12 +68,13 @@ export class ChangeEventGuard {
   private readonly filterPaths: string[][] | undefined;
   private readonly pipeline: BoundedPipeline | undefined;
   /** Documents this stream has shown (valueKey of `_id`); see {@link MAX_SHOWN_IDS}. */
-  private readonly shown = new ShownDocuments(MAX_SHOWN_IDS);
+  private readonly shown: ShownDocuments;
   /** The event being guarded's cluster time: `$$CLUSTER_TIME` of its evaluation. */
   private clusterTime: Timestamp | undefined;
 
   constructor(private readonly spec: GuardSpec) {
     const limits = spec.limits ?? DEFAULT_EVALUATION_LIMITS;
+    this.shown = spec.shown ?? new ShownDocuments(MAX_SHOWN_IDS);
     this.query = spec.filter ? new BoundedFilter(spec.filter, limits) : undefined;
     this.filterPaths = spec.filter ? referencedPaths(spec.filter) : undefined;
     this.pipeline = spec.clientPipeline.length > 0 ? new BoundedPipeline(spec.clientPipeline, limits) : undefined;
@@ -84,6 +87,11 @@ export class ChangeEventGuard {
         throw new BridgeError('INVALID_REQUEST', `invalid pipeline: ${(error as Error).message}`);
       }
     }
+  }
+
+  /** The documents this stream showed, by position (to hand to the next guard of the same stream). */
+  get shownDocuments(): ShownDocuments {
+    return this.shown;
   }
 
   /** Driver options: the client's, plus the images the row filter needs. */

@@ -2,6 +2,7 @@ import type { EJSONDocument, WatchTarget } from '@mongo-live/protocol';
 import type { ChangeStreamOptions, Document, MongoClient } from 'mongodb';
 import type { Grant } from '../access/AccessPolicy.js';
 import { ChangeEventGuard } from '../access/ChangeEventGuard.js';
+import type { ShownDocuments } from '../access/ShownDocuments.js';
 import { BridgeError } from '../errors.js';
 import type { BridgeLimits } from '../limits.js';
 import type { Outbox } from '../session/Outbox.js';
@@ -56,6 +57,12 @@ export class ChangeFeeds {
   private readonly groups = new Map<string, WatchGroup>();
   private readonly groupsById = new Map<string, WatchGroup>();
   private readonly lingering = new Map<ChangeFeed, NodeJS.Timeout>();
+  /**
+   * What released groups had shown, by stream key, for `feedLingerMs`: a subscriber resuming after
+   * a blip gets a new group, and without pre-images its guard needs this to tell the removals of
+   * documents shown before the blip.
+   */
+  private readonly keptShown = new Map<string, { shown: ShownDocuments; timer: NodeJS.Timeout }>();
   private open = 0;
   private closed = false;
 
@@ -133,6 +140,7 @@ export class ChangeFeeds {
         clientOptions: output,
         clientPipeline: spec.pipeline,
         limits: this.options.limits,
+        ...this.takeShown(key),
       });
       group = this.createGroup(key, feed, guard);
       feed.attach(
@@ -157,6 +165,8 @@ export class ChangeFeeds {
     this.closed = true;
     for (const timer of this.lingering.values()) clearTimeout(timer);
     this.lingering.clear();
+    for (const { timer } of this.keptShown.values()) clearTimeout(timer);
+    this.keptShown.clear();
     for (const feed of [...this.feeds.values()]) feed.close();
     this.feeds.clear();
     this.groups.clear();
@@ -170,12 +180,28 @@ export class ChangeFeeds {
       released: (g, linger) => {
         if (this.groups.get(g.key) === g) this.groups.delete(g.key);
         this.groupsById.delete(g.id);
+        if (linger && guard.shownDocuments.size > 0) this.keepShown(g.key, guard.shownDocuments);
         g.feed.detach(g, linger);
       },
     });
     this.groups.set(key, group);
     this.groupsById.set(group.id, group);
     return group;
+  }
+
+  private takeShown(key: string): { shown: ShownDocuments } | undefined {
+    const kept = this.keptShown.get(key);
+    if (!kept) return undefined;
+    clearTimeout(kept.timer);
+    this.keptShown.delete(key);
+    return { shown: kept.shown };
+  }
+
+  private keepShown(key: string, shown: ShownDocuments): void {
+    this.takeShown(key);
+    const timer = setTimeout(() => this.keptShown.delete(key), this.options.limits.feedLingerMs);
+    timer.unref();
+    this.keptShown.set(key, { shown, timer });
   }
 
   private reserveStream(): void {
