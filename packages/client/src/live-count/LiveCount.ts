@@ -1,4 +1,4 @@
-import type { LiveCountAccepted, LiveCountUpdate } from '@mongo-live/protocol';
+import type { LiveCountAccepted, LiveCountRequest, LiveCountUpdate } from '@mongo-live/protocol';
 import { type LiveQueryStatus, LiveResult, type LiveResultState } from '../subscription/LiveResult.js';
 import type { LiveTransport } from '../transport/LiveTransport.js';
 
@@ -13,12 +13,14 @@ export interface LiveCountState extends LiveResultState {
   count: number;
 }
 
-/** What the wire needs of a count: where and which documents (EJSON filter). */
-export interface CountSpec {
-  db: string;
-  collection: string;
-  filter?: Record<string, unknown>;
-}
+/**
+ * What the wire needs of a count: where and which documents (EJSON filter). The protocol's
+ * `count` request without what the transport and the subscription add (`v`, `subId`).
+ *
+ * @example
+ * const spec: CountSpec = { db: 'shop', collection: 'orders', filter: { status: 'open' } };
+ */
+export type CountSpec = Omit<LiveCountRequest, 'v' | 'subId'>;
 
 /**
  * The number of documents matching a filter (and the caller's row filter on the bridge), kept

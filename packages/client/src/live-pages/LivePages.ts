@@ -1,4 +1,4 @@
-import type { LivePagesAccepted, LivePagesUpdate, QuerySpec } from '@mongo-live/protocol';
+import type { LivePagesAccepted, LivePagesRequest, LivePagesUpdate } from '@mongo-live/protocol';
 import type { Document, WithId } from 'mongodb';
 import { LiveError } from '../LiveError.js';
 import { applyDiffs, type DocList, EMPTY_LIST, listOf, reconcile } from '../live-query/DocList.js';
@@ -17,10 +17,14 @@ export interface LivePagesState<T> extends LiveResultState {
   hasNextPage: boolean;
 }
 
-/** The wire form of live pages: a query without skip or limit, and a page size. */
-export interface PagesSpec extends Omit<QuerySpec, 'skip' | 'limit'> {
-  pageSize: number;
-}
+/**
+ * The wire form of live pages: a query without skip or limit, and a page size. The protocol's
+ * `pages` request without what the transport and the live pages add (`v`, `subId`, `pageCount`).
+ *
+ * @example
+ * const spec: PagesSpec = { db: 'shop', collection: 'products', sort: [['price', 1]], pageSize: 50 };
+ */
+export type PagesSpec = Omit<LivePagesRequest, 'v' | 'subId' | 'pageCount'>;
 
 /**
  * A query's result in live pages (infinite scrolling): every loaded page stays current. The
