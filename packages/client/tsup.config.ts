@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Options } from 'tsup';
+import { libraryBuild } from '../../tsup.base.js';
 
 const engineSource = fileURLToPath(new URL('../server-bridge/src/engine.ts', import.meta.url));
 const engineBson = fileURLToPath(new URL('./src/testing/engineBson.ts', import.meta.url));
@@ -22,14 +23,10 @@ const bundleTheEngine: NonNullable<Options['esbuildPlugins']>[number] = {
 };
 
 export default defineConfig({
+  ...libraryBuild,
   entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
-  format: ['esm', 'cjs'],
   // One copy of the shared modules (LiveClient, LiveError…) for both entries, in CJS too, so that
   // `instanceof LiveError` holds across `@mongo-live/client` and `@mongo-live/client/testing`.
   splitting: true,
-  dts: { compilerOptions: { composite: false } },
-  tsconfig: 'tsconfig.build.json',
   esbuildPlugins: [bundleTheEngine],
-  clean: true,
-  sourcemap: true,
 });

@@ -1,14 +1,8 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.base.js';
 
 export default defineConfig([
-  {
-    entry: ['src/index.ts'],
-    format: ['esm', 'cjs'],
-    dts: { compilerOptions: { composite: false } },
-    tsconfig: 'tsconfig.build.json',
-    clean: true,
-    sourcemap: true,
-  },
+  { ...libraryBuild, entry: ['src/index.ts'] },
   {
     // The CLI: one ESM file with a shebang, as package.json's bin expects (dist/cli.js).
     entry: ['src/cli.ts'],

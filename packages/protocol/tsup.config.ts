@@ -1,10 +1,7 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.base.js';
 
 export default defineConfig({
+  ...libraryBuild,
   entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: { compilerOptions: { composite: false } },
-  tsconfig: 'tsconfig.build.json',
-  clean: true,
-  sourcemap: true,
 });
