@@ -1,7 +1,8 @@
-import { createLiveClient, type LiveClient, type LiveClientOptions } from '@mongo-live/client';
+import type { LiveClient, LiveClientOptions } from '@mongo-live/client';
 import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query';
-import { type JSX, type ReactNode, useContext, useEffect, useRef, useState } from 'react';
+import { type JSX, type ReactNode, useContext, useEffect, useState } from 'react';
 import { LiveContext } from './LiveContext.js';
+import { mountOwnedClient, ownedClient, ownedClientKey } from './ownedClients.js';
 import { createServerRenderClient } from './serverRenderClient.js';
 
 /**
@@ -18,6 +19,11 @@ export interface LiveProviderProps {
   client?: LiveClient;
   /** Without `client`: options of the client the provider creates in the browser and closes on unmount. */
   options?: Omit<LiveClientOptions, 'socket'>;
+  /**
+   * Without `client`: a new client (a new socket, so a new handshake) is made whenever this
+   * changes, e.g. the signed-in user's id. Providers with the same options and key share one.
+   */
+  clientKey?: string;
   children?: ReactNode;
 }
 
@@ -34,8 +40,8 @@ export interface LiveProviderProps {
  * // app/layout.tsx (a server component)
  * <body><LiveProvider>{children}</LiveProvider></body>
  */
-export function LiveProvider({ client, options, children }: LiveProviderProps): JSX.Element {
-  const owned = useOwnedClient(client === undefined, options);
+export function LiveProvider({ client, options, clientKey, children }: LiveProviderProps): JSX.Element {
+  const owned = useOwnedClient(client === undefined, options, clientKey);
   const outerQueryClient = useContext(QueryClientContext);
   const [ownQueryClient] = useState(() =>
     outerQueryClient ? undefined : new QueryClient({ defaultOptions: { queries: { staleTime: Infinity } } }),
@@ -46,23 +52,20 @@ export function LiveProvider({ client, options, children }: LiveProviderProps): 
 }
 
 /**
- * The client the provider owns, when it was given none: created with the first render (so hooks
- * see it at once), without connecting while rendered on the server, and closed on unmount.
+ * The client the provider owns, when it was given none: made with the first render attempt (so
+ * hooks see it at once) and found again by retried attempts (see ownedClients.ts), never
+ * connecting while rendered on the server, and closed when the last provider of it unmounts.
  */
-function useOwnedClient(wanted: boolean, options: LiveProviderProps['options']): LiveClient | undefined {
-  const [client] = useState(() => {
-    if (!wanted) return undefined;
-    // A server render must not open a socket: there is no page origin, and nothing would close it.
-    return typeof window === 'undefined' ? createServerRenderClient() : createLiveClient(options);
-  });
-  // Deferred close: StrictMode runs an effect's cleanup once on mount as a test; the re-run cancels it.
-  const pendingClose = useRef<ReturnType<typeof setTimeout>>(undefined);
-  useEffect(() => {
-    if (!client) return;
-    clearTimeout(pendingClose.current);
-    return () => {
-      pendingClose.current = setTimeout(() => void client.close(), 0);
-    };
-  }, [client]);
+function useOwnedClient(
+  wanted: boolean,
+  options: LiveProviderProps['options'],
+  clientKey: string | undefined,
+): LiveClient | undefined {
+  const onServer = typeof window === 'undefined';
+  const key = wanted && !onServer ? ownedClientKey(options, clientKey) : undefined;
+  // A server render must not open a socket: there is no page origin, and nothing would close it.
+  const [serverClient] = useState(() => (wanted && onServer ? createServerRenderClient() : undefined));
+  const client = key === undefined ? serverClient : ownedClient(key, options);
+  useEffect(() => (key === undefined ? undefined : mountOwnedClient(key)), [key]);
   return client;
 }
