@@ -1,8 +1,6 @@
-import { createLiveClient } from '@mongo-live/client';
-import { type Document, MongoClient } from 'mongodb';
+import type { Document } from 'mongodb';
 import { nowMs, type Summary, summarize } from '../lib/stats.js';
-import { startLiveStack } from '../support/liveStack.js';
-import { startEmbeddedProcess } from '../support/processes.js';
+import { startDeliveryRig } from '../support/liveStack.js';
 
 export interface LatencyRow {
   rate: number;
@@ -35,11 +33,8 @@ export interface LatencyResult {
  * consumers see the same events, so the overhead is measured per event against the floor.
  */
 export async function measureLatency(options: { rates: number[]; seconds: number }): Promise<LatencyResult> {
-  const db = await startEmbeddedProcess();
-  const stack = await startLiveStack(db.uri);
-  const writer = await new MongoClient(db.uri).connect();
-  const watcher = await new MongoClient(db.uri).connect();
-  const live = createLiveClient({ url: stack.url, socketOptions: { transports: ['websocket'] } });
+  const rig = await startDeliveryRig();
+  const { stack, writer, watcher, live } = rig;
   const rows: LatencyRow[] = [];
   let samples: LatencyResult['samples'] = { direct: [], bridge: [], liveQuery: [] };
   try {
@@ -135,11 +130,7 @@ export async function measureLatency(options: { rates: number[]; seconds: number
       samples = { direct: lat(direct), bridge: lat(bridge), liveQuery: lat(liveQuery) };
     }
   } finally {
-    await live.close();
-    await writer.close();
-    await watcher.close();
-    await stack.close();
-    await db.stop();
+    await rig.close();
   }
   return { rows, samples };
 }

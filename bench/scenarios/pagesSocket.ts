@@ -1,8 +1,7 @@
-import { createLiveClient, type LivePages } from '@mongo-live/client';
-import { type Document, MongoClient } from 'mongodb';
+import type { LivePages } from '@mongo-live/client';
+import type { Document } from 'mongodb';
 import { nowMs, type Summary, summarize } from '../lib/stats.js';
-import { startLiveStack } from '../support/liveStack.js';
-import { startEmbeddedProcess } from '../support/processes.js';
+import { startDeliveryRig } from '../support/liveStack.js';
 
 export interface PagesSocketRow {
   pages: number;
@@ -30,11 +29,8 @@ const WARM_UP = 50;
  * new state in the client's pages.
  */
 export async function measurePagesSocket(options: { writes: number }): Promise<PagesSocketRow[]> {
-  const db = await startEmbeddedProcess();
-  const stack = await startLiveStack(db.uri);
-  const writer = await new MongoClient(db.uri).connect();
-  const watcher = await new MongoClient(db.uri).connect();
-  const live = createLiveClient({ url: stack.url, socketOptions: { transports: ['websocket'] } });
+  const rig = await startDeliveryRig();
+  const { stack, writer, watcher, live } = rig;
   const rows: PagesSocketRow[] = [];
   try {
     for (const pageCount of [1, 10, 100]) {
@@ -120,11 +116,7 @@ export async function measurePagesSocket(options: { writes: number }): Promise<P
       });
     }
   } finally {
-    await live.close();
-    await writer.close();
-    await watcher.close();
-    await stack.close();
-    await db.stop();
+    await rig.close();
   }
   return rows;
 }

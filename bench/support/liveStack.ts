@@ -1,8 +1,10 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createLiveClient, type LiveClient } from '@mongo-live/client';
 import { allowAll, type Bridge, type BridgeLimits, createBridge } from '@mongo-live/server-bridge';
 import { MongoClient } from 'mongodb';
 import { Server } from 'socket.io';
+import { startEmbeddedProcess } from './processes.js';
 
 /** HTTP + socket.io + the bridge over `uri`, on loopback: what an app runs. */
 export interface LiveStack {
@@ -33,6 +35,39 @@ export async function startLiveStack(uri: string, limits: Partial<BridgeLimits> 
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await mongo.close();
+    },
+  };
+}
+
+/**
+ * What a delivery benchmark measures with: an embedded server in its own process, the live stack
+ * over it, a writer, a watcher (the driver's own `watch()`, the floor) and a client through the bridge.
+ */
+export interface DeliveryRig {
+  stack: LiveStack;
+  writer: MongoClient;
+  watcher: MongoClient;
+  live: LiveClient;
+  close(): Promise<void>;
+}
+
+export async function startDeliveryRig(): Promise<DeliveryRig> {
+  const db = await startEmbeddedProcess();
+  const stack = await startLiveStack(db.uri);
+  const writer = await new MongoClient(db.uri).connect();
+  const watcher = await new MongoClient(db.uri).connect();
+  const live = createLiveClient({ url: stack.url, socketOptions: { transports: ['websocket'] } });
+  return {
+    stack,
+    writer,
+    watcher,
+    live,
+    async close() {
+      await live.close();
+      await writer.close();
+      await watcher.close();
+      await stack.close();
+      await db.stop();
     },
   };
 }
