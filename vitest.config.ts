@@ -32,7 +32,8 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['test/conformance/**', 'test/e2e/**', 'test/scale/**', '**/node_modules/**'],
+          // test/consumer/fixtures run inside the consumer test's own installed project, not here.
+          exclude: ['test/conformance/**', 'test/e2e/**', 'test/scale/**', 'test/consumer/fixtures/**', '**/node_modules/**'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -44,7 +45,7 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['packages/*/src/**/*.test.tsx', 'test/**/*.test.tsx'],
           setupFiles: ['test/support/reactSetup.ts'],
-          exclude: ['test/e2e/**', '**/node_modules/**'],
+          exclude: ['test/e2e/**', 'test/consumer/fixtures/**', '**/node_modules/**'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
