@@ -33,7 +33,13 @@ export default defineConfig({
           environment: 'node',
           include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
           // test/consumer/fixtures run inside the consumer test's own installed project, not here.
-          exclude: ['test/conformance/**', 'test/e2e/**', 'test/scale/**', 'test/consumer/fixtures/**', '**/node_modules/**'],
+          exclude: [
+            'test/conformance/**',
+            'test/e2e/**',
+            'test/scale/**',
+            'test/consumer/fixtures/**',
+            '**/node_modules/**',
+          ],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
