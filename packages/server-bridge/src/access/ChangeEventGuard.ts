@@ -205,6 +205,8 @@ export class ChangeEventGuard {
   }
 
   private sent(event: Document): Document {
+    // What was shown only matters to removals decided without an image; 'sendKey' never asks.
+    if (this.sendsUndecided) return event;
     const id = idOf(event);
     if (id !== undefined) this.shown.showed(id, event._id);
     return event;

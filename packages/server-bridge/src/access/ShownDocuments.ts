@@ -35,8 +35,12 @@ export class ShownDocuments {
   showed(id: string, token: unknown): void {
     const key = this.keyOf(token);
     const entry = this.told.get(id);
-    this.told.delete(id);
-    this.told.set(id, entry ? { ...entry, shown: max(entry.shown, key) } : { shown: key });
+    // Re-inserted so that the map's order is the order of last showing (the eviction order).
+    if (entry) {
+      this.told.delete(id);
+      entry.shown = max(entry.shown, key);
+      this.told.set(id, entry);
+    } else this.told.set(id, { shown: key });
     if (this.told.size > this.capacity) this.told.delete(this.told.keys().next().value as string);
   }
 
