@@ -32,11 +32,137 @@ export interface Codec {
  * decode(encode({ _id: new BSON.ObjectId() }));
  */
 export function createCodec(ejson: EJSONImplementation): Codec {
+  const serialize = (value: unknown) => ejson.serialize(value, { relaxed: false });
+  const deserialize = (value: unknown) => ejson.deserialize(value as object, { relaxed: false });
   return {
-    encode: (value) => ejson.serialize(value, { relaxed: false }),
-    decode: <T>(value: EJSONValue) => toNativeNumbers(ejson.deserialize(value as object, { relaxed: false })) as T,
-    decodeExact: <T>(value: EJSONValue) => ejson.deserialize(value as object, { relaxed: false }) as T,
+    encode: (value) => encodeValue(value, serialize, new Set()) ?? serialize(value),
+    decode: <T>(value: EJSONValue) => decodeValue(value, (v) => toNativeNumbers(deserialize(v))) as T,
+    decodeExact: <T>(value: EJSONValue) => deserialize(value) as T,
   };
+}
+
+// bson's EJSON.serialize is JSON.parse(EJSON.stringify(value)) and EJSON.deserialize is
+// JSON.parse(JSON.stringify(value)) with a reviver: a whole extra text round trip per message, on
+// top of socket.io's own. The walks below do the structure (plain objects, arrays, primitives)
+// directly and hand only the BSON leaves to bson, so the result is bson's by construction.
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+const INT64_LIMIT = 2 ** 63;
+
+/** Canonical Extended JSON of a number, as bson writes it (relaxed: false). */
+function encodeNumber(n: number): EJSONValue {
+  if (Number.isInteger(n) && !Object.is(n, -0)) {
+    if (n >= INT32_MIN && n <= INT32_MAX) return { $numberInt: n.toString() };
+    if (n >= -INT64_LIMIT && n <= INT64_LIMIT) return { $numberLong: n.toString() };
+  }
+  return { $numberDouble: Object.is(n, -0) ? '-0.0' : n.toString() };
+}
+
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  // `__proto__` must stay an own data property, never become the object's prototype.
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
+}
+
+function isPlainRecord(value: object): value is Record<string, unknown> {
+  const proto = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && (value as { _bsontype?: unknown })._bsontype === undefined;
+}
+
+/** Undefined for what JSON drops (functions, symbols): left out of objects, null in arrays. */
+function encodeValue(value: unknown, serialize: (value: unknown) => unknown, ancestors: Set<object>): EJSONValue {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return encodeNumber(value);
+    case 'undefined':
+      return null;
+    case 'object':
+      break;
+    case 'function':
+    case 'symbol':
+      return undefined;
+    default:
+      return serialize(value); // bigint
+  }
+  if (value === null) return null;
+  if (value instanceof Date) return { $date: { $numberLong: value.getTime().toString() } };
+  const isArray = Array.isArray(value);
+  if (!isArray && !isPlainRecord(value)) {
+    // The two BSON types of every change event, as bson 6 and 7 write them; the rest is bson's.
+    const tag = bsonTypeOf(value);
+    if (tag === 'ObjectId') return { $oid: (value as { toHexString(): string }).toHexString() };
+    if (tag === 'Timestamp') {
+      const { high, low } = value as { high: number; low: number };
+      return { $timestamp: { t: high >>> 0, i: low >>> 0 } };
+    }
+    return serialize(value); // every other BSON class, Map, RegExp, class instances: bson decides
+  }
+  if (ancestors.has(value)) throw new TypeError('Converting circular structure to EJSON');
+  ancestors.add(value);
+  try {
+    if (isArray) return value.map((item) => encodeValue(item, serialize, ancestors) ?? null);
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const encoded = encodeValue(value[key], serialize, ancestors);
+      if (encoded !== undefined) setOwn(out, key, encoded);
+    }
+    return out;
+  } finally {
+    ancestors.delete(value);
+  }
+}
+
+// Canonical integers of up to 15 digits: safe integers, the number bson's Long would give. Any
+// other text (leading zeros, '-0', '+', longer) is bson's to accept or refuse.
+const SAFE_DIGITS = /^(?:0|-?[1-9]\d{0,14})$/;
+
+/**
+ * The native value bson's canonical decode plus `toNativeNumbers` gives for the commonest leaves
+ * (every number and date of a message is one), or undefined to let bson decode the leaf.
+ */
+function nativeLeaf(key: string, leaf: Record<string, unknown>): unknown {
+  const text = leaf[key];
+  switch (key) {
+    case '$numberInt':
+      return typeof text === 'string' ? +text | 0 : undefined; // as bson's Int32
+    case '$numberDouble':
+      return typeof text === 'string' ? Number.parseFloat(text) : undefined; // as bson's Double
+    case '$numberLong':
+      return typeof text === 'string' && SAFE_DIGITS.test(text) ? Number(text) : undefined;
+    case '$date': {
+      const millis = (text as { $numberLong?: unknown } | null)?.$numberLong;
+      const exact = typeof text === 'object' && text !== null && Object.keys(text).length === 1;
+      return exact && typeof millis === 'string' && SAFE_DIGITS.test(millis) ? new Date(Number(millis)) : undefined;
+    }
+  }
+  return undefined;
+}
+
+function decodeValue(value: unknown, viaBson: (value: unknown) => unknown): unknown {
+  if (typeof value === 'number') {
+    // bson turns integers in (2^53, 2^63] into Longs, which stay Longs when they are not safe.
+    if (Number.isInteger(value) && !Number.isSafeInteger(value) && Math.abs(value) <= INT64_LIMIT)
+      return viaBson(value);
+    return value === 0 ? 0 : value; // JSON text has no -0
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => decodeValue(item, viaBson));
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.length === 1) {
+    const native = nativeLeaf(keys[0] as string, record);
+    if (native !== undefined) return native;
+  }
+  // `$` keys are BSON types (or DBRefs); a NUL in a key is an error bson reports: both are bson's.
+  for (const key of keys) if (key.startsWith('$') || key.includes('\0')) return viaBson(record);
+  const out: Record<string, unknown> = {};
+  for (const key of keys) setOwn(out, key, decodeValue(record[key], viaBson));
+  return out;
 }
 
 /** Tags, not `instanceof`: the values may come from any copy of bson. */
@@ -45,7 +171,8 @@ function bsonTypeOf(value: object): string | undefined {
   return typeof tag === 'string' ? tag : undefined;
 }
 
-function toNativeNumbers(value: unknown): unknown {
+/** @internal What `decode` does after bson: Int32, Double and safe Longs become JS numbers. Exported for its tests. */
+export function toNativeNumbers(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   switch (bsonTypeOf(value)) {
     // Timestamp is a subclass of Long in bson, but its tag is its own: it stays a Timestamp.
