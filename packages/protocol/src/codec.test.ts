@@ -42,7 +42,8 @@ describe('createCodec', () => {
 // what bson's own EJSON.serialize / deserialize (plus the native-number step) give.
 describe('createCodec matches bson exactly', () => {
   const bson = BSON.EJSON;
-  const codec = createCodec(bson);
+  const codec = createCodec(bson, BSON);
+  const withoutClasses = createCodec(bson);
   const key = fc.oneof(
     fc.string({ maxLength: 6 }),
     fc.constantFrom('__proto__', 'constructor', '$oid', '$date', '$numberLong', '$ref', '$id', 'a\0b', '$x'),
@@ -140,13 +141,22 @@ describe('createCodec matches bson exactly', () => {
         { $numberDouble: '-0.0' },
         { $numberDouble: 'Infinity' },
         { a: { $numberInt: '1', b: 2 } },
+        { $oid: '0123456789abcdefABCDEF01' },
+        { $oid: '0123456789abcdefABCDEF0' },
+        { $oid: 5 },
+        { $timestamp: { t: 4294967295, i: 0 } },
+        { $timestamp: { t: 4294967296, i: 0 } },
+        { $timestamp: { t: -1, i: 0 } },
+        { $timestamp: { t: 1.5, i: 0 } },
+        { $timestamp: { t: 1, i: 2, x: 3 } },
+        { $timestamp: { t: '1', i: 2 } },
       ),
     );
     fc.assert(
       fc.property(wire, (x) => {
-        expect(outcome(() => codec.decode(x))).toEqual(
-          outcome(() => toNativeNumbers(bson.deserialize(x as object, { relaxed: false }))),
-        );
+        const expected = outcome(() => toNativeNumbers(bson.deserialize(x as object, { relaxed: false })));
+        expect(outcome(() => codec.decode(x))).toEqual(expected);
+        expect(outcome(() => withoutClasses.decode(x))).toEqual(expected);
       }),
       { numRuns: 3000 },
     );

@@ -10,6 +10,15 @@ export interface EJSONImplementation {
   deserialize(ejson: any, options?: { relaxed?: boolean }): any;
 }
 
+/**
+ * The bson classes `decode` may build directly: the ones every change event holds. Both the `bson`
+ * package and the driver's `BSON` namespace fit. Without them those leaves go through `EJSON`.
+ */
+export interface CodecClasses {
+  ObjectId: new (hex: string) => unknown;
+  Timestamp: new (value: { t: number; i: number }) => unknown;
+}
+
 /** Encodes values to canonical Extended JSON and back, with one bson implementation's classes. */
 export interface Codec {
   /** Any value of JS and bson types -> canonical Extended JSON (plain JSON). */
@@ -28,15 +37,16 @@ export interface Codec {
  *
  * @example
  * import { BSON } from 'mongodb';
- * const { encode, decode } = createCodec(BSON.EJSON);
+ * const { encode, decode } = createCodec(BSON.EJSON, BSON);
  * decode(encode({ _id: new BSON.ObjectId() }));
  */
-export function createCodec(ejson: EJSONImplementation): Codec {
+export function createCodec(ejson: EJSONImplementation, classes?: CodecClasses): Codec {
   const serialize = (value: unknown) => ejson.serialize(value, { relaxed: false });
   const deserialize = (value: unknown) => ejson.deserialize(value as object, { relaxed: false });
+  const leaves: Leaves = { viaBson: (v) => toNativeNumbers(deserialize(v)), classes };
   return {
     encode: (value) => encodeValue(value, serialize, new Set()) ?? serialize(value),
-    decode: <T>(value: EJSONValue) => decodeValue(value, (v) => toNativeNumbers(deserialize(v))) as T,
+    decode: <T>(value: EJSONValue) => decodeValue(value, leaves) as T,
     decodeExact: <T>(value: EJSONValue) => deserialize(value) as T,
   };
 }
@@ -117,6 +127,9 @@ function encodeValue(value: unknown, serialize: (value: unknown) => unknown, anc
   }
 }
 
+const OBJECT_ID_HEX = /^[0-9a-fA-F]{24}$/;
+const isUint32 = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 0xffffffff;
+
 // Canonical integers of up to 15 digits: safe integers, the number bson's Long would give. Any
 // other text (leading zeros, '-0', '+', longer) is bson's to accept or refuse.
 const SAFE_DIGITS = /^(?:0|-?[1-9]\d{0,14})$/;
@@ -125,9 +138,18 @@ const SAFE_DIGITS = /^(?:0|-?[1-9]\d{0,14})$/;
  * The native value bson's canonical decode plus `toNativeNumbers` gives for the commonest leaves
  * (every number and date of a message is one), or undefined to let bson decode the leaf.
  */
-function nativeLeaf(key: string, leaf: Record<string, unknown>): unknown {
+function nativeLeaf(key: string, leaf: Record<string, unknown>, classes: CodecClasses | undefined): unknown {
   const text = leaf[key];
   switch (key) {
+    case '$oid':
+      // The very call bson's ObjectId.fromExtendedJSON makes, for the only input it accepts as is.
+      return classes && typeof text === 'string' && OBJECT_ID_HEX.test(text) ? new classes.ObjectId(text) : undefined;
+    case '$timestamp': {
+      // bson reads t and i as numbers (through Int32/Long), then calls new Timestamp({ t, i }).
+      const { t, i } = (text ?? {}) as { t?: unknown; i?: unknown };
+      const exact = typeof text === 'object' && text !== null && Object.keys(text).length === 2;
+      return classes && exact && isUint32(t) && isUint32(i) ? new classes.Timestamp({ t, i }) : undefined;
+    }
     case '$numberInt':
       return typeof text === 'string' ? +text | 0 : undefined; // as bson's Int32
     case '$numberDouble':
@@ -143,25 +165,31 @@ function nativeLeaf(key: string, leaf: Record<string, unknown>): unknown {
   return undefined;
 }
 
-function decodeValue(value: unknown, viaBson: (value: unknown) => unknown): unknown {
+interface Leaves {
+  /** Decodes a value with bson, then makes its numbers native. */
+  viaBson(value: unknown): unknown;
+  classes: CodecClasses | undefined;
+}
+
+function decodeValue(value: unknown, leaves: Leaves): unknown {
   if (typeof value === 'number') {
     // bson turns integers in (2^53, 2^63] into Longs, which stay Longs when they are not safe.
     if (Number.isInteger(value) && !Number.isSafeInteger(value) && Math.abs(value) <= INT64_LIMIT)
-      return viaBson(value);
+      return leaves.viaBson(value);
     return value === 0 ? 0 : value; // JSON text has no -0
   }
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((item) => decodeValue(item, viaBson));
+  if (Array.isArray(value)) return value.map((item) => decodeValue(item, leaves));
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record);
   if (keys.length === 1) {
-    const native = nativeLeaf(keys[0] as string, record);
+    const native = nativeLeaf(keys[0] as string, record, leaves.classes);
     if (native !== undefined) return native;
   }
   // `$` keys are BSON types (or DBRefs); a NUL in a key is an error bson reports: both are bson's.
-  for (const key of keys) if (key.startsWith('$') || key.includes('\0')) return viaBson(record);
+  for (const key of keys) if (key.startsWith('$') || key.includes('\0')) return leaves.viaBson(record);
   const out: Record<string, unknown> = {};
-  for (const key of keys) setOwn(out, key, decodeValue(record[key], viaBson));
+  for (const key of keys) setOwn(out, key, decodeValue(record[key], leaves));
   return out;
 }
 
