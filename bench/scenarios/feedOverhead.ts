@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { nowMs, type Summary, summarize } from '../lib/stats.js';
-import { type LiveStack, startLiveStack } from '../support/liveStack.js';
+import { startLiveStack } from '../support/liveStack.js';
 import { type BenchProcess, startEmbeddedProcess, startProcess } from '../support/processes.js';
 
 export interface FeedOverheadRow {
@@ -8,13 +8,13 @@ export interface FeedOverheadRow {
   events: number;
   /** Insert → arrival at a driver watch() in its own process. */
   driver: Summary;
-  /** Insert → arrival through the raw relay (driver watch() → EJSON text → bare socket.io) in its own process. */
+  /** Insert → arrival at a process the driver consumer relays each event to over bare socket.io. */
   relay: Summary;
   /** Insert → arrival at a @mongo-live/client watch() in its own process, through the bridge. */
   bridge: Summary;
   /** Per event: arrival through the bridge minus arrival at the driver's watch(). */
   overhead: Summary;
-  /** Per event: arrival through the raw relay minus arrival at the driver's watch(): one process hop's floor. */
+  /** Per event: arrival through the relay minus arrival at the driver's watch(): one socket.io process hop. */
   hop: Summary;
   lost: { driver: number; relay: number; bridge: number };
 }
@@ -22,11 +22,11 @@ export interface FeedOverheadRow {
 /**
  * The bridge's delivery overhead over the floor with the consumer in its OWN process, as in an app:
  * one child process watches the collection with the driver, another through the bridge (the
- * client over socket.io), a third through a raw relay running beside the bridge (its own driver
- * watch(), each event emitted as it is on a bare socket.io namespace); the database is a fourth
- * process. All see the same inserts, so overheads are taken per event against the driver's
- * arrival. The relay is the floor of any design that puts a process between MongoDB and the
- * browser: what the bridge adds beyond it is its own.
+ * client over socket.io); the database is a third process, the bridge runs here. All see the same
+ * inserts, so overheads are taken per event against the driver consumer's arrival. The driver
+ * consumer also relays each event it gets over bare socket.io to a fourth process: that arrival
+ * minus its own is one more process hop, from the same stream, with nothing of mongo-live in it;
+ * the floor of any design that puts a process between MongoDB and the browser.
  */
 export async function measureFeedOverhead(options: { rates: number[]; seconds: number }): Promise<FeedOverheadRow[]> {
   const db = await startEmbeddedProcess();
@@ -39,8 +39,12 @@ export async function measureFeedOverhead(options: { rates: number[]; seconds: n
       const target = writer.db('bench').collection(coll);
       const driver = startProcess('bench/support/overheadConsumer.ts', ['driver', db.uri, 'bench', coll]);
       const bridge = startProcess('bench/support/overheadConsumer.ts', ['bridge', stack.url, 'bench', coll]);
-      const relayed = startRelay(stack, coll);
-      const relay = startProcess('bench/support/overheadConsumer.ts', ['relay', `${stack.url}/relay`, 'bench', coll]);
+      const relay = startProcess('bench/support/overheadConsumer.ts', [
+        'relay',
+        await driver.line('RELAY'),
+        'bench',
+        coll,
+      ]);
       try {
         await Promise.all([driver.line('SUBSCRIBED'), bridge.line('SUBSCRIBED'), relay.line('SUBSCRIBED')]);
         // Warm-up inserts until every stream delivered one.
@@ -84,7 +88,6 @@ export async function measureFeedOverhead(options: { rates: number[]; seconds: n
         });
       } finally {
         await Promise.all([driver.stop(), bridge.stop(), relay.stop()]);
-        await relayed.close();
       }
     }
   } finally {
@@ -93,18 +96,6 @@ export async function measureFeedOverhead(options: { rates: number[]; seconds: n
     await db.stop();
   }
   return rows;
-}
-
-/**
- * The raw relay: a driver watch() beside the bridge, each event emitted as it is on `/relay` (plain
- * JSON: not type-faithful, the least any relay can do).
- */
-function startRelay(stack: LiveStack, coll: string): { close(): Promise<void> } {
-  const nsp = stack.io.of('/relay');
-  const change = stack.mongo.db('bench').collection(coll).watch();
-  change.on('change', (event) => nsp.emit('change', event));
-  change.on('error', () => undefined);
-  return { close: () => change.close() };
 }
 
 async function arrivals(proc: BenchProcess): Promise<Map<number, number>> {

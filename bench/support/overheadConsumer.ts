@@ -1,14 +1,19 @@
 // Child process of the feed-overhead bench: ONE consumer of a collection's inserts, in its own
-// process, as an app's would be. argv = mode target db coll, with mode 'bridge' (target: the
-// bridge's URL; @mongo-live/client over socket.io-client), 'driver' (target: MongoDB URI; the
-// driver's own watch()) or 'relay' (target: the URL of the bench's raw relay, which emits each
-// event of its own driver watch() as it is, plain JSON, on a bare socket.io namespace: the cost of
-// one more process hop, with nothing of mongo-live in it). Prints `READY` once subscribed (after a warm-up event with seq -1 went
-// through), then on the stdin message "report" (a JSON line) prints `ARRIVALS <json [seq, ms][]>`. Times come from
+// process, as an app's would be. argv = mode target db coll, with mode
+// - 'driver' (target: MongoDB URI): the driver's own watch(). It also relays each event, as it is
+//   (plain JSON), on a bare socket.io server of its own, and prints `RELAY <url>`.
+// - 'relay' (target: that URL): receives the driver consumer's relayed events. Its arrival minus
+//   the driver consumer's is exactly one more process hop over socket.io, from the same stream.
+// - 'bridge' (target: the bridge's URL): @mongo-live/client over socket.io-client.
+// Prints `READY` once subscribed (after a warm-up event with seq -1 went through), then on the
+// stdin message "report" (a JSON line) prints `ARRIVALS <json [seq, ms][]>`. Times come from
 // process.hrtime (CLOCK_MONOTONIC), the same clock in every process of the machine.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { createLiveClient } from '@mongo-live/client';
 import { type Document, MongoClient } from 'mongodb';
+import { Server } from 'socket.io';
 import { io } from 'socket.io-client';
 
 const [mode, target, db, collection] = process.argv.slice(2) as ['bridge' | 'driver' | 'relay', string, string, string];
@@ -45,13 +50,22 @@ if (mode === 'bridge') {
     socket.close();
   };
 } else {
+  const http = createServer();
+  const relay = new Server(http);
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  process.stdout.write(`RELAY http://127.0.0.1:${(http.address() as AddressInfo).port}\n`);
   const client = await new MongoClient(target).connect();
   const stream = client.db(db).collection(collection).watch();
   stream.on('error', () => undefined);
   stream.on('change', (e) => {
-    if (e.operationType === 'insert') onInsert(e.fullDocument);
+    if (e.operationType !== 'insert') return;
+    onInsert(e.fullDocument);
+    relay.emit('change', e);
   });
-  close = () => client.close();
+  close = async () => {
+    relay.close();
+    await client.close();
+  };
 }
 process.stdout.write('SUBSCRIBED\n');
 await warm;
