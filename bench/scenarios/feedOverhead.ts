@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { nowMs, type Summary, summarize } from '../lib/stats.js';
-import { startLiveStack } from '../support/liveStack.js';
+import { type LiveStack, startLiveStack } from '../support/liveStack.js';
 import { type BenchProcess, startEmbeddedProcess, startProcess } from '../support/processes.js';
 
 export interface FeedOverheadRow {
@@ -8,18 +8,25 @@ export interface FeedOverheadRow {
   events: number;
   /** Insert → arrival at a driver watch() in its own process. */
   driver: Summary;
+  /** Insert → arrival through the raw relay (driver watch() → EJSON text → bare socket.io) in its own process. */
+  relay: Summary;
   /** Insert → arrival at a @mongo-live/client watch() in its own process, through the bridge. */
   bridge: Summary;
   /** Per event: arrival through the bridge minus arrival at the driver's watch(). */
   overhead: Summary;
-  lost: { driver: number; bridge: number };
+  /** Per event: arrival through the raw relay minus arrival at the driver's watch(): one process hop's floor. */
+  hop: Summary;
+  lost: { driver: number; relay: number; bridge: number };
 }
 
 /**
  * The bridge's delivery overhead over the floor with the consumer in its OWN process, as in an app:
  * one child process watches the collection with the driver, another through the bridge (the
- * client over socket.io); the database is a third process, the bridge runs here. Both consumers
- * see the same inserts, so the overhead is taken per event: bridge arrival − driver arrival.
+ * client over socket.io), a third through a raw relay running beside the bridge (its own driver
+ * watch(), each event emitted as it is on a bare socket.io namespace); the database is a fourth
+ * process. All see the same inserts, so overheads are taken per event against the driver's
+ * arrival. The relay is the floor of any design that puts a process between MongoDB and the
+ * browser: what the bridge adds beyond it is its own.
  */
 export async function measureFeedOverhead(options: { rates: number[]; seconds: number }): Promise<FeedOverheadRow[]> {
   const db = await startEmbeddedProcess();
@@ -32,10 +39,12 @@ export async function measureFeedOverhead(options: { rates: number[]; seconds: n
       const target = writer.db('bench').collection(coll);
       const driver = startProcess('bench/support/overheadConsumer.ts', ['driver', db.uri, 'bench', coll]);
       const bridge = startProcess('bench/support/overheadConsumer.ts', ['bridge', stack.url, 'bench', coll]);
+      const relayed = startRelay(stack, coll);
+      const relay = startProcess('bench/support/overheadConsumer.ts', ['relay', `${stack.url}/relay`, 'bench', coll]);
       try {
-        await Promise.all([driver.line('SUBSCRIBED'), bridge.line('SUBSCRIBED')]);
-        // Warm-up inserts until both streams delivered one.
-        const ready = Promise.all([driver.line('READY'), bridge.line('READY')]);
+        await Promise.all([driver.line('SUBSCRIBED'), bridge.line('SUBSCRIBED'), relay.line('SUBSCRIBED')]);
+        // Warm-up inserts until every stream delivered one.
+        const ready = Promise.all([driver.line('READY'), bridge.line('READY'), relay.line('READY')]);
         let warm = true;
         void ready.finally(() => {
           warm = false;
@@ -55,21 +64,27 @@ export async function measureFeedOverhead(options: { rates: number[]; seconds: n
           await target.insertOne({ seq, at: new Date() });
         }
         await sleep(1000);
-        const [driverAt, bridgeAt] = await Promise.all([arrivals(driver), arrivals(bridge)]);
+        const [driverAt, bridgeAt, relayAt] = await Promise.all([arrivals(driver), arrivals(bridge), arrivals(relay)]);
         const lat = (at: Map<number, number>) => [...wrote].filter(([s]) => at.has(s)).map(([s, t]) => at.get(s)! - t);
-        const overhead = [...wrote.keys()]
-          .filter((s) => driverAt.has(s) && bridgeAt.has(s))
-          .map((s) => bridgeAt.get(s)! - driverAt.get(s)!);
+        const over = (at: Map<number, number>) =>
+          [...wrote.keys()].filter((s) => driverAt.has(s) && at.has(s)).map((s) => at.get(s)! - driverAt.get(s)!);
         rows.push({
           rate,
           events: total,
           driver: summarize(lat(driverAt)),
+          relay: summarize(lat(relayAt)),
           bridge: summarize(lat(bridgeAt)),
-          overhead: summarize(overhead),
-          lost: { driver: total - lat(driverAt).length, bridge: total - lat(bridgeAt).length },
+          overhead: summarize(over(bridgeAt)),
+          hop: summarize(over(relayAt)),
+          lost: {
+            driver: total - lat(driverAt).length,
+            relay: total - lat(relayAt).length,
+            bridge: total - lat(bridgeAt).length,
+          },
         });
       } finally {
-        await Promise.all([driver.stop(), bridge.stop()]);
+        await Promise.all([driver.stop(), bridge.stop(), relay.stop()]);
+        await relayed.close();
       }
     }
   } finally {
@@ -78,6 +93,18 @@ export async function measureFeedOverhead(options: { rates: number[]; seconds: n
     await db.stop();
   }
   return rows;
+}
+
+/**
+ * The raw relay: a driver watch() beside the bridge, each event emitted as it is on `/relay` (plain
+ * JSON: not type-faithful, the least any relay can do).
+ */
+function startRelay(stack: LiveStack, coll: string): { close(): Promise<void> } {
+  const nsp = stack.io.of('/relay');
+  const change = stack.mongo.db('bench').collection(coll).watch();
+  change.on('change', (event) => nsp.emit('change', event));
+  change.on('error', () => undefined);
+  return { close: () => change.close() };
 }
 
 async function arrivals(proc: BenchProcess): Promise<Map<number, number>> {

@@ -1,4 +1,4 @@
-import { EJSON } from 'bson';
+import { EJSON, ObjectId, Timestamp } from 'bson';
 import { createCodec } from './codec.js';
 
 /**
@@ -11,7 +11,7 @@ export type EJSONValue = unknown;
 export type EJSONDocument = Record<string, unknown>;
 
 // The browser's codec, on the `bson` package. The bridge builds its own on the driver's BSON.
-const bsonCodec = createCodec(EJSON);
+const bsonCodec = createCodec(EJSON, { ObjectId, Timestamp });
 
 /**
  * Encodes any value made of JS and `bson` types into canonical Extended JSON, so that every

@@ -1,4 +1,4 @@
-export { type Codec, createCodec, type EJSONImplementation } from './codec.js';
+export { type Codec, type CodecClasses, createCodec, type EJSONImplementation } from './codec.js';
 export { decode, decodeExact, type EJSONDocument, type EJSONValue, encode } from './ejson.js';
 export { ERROR_CODES, type ErrorCode, isErrorCode, MONGO_HISTORY_LOST, type WireError } from './errors.js';
 export {

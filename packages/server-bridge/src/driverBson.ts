@@ -13,7 +13,7 @@ export { Binary, BSONRegExp, Decimal128, Long, ObjectId, Timestamp } from 'mongo
 export const EJSON = BSON.EJSON;
 
 /** The wire codec on the driver's BSON: what the bridge encodes and decodes everything with. */
-export const { encode, decode, decodeExact } = createCodec(BSON.EJSON);
+export const { encode, decode, decodeExact } = createCodec(BSON.EJSON, BSON);
 
 /**
  * Options for react-query's `dehydrate` on the server, after `prefetchLiveQuery`: documents are

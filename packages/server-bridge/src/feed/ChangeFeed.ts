@@ -308,8 +308,11 @@ export class ChangeFeed {
       if (event.operationType === 'invalidate') invalidated = true;
       const key = tokenKey(event._id);
       if (key !== undefined) this.buffer.push(key, event);
-      const post = event.fullDocument ? normalizeNumbers(event.fullDocument as Document) : null;
-      const pre = event.fullDocumentBeforeChange ? normalizeNumbers(event.fullDocumentBeforeChange as Document) : null;
+      // The images are read only by field dimensions of the index: no copies when there are none.
+      const images = this.index.readsImages;
+      const post = images && event.fullDocument ? normalizeNumbers(event.fullDocument as Document) : null;
+      const pre =
+        images && event.fullDocumentBeforeChange ? normalizeNumbers(event.fullDocumentBeforeChange as Document) : null;
       for (const consumer of this.index.candidates(event, post, pre)) {
         const list = owed.get(consumer);
         if (list) list.push(event);

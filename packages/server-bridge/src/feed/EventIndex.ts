@@ -38,6 +38,11 @@ export class EventIndex<S> {
     return this.predicates.size;
   }
 
+  /** True when {@link candidates} looks into the documents of an event (some field dimension exists). */
+  get readsImages(): boolean {
+    return this.fields.size > 0;
+  }
+
   /** Every subscription in the index. */
   all(): IterableIterator<S> {
     return this.predicates.keys();
