@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // Tests import workspace packages from their TypeScript sources: no build step before `npm test`.
 const src = (file: string) => fileURLToPath(new URL(`./packages/${file}`, import.meta.url));
 const entries: Record<string, string> = {
+  '@mongo-live/bson-order': src('bson-order/src/index.ts'),
   '@mongo-live/protocol': src('protocol/src/index.ts'),
   '@mongo-live/embedded-mongo': src('embedded-mongo/src/index.ts'),
   '@mongo-live/server-bridge/engine': src('server-bridge/src/engine.ts'),

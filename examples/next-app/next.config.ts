@@ -4,7 +4,7 @@ import type { NextConfig } from 'next';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.join(here, '..', '..');
-const packages = ['protocol', 'client', 'react', 'server-bridge', 'embedded-mongo'] as const;
+const packages = ['bson-order', 'protocol', 'client', 'react', 'server-bridge', 'embedded-mongo'] as const;
 
 const nextConfig: NextConfig = {
   reactStrictMode: true,

@@ -1,4 +1,4 @@
-// Each package's public surface (protocol, client, react, server-bridge, embedded-mongo) is what its README documents: the names its index exports (values
+// Each package's public surface (bson-order, protocol, client, react, server-bridge, embedded-mongo) is what its README documents: the names its index exports (values
 // and types, read with the TypeScript compiler) equal the names in the README's `| export |` table,
 // and every export declared in the package has TSDoc (functions and classes with an @example).
 import { readFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const packages = ['protocol', 'client', 'react', 'server-bridge', 'embedded-mongo'] as const;
+const packages = ['bson-order', 'protocol', 'client', 'react', 'server-bridge', 'embedded-mongo'] as const;
 
 function compilerOptions(): ts.CompilerOptions {
   const parsed = ts.getParsedCommandLineOfConfigFile(

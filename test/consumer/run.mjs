@@ -26,7 +26,7 @@ const only = args
 const keep = args.includes('--keep');
 const started = Date.now();
 
-const PACKAGES = ['protocol', 'client', 'react', 'server-bridge', 'embedded-mongo'];
+const PACKAGES = ['bson-order', 'protocol', 'client', 'react', 'server-bridge', 'embedded-mongo'];
 const common = {
   '@tanstack/react-query': '^5.0.0',
   'socket.io-client': '^4.8.0',
@@ -56,13 +56,13 @@ const APPS = [
   // also tests and bundles components on @mongo-live/client/testing, with the driver removed.
   {
     name: 'browser-react19',
-    packages: ['protocol', 'client', 'react'],
+    packages: ['bson-order', 'protocol', 'client', 'react'],
     deps: { ...common, ...react19, vitest: '~4.1.0', jsdom: '^29.0.0', vite: '^8.0.0' },
     kind: 'browser',
   },
   {
     name: 'next-app-router',
-    packages: ['protocol', 'client', 'react'],
+    packages: ['bson-order', 'protocol', 'client', 'react'],
     deps: { ...common, ...react19, next: '~16.4.0' },
     kind: 'next',
   },

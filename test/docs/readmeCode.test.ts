@@ -17,7 +17,9 @@ const MARKDOWN = [
   'docs/ssr.md',
   'docs/deployment.md',
   'docs/security.md',
-  ...['protocol', 'server-bridge', 'client', 'react', 'embedded-mongo'].map((p) => `packages/${p}/README.md`),
+  ...['bson-order', 'protocol', 'server-bridge', 'client', 'react', 'embedded-mongo'].map(
+    (p) => `packages/${p}/README.md`,
+  ),
   'examples/next-app/README.md',
   'examples/cluster/README.md',
   'bench/README.md',
@@ -51,7 +53,7 @@ function compilerOptions(): ts.CompilerOptions {
   return { ...parsed.options, noEmit: true, noUnusedLocals: false };
 }
 
-const PACKAGES = ['protocol', 'server-bridge', 'client', 'react', 'embedded-mongo'];
+const PACKAGES = ['bson-order', 'protocol', 'server-bridge', 'client', 'react', 'embedded-mongo'];
 const program = ts.createProgram(
   [...written.map((w) => w.path), ...PACKAGES.map((p) => `${root}/packages/${p}/src/index.ts`)],
   compilerOptions(),

@@ -1,6 +1,6 @@
+import { compareValues } from '@mongo-live/bson-order';
 import type { Timestamp } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareValues } from '../../packages/server-bridge/src/live-query/bsonOrder.js';
 import { LiveQueryEngine } from '../../packages/server-bridge/src/live-query/LiveQueryEngine.js';
 import { readWindow } from '../../packages/server-bridge/src/live-query/readWindow.js';
 import { startTestMongo, type TestMongo } from '../support/mongo.js';

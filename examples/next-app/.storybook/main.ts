@@ -8,6 +8,7 @@ const packages = path.join(app, '..', '..', 'packages');
 
 // The workspace packages from their TypeScript sources, as in the tests and the Next build.
 const entries: Record<string, string> = {
+  '@mongo-live/bson-order': 'bson-order/src/index.ts',
   '@mongo-live/protocol': 'protocol/src/index.ts',
   '@mongo-live/server-bridge/engine': 'server-bridge/src/engine.ts',
   '@mongo-live/client/testing': 'client/src/testing/index.ts',

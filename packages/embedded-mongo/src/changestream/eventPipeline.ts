@@ -1,6 +1,6 @@
+import { bsonTypeOf } from '@mongo-live/bson-order';
 import { type Document, EJSON, type Timestamp } from 'bson';
 import { CommandError, commandError } from '../errors.js';
-import { bsonTypeOf } from '../query/bsonType.js';
 import { checkExpressionVariables, checkFilterVariables } from '../query/checkVariables.js';
 import { compileFilter, runPipeline } from '../query/index.js';
 import { deepCopy } from '../storage/deepCopy.js';

@@ -1,6 +1,6 @@
+import { bsonTypeOf } from '@mongo-live/bson-order';
 import type { Document, Timestamp } from 'bson';
 import { CommandError, commandError } from '../errors.js';
-import { bsonTypeOf } from '../query/bsonType.js';
 import { decodeResumeToken, INVALIDATE_STEP, type ResumeTokenData } from './resumeToken.js';
 import type { ChangeStreamRequest } from './types.js';
 

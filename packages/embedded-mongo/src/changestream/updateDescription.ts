@@ -1,6 +1,6 @@
+import { bsonTypeOf, compareValues } from '@mongo-live/bson-order';
 import type { Document } from 'bson';
-import { bsonTypeOf, isPlainObject } from '../query/bsonType.js';
-import { compareValues } from '../query/compareValues.js';
+import { isPlainObject } from '../query/bsonType.js';
 
 /** A path inside a document: field names, and numbers for array indexes. */
 type Path = (string | number)[];

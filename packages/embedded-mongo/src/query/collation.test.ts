@@ -1,7 +1,7 @@
+import { compareStringsBinary } from '@mongo-live/bson-order';
 import { describe, expect, it } from 'vitest';
 import { CommandError } from '../errors.js';
 import { collationComparator } from './collation.js';
-import { compareStringsBinary } from './compareValues.js';
 
 describe('collationComparator', () => {
   it('is binary without a collation or with locale simple', () => {

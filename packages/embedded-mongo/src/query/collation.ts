@@ -1,6 +1,6 @@
+import { compareStringsBinary, type StringComparator } from '@mongo-live/bson-order';
 import type { Document } from 'bson';
 import { commandError } from '../errors.js';
-import { compareStringsBinary, type StringComparator } from './compareValues.js';
 
 const cache = new Map<string, StringComparator>();
 

@@ -1,21 +1,17 @@
+import type { ExactDecimal } from '@mongo-live/bson-order';
 import { Decimal128 } from 'bson';
 
 /**
- * Exact decimal arithmetic for Decimal128 values: a finite value is `coef × 10^exp` with a
- * bigint coefficient; results are rounded to 34 significant digits (half-even), as IEEE 754-2008
- * decimal128 does.
+ * Exact decimal arithmetic for Decimal128 values, on `@mongo-live/bson-order`'s exact reading of
+ * them (`coef × 10^exp`, a bigint coefficient); results are rounded to 34 significant digits
+ * (half-even), as IEEE 754-2008 decimal128 does.
  */
-export type ExactDecimal =
-  | { kind: 'nan' }
-  | { kind: 'inf'; negative: boolean }
-  | { kind: 'finite'; coef: bigint; exp: number; negativeZero?: boolean };
 
-const parsed = new WeakMap<object, ExactDecimal>();
 const DECIMAL_RE = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 const MAX_DIGITS = 34;
 
 /** Parses a decimal string ("1.0", "-1.2E+5", "NaN", "-Infinity"). */
-export function parseDecimalString(s: string): ExactDecimal {
+function parseDecimalString(s: string): ExactDecimal {
   if (s === 'NaN' || s === '-NaN') return { kind: 'nan' };
   if (s === 'Infinity' || s === '+Infinity' || s === 'Inf') return { kind: 'inf', negative: false };
   if (s === '-Infinity' || s === '-Inf') return { kind: 'inf', negative: true };
@@ -28,16 +24,6 @@ export function parseDecimalString(s: string): ExactDecimal {
   if (negative) coef = -coef;
   const exp = Number(m[4] ?? '0') - fraction.length;
   return coef === 0n && negative ? { kind: 'finite', coef, exp, negativeZero: true } : { kind: 'finite', coef, exp };
-}
-
-/** The exact value of a Decimal128 (cached per instance: filters compare the same constants often). */
-export function exactDecimal(d: Decimal128): ExactDecimal {
-  let v = parsed.get(d);
-  if (!v) {
-    v = parseDecimalString(d.toString());
-    parsed.set(d, v);
-  }
-  return v;
 }
 
 function digitCount(n: bigint): number {

@@ -1,4 +1,5 @@
-import { bsonTypeOf, isPlainObject } from './bsonType.js';
+import { bsonTypeOf } from '@mongo-live/bson-order';
+import { isPlainObject } from './bsonType.js';
 
 /**
  * A short, shell-like rendering of a value for error messages (`{a: 1}`, `"x"`, `[ 1, 2 ]`),

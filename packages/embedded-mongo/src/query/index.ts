@@ -11,7 +11,7 @@
  * - `compileSort(sort, { collation })`.
  * - `compileProjection(projection)` parses once for many documents.
  */
-export { compareValues } from './compareValues.js';
+export { compareValues } from '@mongo-live/bson-order';
 export { compileFilter } from './filter/compileFilter.js';
 export { runPipeline } from './pipeline/runPipeline.js';
 export { applyProjection, compileProjection } from './projection/applyProjection.js';

@@ -1,10 +1,10 @@
+import { bsonTypeOf, compareValues, type ExactDecimal, exactDecimal, numericView } from '@mongo-live/bson-order';
 import { Decimal128, Double, Long } from 'bson';
 import { evalExpr } from 'mingo/core';
 import type { Any, AnyObject, Options } from 'mingo/types';
-import { bsonTypeOf, isNumeric } from './bsonType.js';
-import { compareValues } from './compareValues.js';
-import { decimalFromBigInt, decimalFromDouble, type ExactDecimal, exactDecimal, toDecimal128 } from './decimal.js';
-import { addNumbers, multiplyNumbers, numericView, toJsNumber } from './numeric.js';
+import { isNumeric } from './bsonType.js';
+import { decimalFromBigInt, decimalFromDouble, toDecimal128 } from './decimal.js';
+import { addNumbers, multiplyNumbers, toJsNumber } from './numeric.js';
 
 /**
  * Aggregation arithmetic and accumulators over BSON numbers, replacing mingo's (which only know JS

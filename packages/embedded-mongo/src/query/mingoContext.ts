@@ -1,3 +1,4 @@
+import { bsonTypeOf, compareWith } from '@mongo-live/bson-order';
 import { Context, evalExpr } from 'mingo/core';
 import * as accumulatorOperators from 'mingo/operators/accumulator';
 import * as expressionOperators from 'mingo/operators/expression';
@@ -6,9 +7,7 @@ import * as projectionOperators from 'mingo/operators/projection';
 import * as queryOperators from 'mingo/operators/query';
 import * as windowOperators from 'mingo/operators/window';
 import type { Any, AnyObject, CollationSpec, Options } from 'mingo/types';
-import { bsonTypeOf } from './bsonType.js';
 import { collationComparator } from './collation.js';
-import { compareWith } from './compareValues.js';
 import { arithmeticExpressions, numericAccumulators } from './mingoArithmetic.js';
 import { conversionExpressions } from './mingoConversions.js';
 import { regexExpressions } from './mingoRegex.js';

@@ -1,3 +1,4 @@
+import { bsonTypeOf, numericView } from '@mongo-live/bson-order';
 import { Decimal128, Double, Int32, Long, ObjectId, type Timestamp } from 'bson';
 import { evalExpr } from 'mingo/core';
 import {
@@ -21,8 +22,8 @@ import {
   $trunc,
 } from 'mingo/operators/expression';
 import type { Any, AnyObject, Options } from 'mingo/types';
-import { bsonTypeOf, isNumeric } from './bsonType.js';
-import { numericView, toJsNumber } from './numeric.js';
+import { isNumeric } from './bsonType.js';
+import { toJsNumber } from './numeric.js';
 
 /**
  * Expression operators that mingo lacks or that only accept JS numbers: type conversions that

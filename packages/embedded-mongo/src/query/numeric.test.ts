@@ -1,8 +1,8 @@
+import { bsonTypeOf, compareNumbers } from '@mongo-live/bson-order';
 import { Decimal128, Double, Int32, Long } from 'bson';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bsonTypeOf } from './bsonType.js';
-import { addNumbers, compareNumbers, multiplyNumbers, toJsNumber, zeroLike } from './numeric.js';
+import { addNumbers, multiplyNumbers, toJsNumber, zeroLike } from './numeric.js';
 
 const value = (r: { value: unknown } | undefined) => r?.value;
 

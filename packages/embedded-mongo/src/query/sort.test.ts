@@ -1,10 +1,10 @@
+import { compareValues } from '@mongo-live/bson-order';
 import { Decimal128, Int32, Long, MaxKey, MinKey } from 'bson';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bsonValue } from '../../../bson-order/src/testing/bsonArbitraries.js';
 import { CommandError } from '../errors.js';
-import { compareValues } from './compareValues.js';
 import { compileSort } from './sort.js';
-import { bsonValue } from './testing/bsonArbitraries.js';
 
 const sortIds = (docs: Array<Record<string, unknown>>, spec: object) =>
   [...docs].sort(compileSort(spec)).map((d) => d._id);

@@ -1,8 +1,8 @@
+import { bsonTypeOf, compareWith, type StringComparator } from '@mongo-live/bson-order';
 import type { Document } from 'bson';
 import { CommandError } from '../errors.js';
-import { bsonTypeOf, isPlainObject } from './bsonType.js';
+import { isPlainObject } from './bsonType.js';
 import { collationComparator } from './collation.js';
-import { compareWith, type StringComparator } from './compareValues.js';
 import { arrayIndexOf, splitPath } from './fieldPath.js';
 import { toJsNumber } from './numeric.js';
 

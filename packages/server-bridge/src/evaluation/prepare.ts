@@ -1,6 +1,6 @@
+import { bsonTag } from '@mongo-live/bson-order';
 import type { BSONRegExp, Document } from 'mongodb';
 import { BridgeError } from '../errors.js';
-import { bsonTag } from '../live-query/bsonOrder.js';
 import { normalizeNumbers } from '../live-query/normalize.js';
 
 const LOGICAL = new Set(['$and', '$or', '$nor']);

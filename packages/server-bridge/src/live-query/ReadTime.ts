@@ -1,5 +1,5 @@
+import { compareValues } from '@mongo-live/bson-order';
 import type { Timestamp } from 'mongodb';
-import { compareValues } from './bsonOrder.js';
 
 /**
  * The cluster time up to which a live view is known current: the latest `operationTime` of its

@@ -1,6 +1,6 @@
+import { compareValues } from '@mongo-live/bson-order';
 import type { WireSort } from '@mongo-live/protocol';
 import type { Document } from 'mongodb';
-import { compareValues } from './bsonOrder.js';
 
 /**
  * Values at a dotted path, MongoDB style: arrays on the way are traversed element by element,

@@ -1,5 +1,5 @@
+import { bsonTag } from '@mongo-live/bson-order';
 import type { Document } from 'mongodb';
-import { bsonTag } from './bsonOrder.js';
 import { valueKey } from './valueKey.js';
 
 /** An equality predicate a query can be indexed by: the document's `path` must equal one of `keys`. */

@@ -1,5 +1,5 @@
+import { bsonTag } from '@mongo-live/bson-order';
 import { Binary, type Decimal128, type Long, ObjectId, Timestamp } from '../driverBson.js';
-import { bsonTag } from './bsonOrder.js';
 
 /**
  * Turns bson's numeric wrappers (Int32, Double, Long, Decimal128) into JS numbers, recursively,

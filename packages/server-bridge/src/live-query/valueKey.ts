@@ -1,5 +1,5 @@
+import { bsonTag } from '@mongo-live/bson-order';
 import { EJSON, type ObjectId } from '../driverBson.js';
-import { bsonTag } from './bsonOrder.js';
 import { normalizeNumbers } from './normalize.js';
 
 /**

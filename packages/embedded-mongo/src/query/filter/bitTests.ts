@@ -1,7 +1,6 @@
+import { bsonTypeOf, numericView } from '@mongo-live/bson-order';
 import type { Binary } from 'bson';
 import { commandError } from '../../errors.js';
-import { bsonTypeOf } from '../bsonType.js';
-import { numericView } from '../numeric.js';
 import type { ValuePredicate } from './condition.js';
 
 const INT64_MIN = -(2n ** 63n);

@@ -1,8 +1,8 @@
+import { compareStringsBinary } from '@mongo-live/bson-order';
 import type { Document } from 'bson';
 import { commandError } from '../../errors.js';
 import { isPlainObject } from '../bsonType.js';
 import { collationComparator } from '../collation.js';
-import { compareStringsBinary } from '../compareValues.js';
 import { splitPath } from '../fieldPath.js';
 import { compileJsonSchema } from '../jsonSchema/compileJsonSchema.js';
 import type { CompileContext, DocPredicate } from './condition.js';

@@ -1,5 +1,5 @@
+import type { StringComparator } from '@mongo-live/bson-order';
 import type { Document } from 'bson';
-import type { StringComparator } from '../compareValues.js';
 
 /** A compiled predicate over whole documents. */
 export type DocPredicate = (doc: Document) => boolean;

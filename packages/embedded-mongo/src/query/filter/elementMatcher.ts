@@ -1,6 +1,6 @@
+import { compareStringsBinary } from '@mongo-live/bson-order';
 import type { Document } from 'bson';
 import { isPlainObject } from '../bsonType.js';
-import { compareStringsBinary } from '../compareValues.js';
 import { compileFilter } from './compileFilter.js';
 import type { CompileContext, ValuePredicate } from './condition.js';
 import { equalityPredicate } from './equality.js';

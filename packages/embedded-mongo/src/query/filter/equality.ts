@@ -1,6 +1,13 @@
-import { bsonTag, bsonTypeOf, CANONICAL_RANK, isNumeric } from '../bsonType.js';
-import { compareWith, type StringComparator } from '../compareValues.js';
-import { compareNumbers, plainNumberOf } from '../numeric.js';
+import {
+  bsonTag,
+  bsonTypeOf,
+  CANONICAL_RANK,
+  compareNumbers,
+  compareWith,
+  plainNumberOf,
+  type StringComparator,
+} from '@mongo-live/bson-order';
+import { isNumeric } from '../bsonType.js';
 import type { ValuePredicate } from './condition.js';
 
 /**

@@ -1,5 +1,6 @@
+import { bsonTypeOf } from '@mongo-live/bson-order';
 import type { Document } from 'bson';
-import { bsonTypeOf, isPlainObject } from '../bsonType.js';
+import { isPlainObject } from '../bsonType.js';
 import { getPathValue, splitPath, valuesAtPath } from '../fieldPath.js';
 import { compileJsonSchema } from '../jsonSchema/compileJsonSchema.js';
 import { compileFilter } from './compileFilter.js';

@@ -1,9 +1,9 @@
+import { bsonTag, bsonTypeOf, CANONICAL_RANK, compareWith, numericView, plainNumberOf } from '@mongo-live/bson-order';
 import type { Document, ObjectId } from 'bson';
 import { commandError } from '../../errors.js';
-import { bsonTag, bsonTypeOf, CANONICAL_RANK, isNumeric, isPlainObject } from '../bsonType.js';
-import { compareWith } from '../compareValues.js';
+import { isNumeric, isPlainObject } from '../bsonType.js';
 import { someAtPath } from '../fieldPath.js';
-import { numericView, plainNumberOf, toJsNumber } from '../numeric.js';
+import { toJsNumber } from '../numeric.js';
 import { compileBitTest } from './bitTests.js';
 import { allOf, type CompileContext, type FieldCondition, negate, type ValuePredicate } from './condition.js';
 import { equalityPredicate } from './equality.js';

@@ -1,8 +1,7 @@
+import { bsonTypeOf, CANONICAL_RANK, compareValues } from '@mongo-live/bson-order';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bsonTypeOf, CANONICAL_RANK } from '../bsonType.js';
-import { compareValues } from '../compareValues.js';
-import { bsonScalar } from '../testing/bsonArbitraries.js';
+import { bsonScalar } from '../../../../bson-order/src/testing/bsonArbitraries.js';
 import { compileFilter } from './compileFilter.js';
 
 const rank = (v: unknown) => CANONICAL_RANK[bsonTypeOf(v)];

@@ -1,6 +1,6 @@
+import { bsonTag } from '@mongo-live/bson-order';
 import type { BSONRegExp } from 'bson';
 import { commandError } from '../../errors.js';
-import { bsonTag } from '../bsonType.js';
 import { BoundedRegex } from './BoundedRegex.js';
 
 /** Removes whitespace and `#` comments outside character classes (PCRE's extended mode, `x`). */

@@ -1,6 +1,6 @@
+import { type BsonTypeName, bsonTypeOf, numericView } from '@mongo-live/bson-order';
 import { commandError } from '../../errors.js';
-import { BSON_TYPE_NUMBER, type BsonTypeName, bsonTypeOf, isNumericType } from '../bsonType.js';
-import { numericView } from '../numeric.js';
+import { BSON_TYPE_NUMBER, isNumericType } from '../bsonType.js';
 
 const NAME_BY_NUMBER = new Map<number, BsonTypeName>(
   Object.entries(BSON_TYPE_NUMBER).map(([name, n]) => [n, name as BsonTypeName]),

@@ -1,5 +1,5 @@
+import { compareValues } from '@mongo-live/bson-order';
 import type { Document } from 'bson';
-import { compareValues } from '../compareValues.js';
 import { objectRules } from './objectRules.js';
 import { allOf, type CompiledSchema, fail, type Rule } from './rule.js';
 import { annotationsOf, checkKeywords, schemaArray, schemaObject, uniqueArray } from './schemaArguments.js';

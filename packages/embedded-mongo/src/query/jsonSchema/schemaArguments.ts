@@ -1,7 +1,7 @@
+import { compareValues } from '@mongo-live/bson-order';
 import type { Document } from 'bson';
 import { commandError } from '../../errors.js';
 import { isNumeric, isPlainObject } from '../bsonType.js';
-import { compareValues } from '../compareValues.js';
 import { toJsNumber } from '../numeric.js';
 
 /**

@@ -1,10 +1,10 @@
+import { bsonTypeOf, compareNumbers, compareValues } from '@mongo-live/bson-order';
 import type { Document } from 'bson';
 import { commandError } from '../../errors.js';
-import { bsonTypeOf, isNumeric, isPlainObject } from '../bsonType.js';
-import { compareValues } from '../compareValues.js';
+import { isNumeric, isPlainObject } from '../bsonType.js';
 import { toRegExp } from '../filter/regex.js';
 import { compileTypeMatch } from '../filter/typeMatch.js';
-import { compareNumbers, toJsNumber } from '../numeric.js';
+import { toJsNumber } from '../numeric.js';
 import { allOf, type CompiledSchema, fail, failureOf, onType, type Rule, type SchemaCompiler } from './rule.js';
 import { booleanArgument, countArgument, numberArgument, schemaObject, stringArgument } from './schemaArguments.js';
 

@@ -1,9 +1,8 @@
+import { bsonTypeOf, CANONICAL_RANK, compareValues } from '@mongo-live/bson-order';
 import { Decimal128, Double, Int32, Long, ObjectId } from 'bson';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bsonTypeOf, CANONICAL_RANK } from '../bsonType.js';
-import { compareValues } from '../compareValues.js';
-import { bsonNumber, bsonScalar } from '../testing/bsonArbitraries.js';
+import { bsonNumber, bsonScalar } from '../../../../bson-order/src/testing/bsonArbitraries.js';
 
 const rank = (v: unknown) => CANONICAL_RANK[bsonTypeOf(v)];
 

@@ -1,7 +1,6 @@
+import { bsonTypeOf, CANONICAL_RANK, exactDecimal, numericView } from '@mongo-live/bson-order';
 import type { Binary, BSONRegExp, Timestamp } from 'bson';
-import { bsonTypeOf, CANONICAL_RANK, isPlainObject } from '../bsonType.js';
-import { exactDecimal } from '../decimal.js';
-import { numericView } from '../numeric.js';
+import { isPlainObject } from '../bsonType.js';
 
 function numberKey(v: unknown): string {
   const n = numericView(v)!;

@@ -1,7 +1,7 @@
+import { bsonTypeOf } from '@mongo-live/bson-order';
 import { Decimal128, Double, Int32, Long, ObjectId, Timestamp } from 'bson';
 import { describe, expect, it } from 'vitest';
 import { CommandError } from '../../errors.js';
-import { bsonTypeOf } from '../bsonType.js';
 import { runPipeline } from './runPipeline.js';
 
 const orders = [

@@ -1,6 +1,7 @@
+import { bsonTypeOf } from '@mongo-live/bson-order';
 import { type Document, Long } from 'bson';
 import { CommandError, commandError } from '../../errors.js';
-import { bsonTypeOf, isPlainObject } from '../bsonType.js';
+import { isPlainObject } from '../bsonType.js';
 import { getPathValue, splitPath, valuesAtPath } from '../fieldPath.js';
 import { compileFilter } from '../filter/compileFilter.js';
 import { isRegexValue } from '../filter/regex.js';

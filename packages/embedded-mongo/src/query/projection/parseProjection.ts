@@ -1,6 +1,7 @@
+import { bsonTypeOf } from '@mongo-live/bson-order';
 import type { Document } from 'bson';
 import { CommandError } from '../../errors.js';
-import { bsonTypeOf, isNumeric, isPlainObject } from '../bsonType.js';
+import { isNumeric, isPlainObject } from '../bsonType.js';
 import { compileElementMatcher } from '../filter/elementMatcher.js';
 import { toJsNumber } from '../numeric.js';
 

@@ -1,7 +1,7 @@
+import { bsonTypeOf } from '@mongo-live/bson-order';
 import { Decimal128, Double, Int32, Long, Timestamp } from 'bson';
 import { describe, expect, it } from 'vitest';
 import { CommandError } from '../../errors.js';
-import { bsonTypeOf } from '../bsonType.js';
 import { applyUpdate } from './applyUpdate.js';
 
 function updateError(doc: object, update: object, options?: object): CommandError {

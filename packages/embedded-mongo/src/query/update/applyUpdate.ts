@@ -1,8 +1,8 @@
+import { bsonTypeOf, compareValues } from '@mongo-live/bson-order';
 import { type Document, Timestamp } from 'bson';
 import { commandError } from '../../errors.js';
-import { bsonTypeOf, isPlainObject } from '../bsonType.js';
+import { isPlainObject } from '../bsonType.js';
 import { cloneValue } from '../cloneValue.js';
-import { compareValues } from '../compareValues.js';
 import { describeValue } from '../describeValue.js';
 import { applyOperatorUpdate } from './operatorUpdate.js';
 import { applyPipelineUpdate } from './pipelineUpdate.js';

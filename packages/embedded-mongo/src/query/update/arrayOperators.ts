@@ -1,10 +1,9 @@
+import { bsonTypeOf, compareValues, numericView } from '@mongo-live/bson-order';
 import { commandError } from '../../errors.js';
-import { bsonTypeOf, isPlainObject } from '../bsonType.js';
+import { isPlainObject } from '../bsonType.js';
 import { cloneValue } from '../cloneValue.js';
-import { compareValues } from '../compareValues.js';
 import { describeDocId, describeValue } from '../describeValue.js';
 import { compileElementMatcher } from '../filter/elementMatcher.js';
-import { numericView } from '../numeric.js';
 import { compileSort } from '../sort.js';
 import type { UpdateEnv, UpdateOperator } from './operatorTypes.js';
 import { readSlot, type Slot, setIn, slotExists } from './pathAccess.js';

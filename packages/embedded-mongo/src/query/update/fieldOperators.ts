@@ -1,10 +1,10 @@
+import { bsonTypeOf, compareValues, numericView } from '@mongo-live/bson-order';
 import { Long, Timestamp } from 'bson';
 import { commandError } from '../../errors.js';
-import { bsonTypeOf, isNumeric as isNumericValue, isPlainObject } from '../bsonType.js';
+import { isNumeric as isNumericValue, isPlainObject } from '../bsonType.js';
 import { cloneValue } from '../cloneValue.js';
-import { compareValues } from '../compareValues.js';
 import { describeDocId, describeValue } from '../describeValue.js';
-import { addNumbers, multiplyNumbers, numericView, zeroLike } from '../numeric.js';
+import { addNumbers, multiplyNumbers, zeroLike } from '../numeric.js';
 import type { UpdateOperator } from './operatorTypes.js';
 import { readSlot, removeSlot, setIn, slotExists } from './pathAccess.js';
 

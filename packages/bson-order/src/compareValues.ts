@@ -1,13 +1,23 @@
-import type { Binary, BSONRegExp, Code, ObjectId, Timestamp } from 'bson';
 import { bsonTypeOf, CANONICAL_RANK } from './bsonType.js';
-import { compareNumbers } from './numeric.js';
+import { compareNumbers } from './numbers.js';
+
+// The fields read of bson's classes, by shape: the same in bson 6 and 7.
+type BinaryFields = { sub_type: number; buffer: Uint8Array; position: number };
+type RegExpFields = { pattern: string; options: string };
+type CodeFields = { code: unknown; scope?: Record<string, unknown> | null };
+type TimestampFields = { t: number; i: number };
 
 /** Compares two strings; the default is MongoDB's binary (UTF-8 byte) order. */
 export type StringComparator = (a: string, b: string) => number;
 
 /**
- * Compares strings by Unicode code point, which is UTF-8 byte order. JS `<` compares UTF-16 code
- * units, which differs only when a surrogate meets a code unit in U+E000..U+FFFF.
+ * Compares strings by Unicode code point, which is UTF-8 byte order: MongoDB's order without a
+ * collation. JS `<` compares UTF-16 code units, which differs only when a surrogate meets a code
+ * unit in U+E000..U+FFFF.
+ *
+ * @example
+ * compareStringsBinary('\uffff', '\u{10000}') // -1 (JS `<` says the opposite)
+ * compareStringsBinary('B', 'a') // -1
  */
 export function compareStringsBinary(a: string, b: string): number {
   if (a === b) return 0;
@@ -37,7 +47,7 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 
 function binaryParts(v: unknown): { sub: number; bytes: Uint8Array } {
   if (ArrayBuffer.isView(v)) return { sub: 0, bytes: new Uint8Array(v.buffer, v.byteOffset, v.byteLength) };
-  const b = v as Binary;
+  const b = v as BinaryFields;
   return { sub: b.sub_type, bytes: b.buffer.subarray(0, b.position) };
 }
 
@@ -51,7 +61,7 @@ function stringOf(v: unknown): string {
 
 function regexParts(v: unknown): [string, string] {
   if (v instanceof RegExp) return [v.source, v.flags];
-  const r = v as BSONRegExp;
+  const r = v as RegExpFields;
   return [r.pattern, r.options];
 }
 
@@ -83,8 +93,12 @@ function compareArrays(a: unknown[], b: unknown[], strCmp: StringComparator): nu
 }
 
 /**
- * {@link compareValues} with a custom string order (collation). Missing (`undefined`) compares
- * like null.
+ * {@link compareValues} with a custom string order (a collation's): it orders strings and
+ * symbols, at any depth; field names, regexes and code stay in binary order, as in MongoDB.
+ *
+ * @example
+ * const caseless = new Intl.Collator('en', { sensitivity: 'base' }).compare;
+ * compareWith({ name: 'Ann' }, { name: 'ann' }, caseless) // 0
  */
 export function compareWith(a: unknown, b: unknown, strCmp: StringComparator): number {
   if (a === b) return 0;
@@ -93,42 +107,47 @@ export function compareWith(a: unknown, b: unknown, strCmp: StringComparator): n
   const ra = CANONICAL_RANK[ta];
   const rb = CANONICAL_RANK[tb];
   if (ra !== rb) return ra < rb ? -1 : 1;
+  // Literal ranks (CANONICAL_RANK's values): this switch is on every sort and filter's hot path.
   switch (ra) {
-    case 10:
+    case 10: // numbers
       return compareNumbers(a, b);
-    case 15:
+    case 15: // string, symbol
       return sign(strCmp(stringOf(a), stringOf(b)));
-    case 20:
+    case 20: // object
       return compareObjects(a as Record<string, unknown>, b as Record<string, unknown>, strCmp);
-    case 25:
+    case 25: // array
       return compareArrays(a as unknown[], b as unknown[], strCmp);
     case 30: {
+      // binData
       const x = binaryParts(a);
       const y = binaryParts(b);
       if (x.bytes.length !== y.bytes.length) return x.bytes.length < y.bytes.length ? -1 : 1;
       if (x.sub !== y.sub) return x.sub < y.sub ? -1 : 1;
       return compareBytes(x.bytes, y.bytes);
     }
-    case 35:
-      return compareBytes((a as ObjectId).id, (b as ObjectId).id);
-    case 40:
+    case 35: // objectId
+      return compareBytes((a as { id: Uint8Array }).id, (b as { id: Uint8Array }).id);
+    case 40: // bool
       return a === b ? 0 : a ? 1 : -1;
-    case 45:
+    case 45: // date
       return compareNumbers((a as Date).getTime(), (b as Date).getTime());
     case 47: {
-      const x = a as Timestamp;
-      const y = b as Timestamp;
+      // timestamp
+      const x = a as TimestampFields;
+      const y = b as TimestampFields;
       return x.t !== y.t ? (x.t < y.t ? -1 : 1) : x.i !== y.i ? (x.i < y.i ? -1 : 1) : 0;
     }
     case 50: {
+      // regex
       const [pa, fa] = regexParts(a);
       const [pb, fb] = regexParts(b);
       return compareStringsBinary(pa, pb) || compareStringsBinary(fa, fb);
     }
-    case 60:
+    case 60: // code
     case 65: {
-      const x = a as Code;
-      const y = b as Code;
+      // code with scope
+      const x = a as CodeFields;
+      const y = b as CodeFields;
       const code = compareStringsBinary(String(x.code), String(y.code));
       if (code !== 0 || ra === 60) return code;
       return compareObjects(x.scope ?? {}, y.scope ?? {}, strCmp);
@@ -142,8 +161,15 @@ export function compareWith(a: unknown, b: unknown, strCmp: StringComparator): n
 /**
  * MongoDB's BSON comparison order: MinKey < null/undefined/missing < numbers (compared exactly
  * across Int32, Long, Double, Decimal128, JS numbers and bigints) < string/Symbol < Object < Array
- * < BinData < ObjectId < Boolean < Date < Timestamp < RegExp < MaxKey. Objects compare element by
- * element (type, name, value), arrays element-wise, shorter prefix first.
+ * < BinData < ObjectId < Boolean < Date < Timestamp < RegExp < DBPointer < Code < Code with scope
+ * < MaxKey. Objects compare element by element (type, name, value), arrays element-wise, shorter
+ * prefix first. A key holding `undefined` counts, with the value of null: the driver writes it as
+ * null (unless `ignoreUndefined`, where the key would be gone and never reach a comparison).
+ *
+ * @example
+ * compareValues(Long.fromNumber(2), 1.5) // 1
+ * compareValues(null, 0) // -1: types first
+ * compareValues({ a: undefined }, { a: null }) // 0
  */
 export function compareValues(a: unknown, b: unknown): number {
   return compareWith(a, b, compareStringsBinary);

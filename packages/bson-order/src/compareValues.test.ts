@@ -2,6 +2,7 @@ import {
   Binary,
   BSONRegExp,
   BSONSymbol,
+  Code,
   Decimal128,
   Double,
   Int32,
@@ -13,8 +14,11 @@ import {
 } from 'bson';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareStringsBinary, compareValues } from './compareValues.js';
+import { compareStringsBinary, compareValues, compareWith } from './compareValues.js';
 import { bsonNumber, bsonValue } from './testing/bsonArbitraries.js';
+
+// One implementation serves the server bridge (values the user's driver decodes) and the embedded
+// server. Cases marked "was:" are where the bridge's former copy of this order answered otherwise.
 
 const sign = (n: number) => Math.sign(n) || 0;
 
@@ -24,6 +28,7 @@ describe('compareValues', () => {
       new MinKey(),
       null,
       -5,
+      1,
       'a',
       { a: 1 },
       [1],
@@ -33,6 +38,8 @@ describe('compareValues', () => {
       new Date(0),
       new Timestamp({ t: 1, i: 0 }),
       /a/,
+      new Code('x'),
+      new Code('x', { a: 1 }),
       new MaxKey(),
     ];
     for (let i = 0; i < ordered.length; i++)
@@ -43,9 +50,12 @@ describe('compareValues', () => {
     expect(compareValues(undefined, null)).toBe(0);
     expect(compareValues(new BSONSymbol('b'), 'a')).toBe(1);
     expect(compareValues(new BSONSymbol('a'), 'a')).toBe(0);
+    // was: 1 (a JS symbol ranked as an empty object, after every string)
+    expect(compareValues(Symbol('a'), 'b')).toBe(-1);
   });
 
   it('compares every numeric type mix numerically', () => {
+    expect(compareValues(new Int32(2), 2)).toBe(0);
     const five = [
       5,
       new Int32(5),
@@ -72,6 +82,13 @@ describe('compareValues', () => {
     expect(compareValues(Decimal128.fromString('9007199254740993'), Long.fromString('9007199254740993'))).toBe(0);
     expect(compareValues(Decimal128.fromString('-Infinity'), -Number.MAX_VALUE)).toBe(-1);
     expect(compareValues(Decimal128.fromString('Infinity'), Number.POSITIVE_INFINITY)).toBe(0);
+    expect(compareValues(Decimal128.fromString('1.5'), 2)).toBe(-1);
+    expect(compareValues(Long.fromString('9007199254740993'), Long.fromString('9007199254740992'))).toBe(1);
+    // was: 0 (both sides through doubles, where 2^53 + 1 rounds to 2^53)
+    expect(compareValues(Decimal128.fromString('9007199254740993'), Long.fromString('9007199254740992'))).toBe(1);
+    expect(compareValues(Decimal128.fromString('9007199254740993'), 9007199254740992n)).toBe(1);
+    // was: 0 (the double 0.1 is 0.1000000000000000055…, a Decimal128 holds 0.1 itself)
+    expect(compareValues(Decimal128.fromString('0.1000000000000000055'), 0.1)).toBe(-1);
   });
 
   it('puts NaN below every other number and equal to NaN', () => {
@@ -79,6 +96,7 @@ describe('compareValues', () => {
     expect(compareValues(Number.NaN, Decimal128.fromString('NaN'))).toBe(0);
     expect(compareValues(Decimal128.fromString('NaN'), -1e308)).toBe(-1);
     expect(compareValues(-0, 0)).toBe(0);
+    expect(compareValues(Decimal128.fromString('-0'), 0)).toBe(0);
   });
 
   it('compares documents by element type, then name, then value', () => {
@@ -87,6 +105,21 @@ describe('compareValues', () => {
     expect(compareValues({ b: 1 }, { a: 'x' })).toBe(-1); // number < string before names are looked at
     expect(compareValues({ a: 1 }, { a: 1, b: 0 })).toBe(-1);
     expect(compareValues({ a: 1, b: 2 }, { a: 1.0, b: new Int32(2) })).toBe(0);
+  });
+
+  it('counts a key that holds undefined, with the value of null (what the driver writes for it)', () => {
+    // was: the key skipped ({ a: undefined } equal to {}), which is only what `ignoreUndefined` writes
+    expect(compareValues({ a: undefined }, { a: null })).toBe(0);
+    expect(compareValues({ a: undefined }, {})).toBe(1);
+    expect(compareValues({ a: undefined, b: 1 }, { b: 1 })).toBe(-1); // null < number at the first key
+    expect(compareValues([undefined], [null])).toBe(0);
+  });
+
+  it('orders code by its text, and code with a scope after all code without', () => {
+    expect(compareValues(new Code('a'), new Code('b'))).toBe(-1);
+    // was: 1 and 0 (code with a scope ranked as code, and its scope was not compared)
+    expect(compareValues(new Code('b'), new Code('a', { x: 1 }))).toBe(-1);
+    expect(compareValues(new Code('a', { x: 1 }), new Code('a', { x: 2 }))).toBe(-1);
   });
 
   it('compares arrays element-wise with shorter prefixes first', () => {
@@ -99,6 +132,13 @@ describe('compareValues', () => {
     expect(compareValues(new Binary(new Uint8Array([9])), new Binary(new Uint8Array([0, 0])))).toBe(-1);
     expect(compareValues(new Binary(new Uint8Array([9]), 4), new Binary(new Uint8Array([0]), 0))).toBe(1);
     expect(compareValues(new Binary(new Uint8Array([1])), new Binary(new Uint8Array([2])))).toBe(-1);
+    expect(compareValues(new Uint8Array([1]), new Binary(new Uint8Array([1])))).toBe(0);
+  });
+
+  it('reads the written bytes of a Binary, not the buffer it has grown into', () => {
+    const grown = new Binary();
+    grown.put(7);
+    expect(compareValues(grown, new Binary(new Uint8Array([7])))).toBe(0);
   });
 
   it('compares ObjectIds by bytes, dates by time, timestamps by (t, i), regexes by pattern then flags', () => {
@@ -115,6 +155,16 @@ describe('compareValues', () => {
     expect(compareStringsBinary('a', 'b')).toBe(-1);
     expect(compareStringsBinary('ab', 'a')).toBe(1);
     expect(compareValues('B', 'a')).toBe(-1);
+    expect(compareValues('\u{1F600}', '\uFFFF')).toBe(1);
+  });
+
+  it('takes a collation for strings and symbols at any depth, not for field names', () => {
+    const caseless = new Intl.Collator('en', { sensitivity: 'base' }).compare;
+    expect(compareWith('Ann', 'ann', caseless)).toBe(0);
+    expect(compareWith({ n: ['Ann'] }, { n: ['ann'] }, caseless)).toBe(0);
+    expect(compareWith(new BSONSymbol('B'), 'a', caseless)).toBe(1);
+    expect(compareWith({ A: 1 }, { a: 1 }, caseless)).toBe(-1);
+    expect(compareWith(/A/, /a/, caseless)).toBe(-1);
   });
 
   it('is reflexive and antisymmetric (property)', () => {

@@ -1,7 +1,10 @@
 import { Binary, BSONRegExp, Decimal128, Double, Int32, Long, MaxKey, MinKey, ObjectId, Timestamp } from 'bson';
 import fc from 'fast-check';
 
-/** fast-check generators of BSON values for the query engine's property tests. */
+/**
+ * fast-check generators of BSON values, for the property tests of this package and of
+ * embedded-mongo's query engine (tests only: neither exported nor built).
+ */
 
 /** Any BSON number: JS doubles/ints (with NaN, ±Infinity, -0), Int32, Double, Long, Decimal128. */
 export const bsonNumber: fc.Arbitrary<unknown> = fc.oneof(
