@@ -2,6 +2,7 @@ import { MongoClient } from 'mongodb';
 import { nowMs, type Summary, summarize } from '../lib/stats.js';
 import { startLiveStack } from '../support/liveStack.js';
 import { type BenchProcess, startEmbeddedProcess, startProcess } from '../support/processes.js';
+import { recordReplyTimes } from '../support/replyTimes.js';
 
 export interface FeedOverheadRow {
   rate: number;
@@ -12,8 +13,15 @@ export interface FeedOverheadRow {
   relay: Summary;
   /** Insert → arrival at a @mongo-live/client watch() in its own process, through the bridge. */
   bridge: Summary;
-  /** Per event: arrival through the bridge minus arrival at the driver's watch(). */
+  /**
+   * Per event, the bridge's overhead over the driver's watch(): (client arrival − the bridge's
+   * getMore reply) − (driver consumer arrival − its getMore reply). Each path is anchored at the
+   * moment its own process had the event from MongoDB, so the order MongoDB answers the cursors in
+   * does not count.
+   */
   overhead: Summary;
+  /** Per event: arrival through the bridge minus arrival at the driver's watch(), as they fell. */
+  arrivalGap: Summary;
   /** Per event: arrival through the relay minus arrival at the driver's watch(): one socket.io process hop. */
   hop: Summary;
   lost: { driver: number; relay: number; bridge: number };
@@ -30,7 +38,8 @@ export interface FeedOverheadRow {
  */
 export async function measureFeedOverhead(options: { rates: number[]; seconds: number }): Promise<FeedOverheadRow[]> {
   const db = await startEmbeddedProcess();
-  const stack = await startLiveStack(db.uri);
+  const stack = await startLiveStack(db.uri, {}, { monitorCommands: true });
+  const bridgeReplies = recordReplyTimes(stack.mongo);
   const writer = await new MongoClient(db.uri).connect();
   const rows: FeedOverheadRow[] = [];
   try {
@@ -68,7 +77,14 @@ export async function measureFeedOverhead(options: { rates: number[]; seconds: n
           await target.insertOne({ seq, at: new Date() });
         }
         await sleep(1000);
-        const [driverAt, bridgeAt, relayAt] = await Promise.all([arrivals(driver), arrivals(bridge), arrivals(relay)]);
+        const [driverReport, bridgeReport, relayReport] = await Promise.all([
+          report(driver),
+          report(bridge),
+          report(relay),
+        ]);
+        const { arrivals: driverAt, replies: driverReplies } = driverReport;
+        const bridgeAt = bridgeReport.arrivals;
+        const relayAt = relayReport.arrivals;
         const lat = (at: Map<number, number>) => [...wrote].filter(([s]) => at.has(s)).map(([s, t]) => at.get(s)! - t);
         const over = (at: Map<number, number>) =>
           [...wrote.keys()].filter((s) => driverAt.has(s) && at.has(s)).map((s) => at.get(s)! - driverAt.get(s)!);
@@ -78,7 +94,13 @@ export async function measureFeedOverhead(options: { rates: number[]; seconds: n
           driver: summarize(lat(driverAt)),
           relay: summarize(lat(relayAt)),
           bridge: summarize(lat(bridgeAt)),
-          overhead: summarize(over(bridgeAt)),
+          arrivalGap: summarize(over(bridgeAt)),
+          overhead: summarize(
+            // (client's arrival − the bridge's reply) − (driver consumer's arrival − its reply)
+            [...wrote.keys()]
+              .filter((s) => [bridgeAt, bridgeReplies, driverAt, driverReplies].every((m) => m.has(s)))
+              .map((s) => bridgeAt.get(s)! - bridgeReplies.get(s)! - (driverAt.get(s)! - driverReplies.get(s)!)),
+          ),
           hop: summarize(over(relayAt)),
           lost: {
             driver: total - lat(driverAt).length,
@@ -98,10 +120,13 @@ export async function measureFeedOverhead(options: { rates: number[]; seconds: n
   return rows;
 }
 
-async function arrivals(proc: BenchProcess): Promise<Map<number, number>> {
-  const reply = proc.line('ARRIVALS');
+/** A consumer's report: when each event reached its listener, and (driver) when its getMore reply arrived. */
+async function report(proc: BenchProcess): Promise<{ arrivals: Map<number, number>; replies: Map<number, number> }> {
+  const replies = proc.line('REPLIES');
+  const arrivals = proc.line('ARRIVALS');
   proc.send('report');
-  return new Map(JSON.parse(await reply) as Array<[number, number]>);
+  const toMap = async (line: Promise<string>) => new Map(JSON.parse(await line) as Array<[number, number]>);
+  return { arrivals: await toMap(arrivals), replies: await toMap(replies) };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -2,7 +2,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLiveClient, type LiveClient } from '@mongo-live/client';
 import { allowAll, type Bridge, type BridgeLimits, createBridge } from '@mongo-live/server-bridge';
-import { MongoClient } from 'mongodb';
+import { MongoClient, type MongoClientOptions } from 'mongodb';
 import { Server } from 'socket.io';
 import { startEmbeddedProcess } from './processes.js';
 
@@ -16,8 +16,12 @@ export interface LiveStack {
   close(): Promise<void>;
 }
 
-export async function startLiveStack(uri: string, limits: Partial<BridgeLimits> = {}): Promise<LiveStack> {
-  const mongo = await new MongoClient(uri).connect();
+export async function startLiveStack(
+  uri: string,
+  limits: Partial<BridgeLimits> = {},
+  mongoOptions: MongoClientOptions = {},
+): Promise<LiveStack> {
+  const mongo = await new MongoClient(uri, mongoOptions).connect();
   const http = createServer();
   const io = new Server(http, { maxHttpBufferSize: 1e7 });
   const bridge = createBridge({ io, mongo, authorize: allowAll, limits });

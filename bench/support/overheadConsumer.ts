@@ -6,7 +6,8 @@
 //   the driver consumer's is exactly one more process hop over socket.io, from the same stream.
 // - 'bridge' (target: the bridge's URL): @mongo-live/client over socket.io-client.
 // Prints `READY` once subscribed (after a warm-up event with seq -1 went through), then on the
-// stdin message "report" (a JSON line) prints `ARRIVALS <json [seq, ms][]>`. Times come from
+// stdin message "report" (a JSON line) prints `ARRIVALS <json [seq, ms][]>` and, for 'driver',
+// `REPLIES <json [seq, ms][]>`: when the getMore reply holding each event reached this process. Times come from
 // process.hrtime (CLOCK_MONOTONIC), the same clock in every process of the machine.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,7 @@ import { createLiveClient } from '@mongo-live/client';
 import { type Document, MongoClient } from 'mongodb';
 import { Server } from 'socket.io';
 import { io } from 'socket.io-client';
+import { recordReplyTimes } from './replyTimes.js';
 
 const [mode, target, db, collection] = process.argv.slice(2) as ['bridge' | 'driver' | 'relay', string, string, string];
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
@@ -31,6 +33,7 @@ const onInsert = (doc: Document | undefined) => {
   else arrivals.push([seq, t]);
 };
 
+let replies = new Map<number, number>();
 let close: () => Promise<void>;
 if (mode === 'bridge') {
   const live = createLiveClient({ url: target, socketOptions: { transports: ['websocket'] } });
@@ -54,7 +57,8 @@ if (mode === 'bridge') {
   const relay = new Server(http);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   process.stdout.write(`RELAY http://127.0.0.1:${(http.address() as AddressInfo).port}\n`);
-  const client = await new MongoClient(target).connect();
+  const client = await new MongoClient(target, { monitorCommands: true }).connect();
+  replies = recordReplyTimes(client);
   const stream = client.db(db).collection(collection).watch();
   stream.on('error', () => undefined);
   stream.on('change', (e) => {
@@ -71,6 +75,8 @@ process.stdout.write('SUBSCRIBED\n');
 await warm;
 process.stdout.write('READY\n');
 createInterface({ input: process.stdin }).on('line', (line) => {
-  if (line.trim() === JSON.stringify('report')) process.stdout.write(`ARRIVALS ${JSON.stringify(arrivals)}\n`);
+  if (line.trim() !== JSON.stringify('report')) return;
+  process.stdout.write(`REPLIES ${JSON.stringify([...replies])}\n`);
+  process.stdout.write(`ARRIVALS ${JSON.stringify(arrivals)}\n`);
 });
 process.on('SIGTERM', () => void close().finally(() => process.exit(0)));
