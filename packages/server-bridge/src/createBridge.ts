@@ -57,6 +57,8 @@ export interface BridgeStats {
   feeds: number;
   /** Distinct watch specs served (each evaluated once per event for all its subscribers). */
   watchGroups: number;
+  /** Documents restricted streams remember having shown, over all streams (at most `maxShownDocuments`). */
+  shownDocuments: number;
   /** Live queries running. */
   liveQueries: number;
 }
@@ -238,6 +240,7 @@ export function createBridge(options: BridgeOptions): Bridge {
         mongoStreams: feeds.streams,
         feeds: feeds.size,
         watchGroups: feeds.groupCount,
+        shownDocuments: feeds.shownLedger.documents,
         liveQueries: liveQueries.size,
       };
     },

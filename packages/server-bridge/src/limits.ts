@@ -59,6 +59,12 @@ export interface BridgeLimits extends EvaluationLimits {
   replayBufferEvents: number;
   /** How long a feed without subscribers stays open, so clients reconnecting after a blip find it running. */
   feedLingerMs: number;
+  /**
+   * Documents that restricted streams remember having shown (to tell a removal without a
+   * pre-image only to a stream that showed the document), over all streams of the process, shared
+   * equally between them and at most 100,000 per stream. About 250 bytes each.
+   */
+  maxShownDocuments: number;
 }
 
 /** The defaults: generous for apps, small enough that one socket cannot exhaust the server. */
@@ -81,6 +87,7 @@ export const DEFAULT_LIMITS: Readonly<BridgeLimits> = Object.freeze({
   maxChangeStreams: 1000,
   replayBufferEvents: 10_000,
   feedLingerMs: 2000,
+  maxShownDocuments: 500_000,
 });
 
 /** Fills in defaults and rejects nonsense (non-positive or non-integer limits). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ShownDocuments } from './ShownDocuments.js';
+import { ShownDocuments, ShownLedger } from './ShownDocuments.js';
 
 /** A resume token whose KeyString hex sorts like its position `n`. */
 const at = (n: number) => ({ _data: `82${n.toString(16).toUpperCase().padStart(16, '0')}` });
@@ -51,5 +51,29 @@ describe('ShownDocuments', () => {
     const shown = new ShownDocuments(10);
     shown.showed('x', { _data: 'opaque' });
     expect(shown.mayRemove('x', { _data: 'later' })).toBe(true);
+  });
+});
+
+describe('ShownLedger', () => {
+  it('shares its limit equally between the streams holding documents, and gives shares back', () => {
+    const ledger = new ShownLedger(10, 8);
+    const a = new ShownDocuments(ledger);
+    const b = new ShownDocuments(ledger);
+    for (let i = 1; i <= 9; i++) a.showed(`a${i}`, at(i));
+    expect(a.size).toBe(8); // alone: at most perStream
+    expect(ledger.streams).toBe(1); // b showed nothing: it holds no share
+    b.showed('b1', at(20));
+    expect(ledger.share).toBe(5);
+    expect(a.size).toBe(5); // trimmed when b joined: the oldest went
+    expect(ledger.documents).toBeLessThanOrEqual(10);
+    expect(a.mayRemove('a4', at(30))).toBe(false); // forgotten: its removal is withheld
+    expect(a.mayRemove('a9', at(30))).toBe(true);
+    for (let i = 2; i <= 9; i++) b.showed(`b${i}`, at(20 + i));
+    expect(b.size).toBe(5);
+    expect(ledger.documents).toBe(10);
+    b.dispose();
+    expect(ledger.streams).toBe(1);
+    for (let i = 40; i <= 50; i++) a.showed(`a${i}`, at(i));
+    expect(a.size).toBe(8); // its whole share again
   });
 });

@@ -1,8 +1,8 @@
 import type { EJSONDocument, WatchTarget } from '@mongo-live/protocol';
 import type { ChangeStreamOptions, Document, MongoClient } from 'mongodb';
 import type { Grant } from '../access/AccessPolicy.js';
-import { ChangeEventGuard } from '../access/ChangeEventGuard.js';
-import type { ShownDocuments } from '../access/ShownDocuments.js';
+import { ChangeEventGuard, MAX_SHOWN_IDS } from '../access/ChangeEventGuard.js';
+import { ShownDocuments, ShownLedger } from '../access/ShownDocuments.js';
 import { BridgeError } from '../errors.js';
 import type { BridgeLimits } from '../limits.js';
 import type { Outbox } from '../session/Outbox.js';
@@ -63,10 +63,14 @@ export class ChangeFeeds {
    * documents shown before the blip.
    */
   private readonly keptShown = new Map<string, { shown: ShownDocuments; timer: NodeJS.Timeout }>();
+  /** The process-wide budget of what restricted streams remember having shown (`maxShownDocuments`). */
+  readonly shownLedger: ShownLedger;
   private open = 0;
   private closed = false;
 
-  constructor(private readonly options: ChangeFeedsOptions) {}
+  constructor(private readonly options: ChangeFeedsOptions) {
+    this.shownLedger = new ShownLedger(options.limits.maxShownDocuments, MAX_SHOWN_IDS);
+  }
 
   /** MongoDB change streams open: feeds and catch-ups. */
   get streams(): number {
@@ -140,7 +144,7 @@ export class ChangeFeeds {
         clientOptions: output,
         clientPipeline: spec.pipeline,
         limits: this.options.limits,
-        ...this.takeShown(key),
+        shown: this.takeShown(key) ?? new ShownDocuments(this.shownLedger),
       });
       group = this.createGroup(key, feed, guard);
       feed.attach(
@@ -165,7 +169,10 @@ export class ChangeFeeds {
     this.closed = true;
     for (const timer of this.lingering.values()) clearTimeout(timer);
     this.lingering.clear();
-    for (const { timer } of this.keptShown.values()) clearTimeout(timer);
+    for (const { shown, timer } of this.keptShown.values()) {
+      clearTimeout(timer);
+      shown.dispose();
+    }
     this.keptShown.clear();
     for (const feed of [...this.feeds.values()]) feed.close();
     this.feeds.clear();
@@ -181,6 +188,7 @@ export class ChangeFeeds {
         if (this.groups.get(g.key) === g) this.groups.delete(g.key);
         this.groupsById.delete(g.id);
         if (linger && guard.shownDocuments.size > 0) this.keepShown(g.key, guard.shownDocuments);
+        else guard.shownDocuments.dispose();
         g.feed.detach(g, linger);
       },
     });
@@ -189,17 +197,21 @@ export class ChangeFeeds {
     return group;
   }
 
-  private takeShown(key: string): { shown: ShownDocuments } | undefined {
+  private takeShown(key: string): ShownDocuments | undefined {
     const kept = this.keptShown.get(key);
     if (!kept) return undefined;
     clearTimeout(kept.timer);
     this.keptShown.delete(key);
-    return { shown: kept.shown };
+    return kept.shown;
   }
 
   private keepShown(key: string, shown: ShownDocuments): void {
-    this.takeShown(key);
-    const timer = setTimeout(() => this.keptShown.delete(key), this.options.limits.feedLingerMs);
+    const previous = this.takeShown(key);
+    if (previous !== shown) previous?.dispose();
+    const timer = setTimeout(() => {
+      this.keptShown.delete(key);
+      shown.dispose();
+    }, this.options.limits.feedLingerMs);
     timer.unref();
     this.keptShown.set(key, { shown, timer });
   }
