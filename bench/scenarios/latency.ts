@@ -1,6 +1,7 @@
-import type { Document } from 'mongodb';
+import { type Document, MongoClient } from 'mongodb';
 import { nowMs, type Summary, summarize } from '../lib/stats.js';
 import { startDeliveryRig } from '../support/liveStack.js';
+import { recordReplyTimes } from '../support/replyTimes.js';
 
 export interface LatencyRow {
   rate: number;
@@ -11,14 +12,21 @@ export interface LatencyRow {
   /** Events that never arrived, per path (should be 0). */
   lost: { direct: number; bridge: number; liveQuery: number };
   /**
-   * Per event: arrival at a second plain driver watch() (on the bridge's MongoClient) minus the first:
-   * the share of the overhead that is only "being another change stream of the same server".
+   * Per event, a second plain driver watch() (a client of its own) against the first, timed like
+   * the overheads below: what is left of "being another change stream of the same server" once each
+   * path is anchored at its own getMore reply (≈ 0 when the method works).
    */
   secondStream: Summary;
-  /** Per event: arrival through the bridge minus arrival at the direct driver watch(). */
+  /**
+   * Per event: (arrival through the bridge − the bridge's getMore reply) − (arrival at the direct
+   * watch() − its reply). Anchoring each path at its own reply takes out the order in which
+   * MongoDB answers the waiting cursors, which moves raw arrival gaps by up to a millisecond.
+   */
   bridgeOverhead: Summary;
-  /** Per event: arrival in the live-query store minus arrival at the direct driver watch(). */
+  /** The same for the live-query store. */
   liveQueryOverhead: Summary;
+  /** Per event, as they fell: arrival through the bridge minus arrival at the direct watch(). */
+  bridgeArrivalGap: Summary;
 }
 
 export interface LatencyResult {
@@ -33,8 +41,14 @@ export interface LatencyResult {
  * consumers see the same events, so the overhead is measured per event against the floor.
  */
 export async function measureLatency(options: { rates: number[]; seconds: number }): Promise<LatencyResult> {
-  const rig = await startDeliveryRig();
+  const rig = await startDeliveryRig({ monitorCommands: true });
   const { stack, writer, watcher, live } = rig;
+  const secondClient = await new MongoClient(rig.uri, { monitorCommands: true }).connect();
+  const replies = {
+    bridge: recordReplyTimes(stack.mongo),
+    direct: recordReplyTimes(watcher),
+    second: recordReplyTimes(secondClient),
+  };
   const rows: LatencyRow[] = [];
   let samples: LatencyResult['samples'] = { direct: [], bridge: [], liveQuery: [] };
   try {
@@ -47,7 +61,7 @@ export async function measureLatency(options: { rates: number[]; seconds: number
       const seqOf = (doc: Document | undefined) => (typeof doc?.seq === 'number' ? doc.seq : -1);
 
       const second = new Map<number, number>();
-      const secondWatch = stack.mongo.db('bench').collection(coll).watch();
+      const secondWatch = secondClient.db('bench').collection(coll).watch();
       secondWatch.on('error', () => undefined);
       secondWatch.on('change', (e) => {
         if (e.operationType === 'insert') second.set(seqOf(e.fullDocument), nowMs());
@@ -110,8 +124,13 @@ export async function measureLatency(options: { rates: number[]; seconds: number
 
       const lat = (arrivals: Map<number, number>) =>
         [...wrote].filter(([s]) => arrivals.has(s)).map(([s, t]) => arrivals.get(s)! - t);
-      const overhead = (arrivals: Map<number, number>) =>
+      const gap = (arrivals: Map<number, number>) =>
         [...wrote].filter(([s]) => arrivals.has(s) && direct.has(s)).map(([s]) => arrivals.get(s)! - direct.get(s)!);
+      // (arrival − its path's reply) − (direct arrival − the direct watch's reply)
+      const overhead = (arrivals: Map<number, number>, reply: Map<number, number>) =>
+        [...wrote.keys()]
+          .filter((s) => arrivals.has(s) && reply.has(s) && direct.has(s) && replies.direct.has(s))
+          .map((s) => arrivals.get(s)! - reply.get(s)! - (direct.get(s)! - replies.direct.get(s)!));
       rows.push({
         rate,
         events: total,
@@ -123,13 +142,15 @@ export async function measureLatency(options: { rates: number[]; seconds: number
           bridge: total - lat(bridge).length,
           liveQuery: total - lat(liveQuery).length,
         },
-        secondStream: summarize(overhead(second)),
-        bridgeOverhead: summarize(overhead(bridge)),
-        liveQueryOverhead: summarize(overhead(liveQuery)),
+        secondStream: summarize(overhead(second, replies.second)),
+        bridgeOverhead: summarize(overhead(bridge, replies.bridge)),
+        liveQueryOverhead: summarize(overhead(liveQuery, replies.bridge)),
+        bridgeArrivalGap: summarize(gap(bridge)),
       });
       samples = { direct: lat(direct), bridge: lat(bridge), liveQuery: lat(liveQuery) };
     }
   } finally {
+    await secondClient.close();
     await rig.close();
   }
   return { rows, samples };

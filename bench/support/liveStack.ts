@@ -48,6 +48,8 @@ export async function startLiveStack(
  * over it, a writer, a watcher (the driver's own `watch()`, the floor) and a client through the bridge.
  */
 export interface DeliveryRig {
+  /** The database's URI. */
+  uri: string;
   stack: LiveStack;
   writer: MongoClient;
   watcher: MongoClient;
@@ -55,13 +57,14 @@ export interface DeliveryRig {
   close(): Promise<void>;
 }
 
-export async function startDeliveryRig(): Promise<DeliveryRig> {
+export async function startDeliveryRig(mongoOptions: MongoClientOptions = {}): Promise<DeliveryRig> {
   const db = await startEmbeddedProcess();
-  const stack = await startLiveStack(db.uri);
+  const stack = await startLiveStack(db.uri, {}, mongoOptions);
   const writer = await new MongoClient(db.uri).connect();
-  const watcher = await new MongoClient(db.uri).connect();
+  const watcher = await new MongoClient(db.uri, mongoOptions).connect();
   const live = createLiveClient({ url: stack.url, socketOptions: { transports: ['websocket'] } });
   return {
+    uri: db.uri,
     stack,
     writer,
     watcher,
