@@ -2,7 +2,7 @@ import { MongoClient } from 'mongodb';
 import { nowMs, type Summary, summarize } from '../lib/stats.js';
 import { startLiveStack } from '../support/liveStack.js';
 import { type BenchProcess, startEmbeddedProcess, startProcess } from '../support/processes.js';
-import { recordReplyTimes } from '../support/replyTimes.js';
+import { anchoredOverhead, recordReplyTimes } from '../support/replyTimes.js';
 
 export interface FeedOverheadRow {
   rate: number;
@@ -82,7 +82,7 @@ export async function measureFeedOverhead(options: { rates: number[]; seconds: n
           report(bridge),
           report(relay),
         ]);
-        const { arrivals: driverAt, replies: driverReplies } = driverReport;
+        const driverAt = driverReport.arrivals;
         const bridgeAt = bridgeReport.arrivals;
         const relayAt = relayReport.arrivals;
         const lat = (at: Map<number, number>) => [...wrote].filter(([s]) => at.has(s)).map(([s, t]) => at.get(s)! - t);
@@ -96,10 +96,7 @@ export async function measureFeedOverhead(options: { rates: number[]; seconds: n
           bridge: summarize(lat(bridgeAt)),
           arrivalGap: summarize(over(bridgeAt)),
           overhead: summarize(
-            // (client's arrival − the bridge's reply) − (driver consumer's arrival − its reply)
-            [...wrote.keys()]
-              .filter((s) => [bridgeAt, bridgeReplies, driverAt, driverReplies].every((m) => m.has(s)))
-              .map((s) => bridgeAt.get(s)! - bridgeReplies.get(s)! - (driverAt.get(s)! - driverReplies.get(s)!)),
+            anchoredOverhead(wrote.keys(), { arrivals: bridgeAt, replies: bridgeReplies }, driverReport),
           ),
           hop: summarize(over(relayAt)),
           lost: {

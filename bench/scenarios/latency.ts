@@ -1,7 +1,7 @@
 import { type Document, MongoClient } from 'mongodb';
 import { nowMs, type Summary, summarize } from '../lib/stats.js';
 import { startDeliveryRig } from '../support/liveStack.js';
-import { recordReplyTimes } from '../support/replyTimes.js';
+import { anchoredOverhead, recordReplyTimes } from '../support/replyTimes.js';
 
 export interface LatencyRow {
   rate: number;
@@ -126,11 +126,8 @@ export async function measureLatency(options: { rates: number[]; seconds: number
         [...wrote].filter(([s]) => arrivals.has(s)).map(([s, t]) => arrivals.get(s)! - t);
       const gap = (arrivals: Map<number, number>) =>
         [...wrote].filter(([s]) => arrivals.has(s) && direct.has(s)).map(([s]) => arrivals.get(s)! - direct.get(s)!);
-      // (arrival − its path's reply) − (direct arrival − the direct watch's reply)
       const overhead = (arrivals: Map<number, number>, reply: Map<number, number>) =>
-        [...wrote.keys()]
-          .filter((s) => arrivals.has(s) && reply.has(s) && direct.has(s) && replies.direct.has(s))
-          .map((s) => arrivals.get(s)! - reply.get(s)! - (direct.get(s)! - replies.direct.get(s)!));
+        anchoredOverhead(wrote.keys(), { arrivals, replies: reply }, { arrivals: direct, replies: replies.direct });
       rows.push({
         rate,
         events: total,

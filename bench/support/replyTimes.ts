@@ -22,3 +22,28 @@ export function recordReplyTimes(client: MongoClient): Map<number, number> {
   });
   return replies;
 }
+
+/** When each event (by `seq`) reached a path's listener, and the getMore reply it came in. */
+export interface PathTimes {
+  arrivals: Map<number, number>;
+  replies: Map<number, number>;
+}
+
+/**
+ * Per event, a path's overhead over a floor path, each timed from its own getMore reply:
+ * (path arrival − its reply) − (floor arrival − its reply). Events missing anywhere are left out.
+ *
+ * @example
+ * summarize(anchoredOverhead(wrote.keys(), { arrivals: bridgeAt, replies: bridgeReplies }, driver));
+ */
+export function anchoredOverhead(seqs: Iterable<number>, path: PathTimes, floor: PathTimes): number[] {
+  const out: number[] = [];
+  for (const s of seqs) {
+    const a = path.arrivals.get(s);
+    const r = path.replies.get(s);
+    const fa = floor.arrivals.get(s);
+    const fr = floor.replies.get(s);
+    if (a !== undefined && r !== undefined && fa !== undefined && fr !== undefined) out.push(a - r - (fa - fr));
+  }
+  return out;
+}

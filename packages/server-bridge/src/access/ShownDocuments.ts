@@ -62,7 +62,8 @@ export class ShownDocuments {
       if (this.told.size === 0) this.ledger.join(this);
       this.told.set(id, { shown: key });
     }
-    this.trimTo(this.ledger.share);
+    const share = this.ledger.share;
+    if (this.told.size > share) this.trimTo(share);
   }
 
   /** A removal of `id` was told (decided exactly, from a pre-image). */
